@@ -1,0 +1,48 @@
+package dev.tether.core;
+
+import dev.tether.spi.Slugs;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Filters {@link Tether#accounts(AccountQuery)}; every absent filter matches all.
+ *
+ * @param userId only this user's accounts
+ * @param toolkit only this toolkit's accounts
+ * @param status only accounts in this status
+ */
+public record AccountQuery(Optional<String> userId, Optional<String> toolkit, Optional<ConnectionStatus> status) {
+  /** Checks that no component is null and normalises the toolkit slug. */
+  public AccountQuery {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(toolkit, "toolkit");
+    Objects.requireNonNull(status, "status");
+    toolkit = toolkit.map(Slugs::normalize);
+  }
+
+  /** Every account. */
+  public static AccountQuery all() {
+    return new AccountQuery(Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /** Every account of one user. */
+  public static AccountQuery ofUser(String userId) {
+    return new AccountQuery(Optional.of(userId), Optional.empty(), Optional.empty());
+  }
+
+  /** This query narrowed to one toolkit. */
+  public AccountQuery withToolkit(String slug) {
+    return new AccountQuery(userId, Optional.of(slug), status);
+  }
+
+  /** This query narrowed to one status. */
+  public AccountQuery withStatus(ConnectionStatus wanted) {
+    return new AccountQuery(userId, toolkit, Optional.of(wanted));
+  }
+
+  boolean matches(AccountRecord r) {
+    return userId.map(r.userId()::equals).orElse(true)
+        && toolkit.map(r.toolkit()::equals).orElse(true)
+        && status.map(s -> r.status() == s).orElse(true);
+  }
+}

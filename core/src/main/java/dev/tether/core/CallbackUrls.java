@@ -1,0 +1,114 @@
+package dev.tether.core;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Validates callback URLs (where a user lands after connecting) and builds the final redirect.
+ * Thread-safe: immutable.
+ */
+final class CallbackUrls {
+  static final int MAX_LENGTH = 2048;
+
+  private final Set<String> allowedOrigins;
+
+  /** @param allowedOrigins normalised origins ({@link #origin}); empty allows any */
+  CallbackUrls(Set<String> allowedOrigins) {
+    this.allowedOrigins = Set.copyOf(allowedOrigins);
+  }
+
+  /**
+   * Returns {@code url} when it is an absolute http(s) URL with a host, no user-info, no control
+   * characters and (when an allow-list is set) an allowed origin.
+   *
+   * @throws IllegalArgumentException naming the problem and the fix
+   */
+  URI validate(URI url) {
+    String shown = shown(url);
+    if (!url.isAbsolute() || url.isOpaque()) {
+      throw bad(shown, "it must be an absolute http or https URL such as https://your-app.com/callback");
+    }
+    String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      throw bad(shown, "its scheme must be http or https, not '" + url.getScheme() + "'");
+    }
+    if (url.getRawUserInfo() != null) {
+      throw bad(shown, "it must not contain user info (user:password@)");
+    }
+    if (url.getHost() == null || url.getHost().isEmpty()) {
+      throw bad(shown, "it must name a host");
+    }
+    String raw = url.toString();
+    if (raw.length() > MAX_LENGTH) {
+      throw bad(shown, "it is longer than " + MAX_LENGTH + " characters");
+    }
+    if (hasControl(raw) || hasControl(url.getPath()) || hasControl(url.getQuery())
+        || hasControl(url.getFragment())) {
+      throw bad(shown, "it must not contain control characters");
+    }
+    if (!allowedOrigins.isEmpty() && !allowedOrigins.contains(origin(url))) {
+      throw bad(shown, "its origin " + origin(url) + " is not in the engine's allowed callback origins "
+          + allowedOrigins + "; add it with Tether.builder().allowedCallbackOrigins(...)");
+    }
+    return url;
+  }
+
+  /** {@code scheme://host[:port]} in lower case, default ports dropped. */
+  static String origin(URI url) {
+    String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+    int port = url.getPort();
+    boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443)
+        || (scheme.equals("http") && port == 80);
+    return scheme + "://" + url.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+  }
+
+  /**
+   * The callback URL with its own query kept and {@code status} and {@code connected_account_id}
+   * appended, before any fragment.
+   */
+  static URI append(URI callbackUrl, String status, String connectedAccountId) {
+    String s = callbackUrl.toString();
+    int hash = s.indexOf('#');
+    String head = hash < 0 ? s : s.substring(0, hash);
+    String fragment = hash < 0 ? "" : s.substring(hash);
+    StringBuilder sb = new StringBuilder(s.length() + 64).append(head);
+    if (head.indexOf('?') < 0) {
+      sb.append('?');
+    } else if (!head.endsWith("?") && !head.endsWith("&")) {
+      sb.append('&');
+    }
+    sb.append("status=").append(encode(status))
+        .append("&connected_account_id=").append(encode(connectedAccountId))
+        .append(fragment);
+    return URI.create(sb.toString());
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static boolean hasControl(String s) {
+    if (s == null) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String shown(URI url) {
+    String s = url.toString();
+    return s.length() <= 100 ? s : s.substring(0, 100) + "…";
+  }
+
+  private static IllegalArgumentException bad(String shown, String why) {
+    return new IllegalArgumentException("Invalid callbackUrl '" + shown + "': " + why);
+  }
+}

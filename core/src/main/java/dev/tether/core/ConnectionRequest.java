@@ -1,0 +1,124 @@
+package dev.tether.core;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A started connection: the new INITIATED account's id and the URL to send the user to.
+ *
+ * <p>{@link #waitForConnection} blocks until the callback completes it (no polling: the engine
+ * completes a future when the account's status changes). Thread-safe.
+ */
+public final class ConnectionRequest {
+  /** How long {@link #waitForConnection()} waits. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Engine engine;
+  private final String id;
+  private final String toolkit;
+  private final URI redirectUrl;
+  private final Instant linkExpiresAt;
+
+  ConnectionRequest(Engine engine, String id, String toolkit, URI redirectUrl, Instant linkExpiresAt) {
+    this.engine = engine;
+    this.id = id;
+    this.toolkit = toolkit;
+    this.redirectUrl = redirectUrl;
+    this.linkExpiresAt = linkExpiresAt;
+  }
+
+  /** The new account's id, {@code ca_…}. */
+  public String id() {
+    return id;
+  }
+
+  /** The toolkit being connected. */
+  public String toolkit() {
+    return toolkit;
+  }
+
+  /** Always {@link ConnectionStatus#INITIATED}: the status the request was created in. */
+  public ConnectionStatus status() {
+    return ConnectionStatus.INITIATED;
+  }
+
+  /** Where to send the user: the connect link, or the provider's authorization URL. */
+  public URI redirectUrl() {
+    return redirectUrl;
+  }
+
+  /** When the link stops working. */
+  public Instant linkExpiresAt() {
+    return linkExpiresAt;
+  }
+
+  /** {@link #waitForConnection(Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  public ConnectedAccount waitForConnection() {
+    return waitForConnection(DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * Blocks until the account is ACTIVE and returns it.
+   *
+   * @throws ConnectionRequestFailedException if it FAILED or EXPIRED (or was deleted)
+   * @throws ConnectionRequestTimeoutException if {@code timeout} passed first
+   * @throws TetherException if the waiting thread was interrupted (its flag is set again)
+   */
+  public ConnectedAccount waitForConnection(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    CompletableFuture<ConnectedAccount> future = engine.completion(id);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (true) {
+        long remaining = deadline - System.nanoTime();
+        // Wake when the link is due by the engine clock too, so expiry is seen without a scheduler.
+        long untilExpiry = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+            Duration.between(engine.now(), linkExpiresAt).toNanos());
+        try {
+          return future.get(Math.max(0, Math.min(remaining, untilExpiry)), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+          engine.expireIfDue(id);
+          if (future.isDone()) {
+            continue;
+          }
+          if (deadline - System.nanoTime() <= 0) {
+            throw new ConnectionRequestTimeoutException(id, timeout);
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      throw rethrown(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TetherException("Interrupted while waiting for connection request " + id, e);
+    }
+  }
+
+  /**
+   * A future that completes with the ACTIVE account, or fails with
+   * {@link ConnectionRequestFailedException}. Cancelling it does not affect the request.
+   */
+  public CompletableFuture<ConnectedAccount> future() {
+    return engine.completion(id).copy();
+  }
+
+  private RuntimeException rethrown(Throwable cause) {
+    if (cause instanceof ConnectionRequestFailedException) {
+      ConnectionRequestFailedException f = (ConnectionRequestFailedException) cause;
+      return new ConnectionRequestFailedException(id, f.status().orElse(null), f.reason().orElse(null));
+    }
+    return new TetherException("Connection request " + id + " failed unexpectedly", cause);
+  }
+
+  /** Shows the link's host only: a direct authorization URL carries the state. */
+  @Override
+  public String toString() {
+    return "ConnectionRequest[" + id + ", toolkit=" + toolkit + ", redirectTo=" + redirectUrl.getHost() + "]";
+  }
+}

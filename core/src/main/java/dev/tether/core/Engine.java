@@ -1,0 +1,762 @@
+package dev.tether.core;
+
+import static dev.tether.core.ConnectionStatus.ACTIVE;
+import static dev.tether.core.ConnectionStatus.INACTIVE;
+import static dev.tether.core.ConnectionStatus.INITIATED;
+
+import dev.tether.core.AccountStateMachine.StatusChange;
+import dev.tether.core.AccountStateMachine.Transition;
+import dev.tether.core.ManageConnectionsResult.Status;
+import dev.tether.core.ManageConnectionsResult.ToolkitResult;
+import dev.tether.spi.AuthScheme;
+import dev.tether.spi.AuthorizationLink;
+import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ExchangeRequest;
+import dev.tether.spi.ProviderException;
+import dev.tether.spi.Secret;
+import dev.tether.spi.Slugs;
+import dev.tether.spi.ToolkitDescriptor;
+import io.vavr.control.Either;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
+
+/**
+ * The engine behind {@link Tether} and {@link Session}: applies the rules of CONTRACT §2–§6 on top
+ * of the pure {@link AccountStateMachine} and the {@link EngineStore} seam.
+ *
+ * <p>Concurrency: every change to one (user, toolkit) pair runs inside the store's slot lock; I/O
+ * with providers runs outside it except link building, which must be atomic with superseding the
+ * previous link. Events and waiter completions are published after the lock is released.
+ */
+final class Engine {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+  static final int MAX_TOOLKITS_PER_CALL = 50;
+  static final int MAX_STATE_LENGTH = 512;
+
+  private final Clock clock;
+  private final Duration linkTtl;
+  private final URI redirectUri;
+  private final URI connectBaseUrl;
+  private final CallbackUrls callbackUrls;
+  private final ProviderRegistry registry;
+  private final EngineStore store;
+  private final Listeners listeners;
+  private final Ids ids;
+  private final ConcurrentLinkedQueue<String> expiredLinks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentHashMap<String, CompletableFuture<ConnectedAccount>> waiters = new ConcurrentHashMap<>();
+
+  Engine(Tether.Builder b, ProviderRegistry registry, Ids ids) {
+    this.clock = b.clock;
+    this.linkTtl = b.linkTtl;
+    this.redirectUri = b.redirectUri;
+    this.connectBaseUrl = b.connectBaseUrl;
+    this.callbackUrls = new CallbackUrls(b.allowedOrigins);
+    this.registry = registry;
+    this.ids = ids;
+    this.listeners = new Listeners(b.listeners);
+    this.store = new InMemoryStore(() -> Math.multiplyExact(clock.millis(), 1_000_000L),
+        b.sessionIdleTimeout, b.linkTtl, flow -> expiredLinks.add(flow.accountId()));
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  SessionRecord createSession(String userId, SessionOptions options) {
+    requireUserId(userId);
+    Objects.requireNonNull(options, "options");
+    options.callbackUrl().ifPresent(callbackUrls::validate);
+    for (String slug : options.enabledToolkits()) {
+      requireKnownForOptions(slug, "toolkits allow-list");
+    }
+    for (String slug : options.disabledToolkits()) {
+      requireKnownForOptions(slug, "toolkits deny-list");
+    }
+    options.pinnedAccounts().forEach((toolkit, accountId) -> {
+      AccountRecord pinned = store.account(accountId).orElseThrow(() -> new IllegalArgumentException(
+          "Pinned account '" + accountId + "' for toolkit '" + toolkit + "' does not exist; pin an "
+              + "account listed by tether.accounts(AccountQuery.ofUser(\"" + userId + "\"))"));
+      if (!pinned.userId().equals(userId) || !pinned.toolkit().equals(toolkit)) {
+        throw new IllegalArgumentException("Pinned account '" + accountId + "' belongs to another user "
+            + "or toolkit than ('" + userId + "', '" + toolkit + "'); pin one of this user's '" + toolkit
+            + "' accounts");
+      }
+    });
+    SessionRecord session = new SessionRecord(ids.sessionId(), userId, options, clock.instant());
+    store.putSession(session);
+    return session;
+  }
+
+  private void requireKnownForOptions(String slug, String where) {
+    if (registry.find(slug).isEmpty()) {
+      throw new IllegalArgumentException("Unknown toolkit '" + slug + "' in the session's " + where
+          + "; available toolkits: " + registry.describeAvailable(registry.slugs()));
+    }
+  }
+
+  Optional<SessionRecord> session(String id) {
+    return id == null ? Optional.empty() : store.session(id);
+  }
+
+  SessionRecord requireSession(String id) {
+    return store.session(id).orElseThrow(() -> new SessionExpiredException(id));
+  }
+
+  ProviderRegistry registry() {
+    return registry;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  Listeners listeners() {
+    return listeners;
+  }
+
+  // ---------------------------------------------------------------- toolkits()
+
+  ToolkitPage toolkits(SessionRecord session, ToolkitQuery query) {
+    Objects.requireNonNull(query, "query");
+    Instant now = clock.instant();
+    List<ToolkitInfo> items = new ArrayList<>();
+    String after = query.cursor().orElse("");
+    boolean more = false;
+    for (ProviderRegistry.Entry entry : registry.entries()) {
+      ToolkitDescriptor d = entry.descriptor();
+      if (!session.options().allows(d.slug()) || d.slug().compareTo(after) <= 0) {
+        continue;
+      }
+      if (query.search().isPresent() && !d.slug().contains(query.search().get())
+          && !d.name().toLowerCase(java.util.Locale.ROOT).contains(query.search().get())) {
+        continue;
+      }
+      ToolkitInfo info = toolkitInfo(session, d, now);
+      if (query.connectedOnly() && !info.connection().map(ToolkitInfo.Connection::isActive).orElse(false)) {
+        continue;
+      }
+      if (items.size() == query.limit()) {
+        more = true;
+        break;
+      }
+      items.add(info);
+    }
+    drainExpired();
+    Optional<String> next = more ? Optional.of(items.get(items.size() - 1).slug()) : Optional.empty();
+    return new ToolkitPage(items, next);
+  }
+
+  private ToolkitInfo toolkitInfo(SessionRecord session, ToolkitDescriptor d, Instant now) {
+    if (d.isNoAuth()) {
+      return new ToolkitInfo(d.slug(), d.name(), true, Optional.empty());
+    }
+    Changes changes = new Changes(now);
+    ToolkitInfo.Connection connection = store.withSlot(session.userId(), d.slug(), false, slot -> {
+      expireDue(slot, now, changes);
+      Optional<AccountRecord> pinned = session.options().pinnedAccount(d.slug()).flatMap(store::account);
+      Optional<AccountRecord> chosen = pinned.isPresent() ? pinned
+          : latestActive(slot).or(() -> latest(slot));
+      boolean active = chosen.map(a -> a.status() == ACTIVE).orElse(false);
+      return new ToolkitInfo.Connection(active,
+          chosen.map(a -> new ToolkitInfo.AccountRef(a.id(), a.status())));
+    });
+    publish(changes);
+    return new ToolkitInfo(d.slug(), d.name(), false, Optional.of(connection));
+  }
+
+  // ---------------------------------------------------------------- manage connections
+
+  ManageConnectionsResult manage(SessionRecord session, List<String> toolkits, boolean reinitiateAll) {
+    List<String> slugs = normalizeToolkits(toolkits);
+    Map<String, ToolkitResult> results = new LinkedHashMap<>();
+    for (String slug : slugs) {
+      results.put(slug, manageOne(session, slug, reinitiateAll));
+    }
+    drainExpired();
+    int active = 0;
+    int initiated = 0;
+    int failed = 0;
+    for (ToolkitResult r : results.values()) {
+      if (r.status() == Status.ACTIVE) {
+        active++;
+      } else if (r.status() == Status.INITIATED) {
+        initiated++;
+      } else {
+        failed++;
+      }
+    }
+    ManageConnectionsResult.Summary summary =
+        new ManageConnectionsResult.Summary(results.size(), active, initiated, failed);
+    return new ManageConnectionsResult(results, summary, message(summary), session.id(),
+        "Pass session_id \"" + session.id() + "\" in every later COMPOSIO_MANAGE_CONNECTIONS call "
+            + "of this conversation.");
+  }
+
+  /**
+   * Trims, lower-cases and de-duplicates (first seen wins) the requested slugs.
+   *
+   * @throws IllegalArgumentException naming the problem when the list is null, empty, too long
+   *     or holds a null, blank or absurdly long entry
+   */
+  static List<String> normalizeToolkits(List<String> toolkits) {
+    if (toolkits == null) {
+      throw new IllegalArgumentException("toolkits is required: pass 1 to " + MAX_TOOLKITS_PER_CALL
+          + " toolkit slugs, e.g. [\"gmail\"]");
+    }
+    if (toolkits.isEmpty()) {
+      throw new IllegalArgumentException("toolkits is empty: pass 1 to " + MAX_TOOLKITS_PER_CALL
+          + " toolkit slugs, e.g. [\"gmail\"]");
+    }
+    if (toolkits.size() > MAX_TOOLKITS_PER_CALL) {
+      throw new IllegalArgumentException("toolkits has " + toolkits.size() + " entries; pass at most "
+          + MAX_TOOLKITS_PER_CALL + " per call");
+    }
+    LinkedHashSet<String> slugs = new LinkedHashSet<>();
+    for (int i = 0; i < toolkits.size(); i++) {
+      String raw = toolkits.get(i);
+      if (raw == null || raw.isBlank()) {
+        throw new IllegalArgumentException("toolkits[" + i + "] is " + (raw == null ? "null" : "blank")
+            + "; every entry must be a toolkit slug such as \"gmail\"");
+      }
+      if (raw.length() > 4 * Slugs.MAX_LENGTH) {
+        throw new IllegalArgumentException("toolkits[" + i + "] is " + raw.length()
+            + " characters long; toolkit slugs have at most " + Slugs.MAX_LENGTH);
+      }
+      slugs.add(Slugs.normalize(raw));
+    }
+    return List.copyOf(slugs);
+  }
+
+  private static String message(ManageConnectionsResult.Summary s) {
+    if (s.activeConnections() == s.totalToolkits()) {
+      return "All connections are active";
+    }
+    if (s.initiatedConnections() == s.totalToolkits()) {
+      return "All connections have been initiated and are pending completion";
+    }
+    return s.activeConnections() + " active, " + s.initiatedConnections() + " initiated and "
+        + s.failedConnections() + " failed, out of " + s.totalToolkits() + " toolkits";
+  }
+
+  private ToolkitResult manageOne(SessionRecord session, String slug, boolean reinitiate) {
+    Optional<ProviderRegistry.Entry> found = Slugs.isValid(slug) ? registry.find(slug) : Optional.empty();
+    if (found.isEmpty()) {
+      return ToolkitResult.failed(slug, "Toolkit '" + Slugs.abbreviate(slug) + "' was not found. "
+          + "Available toolkits: " + registry.describeAvailable(enabledSlugs(session)) + ".");
+    }
+    ProviderRegistry.Entry entry = found.get();
+    ToolkitDescriptor d = entry.descriptor();
+    if (!session.options().allows(slug)) {
+      return ToolkitResult.failed(slug, "Toolkit '" + slug + "' is not enabled in this session. Enabled "
+          + "toolkits: " + registry.describeAvailable(enabledSlugs(session)) + ".");
+    }
+    if (d.isNoAuth()) {
+      return ToolkitResult.noAuth(slug);
+    }
+    Optional<String> pinnedId = session.options().pinnedAccount(slug);
+    if (pinnedId.isPresent()) {
+      Optional<AccountRecord> pinned = account(pinnedId.get());
+      if (pinned.isPresent() && pinned.get().status() == ACTIVE && !reinitiate) {
+        return ToolkitResult.active(slug, pinned.get());
+      }
+      return ToolkitResult.failed(slug, "This session is pinned to account " + pinnedId.get() + " for '"
+          + slug + "', which is " + pinned.map(a -> a.status().name()).orElse("deleted")
+          + "; the host must reconnect it or create a session without the pin.");
+    }
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    ToolkitResult result;
+    try {
+      result = store.withSlot(session.userId(), slug, true, slot -> {
+        expireDue(slot, now, changes);
+        Optional<AccountRecord> active = latestActive(slot);
+        if (active.isPresent() && !reinitiate) {
+          return ToolkitResult.active(slug, active.get());
+        }
+        Optional<AccountRecord> pending = pending(slot);
+        if (pending.isPresent() && !reinitiate) {
+          return ToolkitResult.initiated(slug, d.name(), pending.get(), Optional.empty());
+        }
+        AccountRecord created = newLink(session, entry, slot, session.options().callbackUrl().orElse(null),
+            now, changes);
+        return ToolkitResult.initiated(slug, d.name(), created, Optional.of(active.isPresent()));
+      });
+    } catch (LinkCreationException e) {
+      result = ToolkitResult.failed(slug, e.getMessage());
+    }
+    publish(changes);
+    return result;
+  }
+
+  private List<String> enabledSlugs(SessionRecord session) {
+    return registry.slugs().stream().filter(session.options()::allows).collect(Collectors.toList());
+  }
+
+  // ---------------------------------------------------------------- authorize
+
+  ConnectionRequest authorize(SessionRecord session, String toolkit, URI callbackUrl) {
+    Objects.requireNonNull(toolkit, "toolkit");
+    String slug = Slugs.normalize(toolkit);
+    ProviderRegistry.Entry entry = (Slugs.isValid(slug) ? registry.find(slug) : Optional.<ProviderRegistry.Entry>empty())
+        .orElseThrow(() -> new UnknownToolkitException(slug, "Toolkit '" + Slugs.abbreviate(slug)
+            + "' is not served by any provider of this engine; available toolkits: "
+            + registry.describeAvailable(registry.slugs()) + ". Add a provider that serves it."));
+    if (!session.options().allows(slug)) {
+      throw new ToolkitNotEnabledException(slug, "Toolkit '" + slug + "' is not enabled in session "
+          + session.id() + "; create the session with it in SessionOptions.builder().toolkits(...)");
+    }
+    if (entry.descriptor().isNoAuth()) {
+      throw new IllegalArgumentException("Toolkit '" + slug + "' needs no authorization; it is always active");
+    }
+    session.options().pinnedAccount(slug).ifPresent(pinned -> {
+      throw new IllegalStateException("Session " + session.id() + " pins account " + pinned + " for '" + slug
+          + "'; create a session without the pin to connect another account");
+    });
+    URI callback = callbackUrl != null ? callbackUrls.validate(callbackUrl)
+        : session.options().callbackUrl().orElse(null);
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    AccountRecord created;
+    try {
+      created = store.withSlot(session.userId(), slug, true, slot -> {
+        expireDue(slot, now, changes);
+        return newLink(session, entry, slot, callback, now, changes);
+      });
+    } finally {
+      publish(changes);
+    }
+    return new ConnectionRequest(this, created.id(), slug, created.redirectUrl(), created.linkExpiresAt());
+  }
+
+  /**
+   * Builds a link and records the new INITIATED account, superseding the pair's previous pending
+   * link. Runs inside the slot lock; writes nothing unless the provider built the link.
+   */
+  private AccountRecord newLink(SessionRecord session, ProviderRegistry.Entry entry, EngineStore.Slot slot,
+      URI callbackUrl, Instant now, Changes changes) {
+    ToolkitDescriptor d = entry.descriptor();
+    int max = session.options().maxAccountsPerToolkit();
+    if (session.options().multiAccount()) {
+      long kept = slot.accounts().stream().filter(a -> a.status() == ACTIVE || a.status() == INACTIVE).count();
+      if (kept >= max) {
+        throw new LinkCreationException(d.slug(), "User '" + session.userId() + "' already has " + kept
+            + " '" + d.slug() + "' accounts, this session's maximum; delete one before connecting another");
+      }
+    }
+    if ((d.authScheme() == AuthScheme.OAUTH2 || d.authScheme() == AuthScheme.OAUTH1) && redirectUri == null) {
+      throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "': the engine has no "
+          + "redirect URI; set Tether.builder().redirectUri(...) to the host's OAuth callback endpoint");
+    }
+    Secret state = ids.state();
+    Secret verifier = ids.verifier();
+    String accountId = ids.accountId();
+    String linkId = ids.linkId();
+    AuthorizationLink link;
+    try {
+      link = entry.provider().authorize(new AuthorizationRequest(d.slug(), session.userId(), state,
+          Ids.challenge(verifier), redirectUri == null ? URI.create("about:blank") : redirectUri,
+          List.of(), Map.of(), now));
+      Objects.requireNonNull(link, "provider returned no link");
+    } catch (ProviderException e) {
+      throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "': " + e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
+          + " failed to build a link for '" + d.slug() + "' (" + e.getClass().getName() + ")");
+      throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "': its provider failed to "
+          + "build a link (" + e.getClass().getSimpleName() + "); see the log");
+    }
+    Instant expiresAt = now.plus(linkTtl);
+    URI shown = connectBaseUrl == null ? link.url() : connectLinkUrl(linkId);
+    pending(slot).ifPresent(old ->
+        transition(slot, old, new AccountEvent.Superseded(accountId), now, changes));
+    Transition t = AccountStateMachine.initiate(accountId, session.userId(), d.slug(),
+        !session.options().multiAccount(), linkId, expiresAt, shown, now);
+    slot.put(t.next());
+    t.change().ifPresent(changes::add);
+    store.putFlow(new PendingFlow(Ids.stateKey(state.reveal()), linkId, accountId, session.userId(), d.slug(),
+        verifier, redirectUri == null ? URI.create("about:blank") : redirectUri, callbackUrl, link.url(),
+        link.flowState(), expiresAt, !session.options().multiAccount()));
+    return t.next();
+  }
+
+  private URI connectLinkUrl(String linkId) {
+    String base = connectBaseUrl.toString();
+    return URI.create(base.endsWith("/") ? base + linkId : base + "/" + linkId);
+  }
+
+  Optional<ConnectLink> connectLink(String linkId) {
+    if (linkId == null || linkId.length() > 64) {
+      return Optional.empty();
+    }
+    Optional<PendingFlow> flow = store.flowByLink(linkId.strip());
+    Instant now = clock.instant();
+    if (flow.isEmpty() || !now.isBefore(flow.get().expiresAt())) {
+      return Optional.empty();
+    }
+    PendingFlow f = flow.get();
+    return account(f.accountId())
+        .filter(a -> a.status() == INITIATED)
+        .map(a -> new ConnectLink(f.accountId(), f.toolkit(), f.authorizationUrl()));
+  }
+
+  // ---------------------------------------------------------------- callback
+
+  CallbackResult handleCallback(Map<String, String> params) {
+    Objects.requireNonNull(params, "params");
+    try {
+      String state = params.get("state");
+      if (state == null || state.isEmpty()) {
+        return CallbackResult.rejected("missing_state");
+      }
+      if (state.length() > MAX_STATE_LENGTH) {
+        return CallbackResult.rejected("unknown_state");
+      }
+      Optional<PendingFlow> found = store.flowByState(Ids.stateKey(state));
+      if (found.isEmpty() || !clock.instant().isBefore(found.get().expiresAt())) {
+        return CallbackResult.rejected("unknown_state");
+      }
+      PendingFlow flow = found.get();
+      boolean hasError = params.containsKey("error");
+      String code = params.get("code");
+      if (!hasError && (code == null || code.isEmpty())) {
+        return CallbackResult.rejected("missing_code");
+      }
+      CompletableFuture<CallbackResult> mine = new CompletableFuture<>();
+      CompletableFuture<CallbackResult> first = flow.claim(mine);
+      if (first != null) {
+        return first.join();
+      }
+      Outcome outcome;
+      try {
+        outcome = complete(flow, params, hasError);
+      } catch (RuntimeException | Error e) {
+        mine.complete(CallbackResult.rejected("internal_error"));
+        flow.release(mine);
+        throw e;
+      }
+      mine.complete(outcome.result);
+      if (outcome.retryable) {
+        flow.release(mine);
+      }
+      return outcome.result;
+    } finally {
+      drainExpired();
+    }
+  }
+
+  private record Outcome(CallbackResult result, boolean retryable) {}
+
+  private Outcome complete(PendingFlow flow, Map<String, String> params, boolean hasError) {
+    ProviderRegistry.Entry entry = registry.find(flow.toolkit()).orElseThrow();
+    String iss = params.get("iss");
+    if (iss != null) {
+      Optional<String> expected = issuerOf(entry, flow.toolkit());
+      if (expected.isPresent() && !expected.get().equals(iss)) {
+        return new Outcome(fail(flow, "issuer_mismatch"), false);
+      }
+    }
+    if (hasError) {
+      return new Outcome(fail(flow, ProviderException.sanitize(params.get("error"))), false);
+    }
+    Optional<AccountRecord> before = store.account(flow.accountId());
+    if (before.isEmpty() || before.get().status() != INITIATED) {
+      return new Outcome(finished(flow, before.orElse(null)), false);
+    }
+    Credentials credentials;
+    try {
+      Map<String, String> callbackParams = new LinkedHashMap<>(params);
+      callbackParams.remove("state");
+      credentials = Objects.requireNonNull(entry.provider().exchange(new ExchangeRequest(flow.toolkit(),
+          flow.userId(), callbackParams, flow.redirectUri(), flow.verifier(), flow.flowState(), clock.instant())),
+          "provider returned no credentials");
+    } catch (ProviderException e) {
+      if (!e.isDefinitive()) {
+        LOG.log(System.Logger.Level.INFO, () -> "Exchange for " + flow.accountId() + " ('" + flow.toolkit()
+            + "') failed transiently: " + e.errorCode() + "; the user may retry the callback");
+        return new Outcome(result(flow, false, INITIATED, e.errorCode()), true);
+      }
+      return new Outcome(fail(flow, e.errorCode()), false);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
+          + " failed to exchange the callback for " + flow.accountId() + " (" + e.getClass().getName() + ")");
+      return new Outcome(fail(flow, "provider_error"), false);
+    }
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    AccountRecord after = store.withSlot(flow.userId(), flow.toolkit(), true, slot -> {
+      Optional<AccountRecord> current = find(slot, flow.accountId());
+      if (current.isEmpty() || current.get().status() != INITIATED) {
+        return current.orElse(null);
+      }
+      AccountRecord activated = transition(slot, current.get(), new AccountEvent.Activated(credentials), now, changes)
+          .getOrElseThrow((String why) -> new IllegalStateException(why));
+      if (flow.exclusive()) {
+        for (AccountRecord other : slot.accounts()) {
+          if (other.status() == ACTIVE && !other.id().equals(activated.id())) {
+            transition(slot, other, new AccountEvent.Superseded(activated.id()), now, changes);
+          }
+        }
+      }
+      return activated;
+    });
+    publish(changes);
+    if (after == null || after.status() != ACTIVE) {
+      return new Outcome(finished(flow, after), false);
+    }
+    return new Outcome(result(flow, true, ACTIVE, null), false);
+  }
+
+  private Optional<String> issuerOf(ProviderRegistry.Entry entry, String toolkit) {
+    try {
+      return entry.provider().issuer(toolkit);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
+          + " failed to report its issuer (" + e.getClass().getName() + ")");
+      return Optional.empty();
+    }
+  }
+
+  /** The account is no longer pending (expired, superseded, deleted): the callback fails. */
+  private CallbackResult finished(PendingFlow flow, AccountRecord account) {
+    if (account == null) {
+      return result(flow, false, null, "account_deleted");
+    }
+    return result(flow, false, account.status(),
+        account.statusReason() == null ? "link_expired" : account.statusReason());
+  }
+
+  private CallbackResult fail(PendingFlow flow, String reason) {
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    AccountRecord after = store.withSlot(flow.userId(), flow.toolkit(), true, slot ->
+        find(slot, flow.accountId())
+            .map(current -> transition(slot, current, new AccountEvent.Failed(reason), now, changes)
+                .getOrElse(current))
+            .orElse(null));
+    publish(changes);
+    if (after == null || after.status() != ConnectionStatus.FAILED) {
+      return finished(flow, after);
+    }
+    return result(flow, false, ConnectionStatus.FAILED, reason);
+  }
+
+  private static CallbackResult result(PendingFlow flow, boolean success, ConnectionStatus status, String error) {
+    Optional<URI> redirect = Optional.ofNullable(flow.callbackUrl())
+        .map(url -> CallbackUrls.append(url, success ? "success" : "failed", flow.accountId()));
+    return new CallbackResult(success, Optional.of(flow.accountId()), Optional.ofNullable(status), redirect,
+        Optional.ofNullable(error));
+  }
+
+  // ---------------------------------------------------------------- accounts
+
+  /** The account with any due link expiry applied first, so reads never show a stale INITIATED. */
+  Optional<AccountRecord> account(String id) {
+    Optional<AccountRecord> r = store.account(id);
+    if (r.isPresent() && r.get().linkExpiredAt(clock.instant())) {
+      expireLink(r.get());
+      r = store.account(id);
+    }
+    return r;
+  }
+
+  List<ConnectedAccount> accounts(AccountQuery query) {
+    Objects.requireNonNull(query, "query");
+    cleanUp();
+    List<AccountRecord> candidates = query.userId().map(store::accountsOf).orElseGet(store::allAccounts);
+    return candidates.stream().filter(query::matches).map(AccountRecord::view).collect(Collectors.toList());
+  }
+
+  ConnectedAccount disable(String id) {
+    return change(id, new AccountEvent.Disabled());
+  }
+
+  ConnectedAccount enable(String id) {
+    return change(id, new AccountEvent.Enabled());
+  }
+
+  private ConnectedAccount change(String id, AccountEvent event) {
+    AccountRecord r = account(id).orElseThrow(() -> new AccountNotFoundException(id));
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    AccountRecord after = store.withSlot(r.userId(), r.toolkit(), true, slot -> {
+      AccountRecord current = find(slot, id).orElseThrow(() -> new AccountNotFoundException(id));
+      AccountRecord next = transition(slot, current, event, now, changes).getOrElseThrow((String why) -> new IllegalStateException(why));
+      if (event instanceof AccountEvent.Enabled && next.exclusive()) {
+        for (AccountRecord other : slot.accounts()) {
+          if (other.status() == ACTIVE && !other.id().equals(id)) {
+            transition(slot, other, new AccountEvent.Superseded(id), now, changes);
+          }
+        }
+      }
+      return next;
+    });
+    publish(changes);
+    return after.view();
+  }
+
+  boolean delete(String id) {
+    Optional<AccountRecord> r = store.account(id);
+    if (r.isEmpty()) {
+      return false;
+    }
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    boolean removed = store.withSlot(r.get().userId(), r.get().toolkit(), true, slot -> {
+      Optional<AccountRecord> current = find(slot, id);
+      current.ifPresent(c -> {
+        slot.remove(id);
+        changes.deleted(c);
+      });
+      return current.isPresent();
+    });
+    publish(changes);
+    return removed;
+  }
+
+  // ---------------------------------------------------------------- waiting
+
+  /** Completes when the account becomes ACTIVE; fails when it ends any other way. */
+  CompletableFuture<ConnectedAccount> completion(String accountId) {
+    CompletableFuture<ConnectedAccount> future = waiters.computeIfAbsent(accountId, k -> new CompletableFuture<>());
+    settle(accountId, account(accountId).orElse(null));
+    return future;
+  }
+
+  /** Expires the account's link now if its TTL has passed by the engine clock. */
+  void expireIfDue(String accountId) {
+    account(accountId);
+  }
+
+  private void settle(String accountId, AccountRecord r) {
+    if (r != null && r.status() == INITIATED) {
+      return;
+    }
+    CompletableFuture<ConnectedAccount> future = waiters.remove(accountId);
+    if (future == null) {
+      return;
+    }
+    if (r != null && r.status() == ACTIVE) {
+      future.complete(r.view());
+    } else {
+      future.completeExceptionally(new ConnectionRequestFailedException(accountId,
+          r == null ? null : r.status(), r == null ? "deleted" : r.statusReason()));
+    }
+  }
+
+  // ---------------------------------------------------------------- expiry
+
+  void cleanUp() {
+    store.cleanUp();
+    drainExpired();
+  }
+
+  private void drainExpired() {
+    String id;
+    while ((id = expiredLinks.poll()) != null) {
+      store.account(id).filter(r -> r.status() == INITIATED).ifPresent(this::expireLink);
+    }
+  }
+
+  private void expireLink(AccountRecord r) {
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    store.withSlot(r.userId(), r.toolkit(), true, slot -> {
+      expireDue(slot, now, changes);
+      return null;
+    });
+    publish(changes);
+  }
+
+  private void expireDue(EngineStore.Slot slot, Instant now, Changes changes) {
+    for (AccountRecord a : slot.accounts()) {
+      if (a.linkExpiredAt(now)) {
+        transition(slot, a, new AccountEvent.LinkExpired(), now, changes);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- slot helpers
+
+  private static Either<String, AccountRecord> transition(EngineStore.Slot slot, AccountRecord current,
+      AccountEvent event, Instant now, Changes changes) {
+    return AccountStateMachine.apply(current, event, now).map(t -> {
+      slot.put(t.next());
+      t.change().ifPresent(changes::add);
+      return t.next();
+    });
+  }
+
+  private static Optional<AccountRecord> find(EngineStore.Slot slot, String id) {
+    return slot.accounts().stream().filter(a -> a.id().equals(id)).findFirst();
+  }
+
+  private static Optional<AccountRecord> pending(EngineStore.Slot slot) {
+    return slot.accounts().stream().filter(a -> a.status() == INITIATED).reduce((a, b) -> b);
+  }
+
+  /** The most recently connected ACTIVE account. */
+  private static Optional<AccountRecord> latestActive(EngineStore.Slot slot) {
+    return slot.accounts().stream().filter(a -> a.status() == ACTIVE)
+        .max(Comparator.comparing(a -> a.connectedAt() == null ? a.createdAt() : a.connectedAt()));
+  }
+
+  private static Optional<AccountRecord> latest(EngineStore.Slot slot) {
+    List<AccountRecord> all = slot.accounts();
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  private static void requireUserId(String userId) {
+    Objects.requireNonNull(userId, "userId");
+    if (userId.isBlank() || userId.length() > 256) {
+      throw new IllegalArgumentException("userId must be 1 to 256 non-blank characters, got '"
+          + Slugs.abbreviate(userId) + "'");
+    }
+  }
+
+  // ---------------------------------------------------------------- publishing
+
+  /** Events gathered inside a slot lock, published after it is released. */
+  private static final class Changes {
+    private final Instant now;
+    private final List<ConnectionEvent> events = new ArrayList<>(2);
+
+    Changes(Instant now) {
+      this.now = now;
+    }
+
+    void add(StatusChange change) {
+      events.add(new ConnectionEvent(ConnectionEvent.Type.STATUS_CHANGED, change.account().view(),
+          change.from(), Optional.empty(), now));
+    }
+
+    void deleted(AccountRecord r) {
+      events.add(new ConnectionEvent(ConnectionEvent.Type.DELETED, r.view(), Optional.of(r.status()),
+          Optional.empty(), now));
+    }
+  }
+
+  private void publish(Changes changes) {
+    for (ConnectionEvent event : changes.events) {
+      if (event.type() == ConnectionEvent.Type.DELETED) {
+        settle(event.accountId(), null);
+      } else if (event.type() == ConnectionEvent.Type.STATUS_CHANGED) {
+        settle(event.accountId(), store.account(event.accountId()).orElse(null));
+      }
+      listeners.publish(event);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.tether.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The in-memory {@link EngineStore}: Caffeine caches for sessions (idle expiry) and pending flows
+ * (link TTL), concurrent maps for accounts, a monitor per (user, toolkit) slot. Thread-safe.
+ */
+final class InMemoryStore implements EngineStore {
+  private final Cache<String, SessionRecord> sessions;
+  private final Cache<String, PendingFlow> flowsByState;
+  private final Cache<String, PendingFlow> flowsByLink;
+  private final ConcurrentHashMap<String, AccountRecord> accounts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, SlotImpl>> slots = new ConcurrentHashMap<>();
+
+  /**
+   * @param ticker the engine clock as nanoseconds, so tests advance expiry by moving the clock
+   * @param onFlowExpired told of each flow whose TTL passed; must not block or take engine locks
+   */
+  InMemoryStore(Ticker ticker, Duration sessionIdleTimeout, Duration linkTtl, Consumer<PendingFlow> onFlowExpired) {
+    this.sessions = Caffeine.newBuilder()
+        .ticker(ticker)
+        .expireAfterAccess(sessionIdleTimeout)
+        .executor(Runnable::run)
+        .build();
+    this.flowsByState = Caffeine.newBuilder()
+        .ticker(ticker)
+        .expireAfterWrite(linkTtl)
+        .executor(Runnable::run)
+        .<String, PendingFlow>removalListener((key, flow, cause) -> {
+          if (cause == RemovalCause.EXPIRED && flow != null) {
+            onFlowExpired.accept(flow);
+          }
+        })
+        .build();
+    this.flowsByLink = Caffeine.newBuilder()
+        .ticker(ticker)
+        .expireAfterWrite(linkTtl)
+        .executor(Runnable::run)
+        .build();
+  }
+
+  @Override
+  public void putSession(SessionRecord session) {
+    sessions.put(session.id(), session);
+  }
+
+  @Override
+  public Optional<SessionRecord> session(String id) {
+    return Optional.ofNullable(sessions.getIfPresent(id));
+  }
+
+  @Override
+  public Optional<AccountRecord> account(String id) {
+    return Optional.ofNullable(accounts.get(id));
+  }
+
+  @Override
+  public <T> T withSlot(String userId, String toolkit, boolean create, Function<Slot, T> action) {
+    SlotImpl slot;
+    if (create) {
+      slot = slots.computeIfAbsent(userId, u -> new ConcurrentHashMap<>())
+          .computeIfAbsent(toolkit, t -> new SlotImpl());
+    } else {
+      Map<String, SlotImpl> byToolkit = slots.get(userId);
+      slot = byToolkit == null ? null : byToolkit.get(toolkit);
+      if (slot == null) {
+        return action.apply(EmptySlot.INSTANCE);
+      }
+    }
+    synchronized (slot) {
+      return action.apply(slot);
+    }
+  }
+
+  @Override
+  public List<AccountRecord> accountsOf(String userId) {
+    Map<String, SlotImpl> byToolkit = slots.get(userId);
+    if (byToolkit == null) {
+      return List.of();
+    }
+    List<AccountRecord> out = new ArrayList<>();
+    for (SlotImpl slot : byToolkit.values()) {
+      synchronized (slot) {
+        out.addAll(slot.accounts());
+      }
+    }
+    out.sort(Comparator.comparing(AccountRecord::createdAt));
+    return out;
+  }
+
+  @Override
+  public List<AccountRecord> allAccounts() {
+    List<AccountRecord> out = new ArrayList<>(accounts.values());
+    out.sort(Comparator.comparing(AccountRecord::createdAt));
+    return out;
+  }
+
+  @Override
+  public void putFlow(PendingFlow flow) {
+    flowsByState.put(flow.stateKey(), flow);
+    flowsByLink.put(flow.linkId(), flow);
+  }
+
+  @Override
+  public Optional<PendingFlow> flowByState(String stateKey) {
+    return Optional.ofNullable(flowsByState.getIfPresent(stateKey));
+  }
+
+  @Override
+  public Optional<PendingFlow> flowByLink(String linkId) {
+    return Optional.ofNullable(flowsByLink.getIfPresent(linkId));
+  }
+
+  @Override
+  public void cleanUp() {
+    sessions.cleanUp();
+    flowsByState.cleanUp();
+    flowsByLink.cleanUp();
+  }
+
+  /** Guarded by its own monitor. */
+  private final class SlotImpl implements Slot {
+    private final ArrayList<String> ids = new ArrayList<>(2);
+
+    @Override
+    public List<AccountRecord> accounts() {
+      List<AccountRecord> out = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        out.add(InMemoryStore.this.accounts.get(id));
+      }
+      return out;
+    }
+
+    @Override
+    public void put(AccountRecord record) {
+      if (InMemoryStore.this.accounts.put(record.id(), record) == null) {
+        ids.add(record.id());
+      }
+    }
+
+    @Override
+    public void remove(String accountId) {
+      if (ids.remove(accountId)) {
+        InMemoryStore.this.accounts.remove(accountId);
+      }
+    }
+  }
+
+  private enum EmptySlot implements Slot {
+    INSTANCE;
+
+    @Override
+    public List<AccountRecord> accounts() {
+      return List.of();
+    }
+
+    @Override
+    public void put(AccountRecord record) {
+      throw new IllegalStateException("read-only slot");
+    }
+
+    @Override
+    public void remove(String accountId) {
+      throw new IllegalStateException("read-only slot");
+    }
+  }
+}

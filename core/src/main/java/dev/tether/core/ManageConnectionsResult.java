@@ -1,0 +1,130 @@
+package dev.tether.core;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The typed result of {@link Session#manageConnections}; {@link Session#execute} renders it as the
+ * wire JSON of {@code COMPOSIO_MANAGE_CONNECTIONS}.
+ *
+ * @param results per toolkit, in the order asked (normalised and de-duplicated)
+ * @param summary counts by status; they add up to the total
+ * @param message the overall sentence for the agent
+ * @param sessionId the session to pass as {@code session_id} in later calls
+ * @param sessionInstructions tells the agent to keep passing {@code sessionId}
+ */
+public record ManageConnectionsResult(
+    Map<String, ToolkitResult> results,
+    Summary summary,
+    String message,
+    String sessionId,
+    String sessionInstructions) {
+
+  /** Copies the results, keeping their order. */
+  public ManageConnectionsResult {
+    results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
+    Objects.requireNonNull(summary, "summary");
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(sessionInstructions, "sessionInstructions");
+  }
+
+  /** A toolkit's outcome status, as on the wire. */
+  public enum Status {
+    /** Connected (or no auth needed). */
+    ACTIVE,
+    /** A link is waiting for the user. */
+    INITIATED,
+    /** Unknown, not enabled, or no link could be built. */
+    FAILED;
+
+    /** The lower-case wire value. */
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * One toolkit's outcome. Which optional fields are present depends on the case (CONTRACT §5).
+   *
+   * @param toolkit the normalised slug
+   * @param status the outcome
+   * @param hasActiveConnection true for ACTIVE outcomes
+   * @param connectedAccountId the account concerned
+   * @param createdAt when an ACTIVE account was created
+   * @param redirectUrl the link for the user, for INITIATED outcomes
+   * @param instruction what the agent should tell the user, for INITIATED outcomes
+   * @param wasReinitiated for a new link: whether an ACTIVE account existed
+   * @param errorMessage why, for FAILED outcomes
+   */
+  public record ToolkitResult(
+      String toolkit,
+      Status status,
+      boolean hasActiveConnection,
+      Optional<String> connectedAccountId,
+      Optional<Instant> createdAt,
+      Optional<URI> redirectUrl,
+      Optional<String> instruction,
+      Optional<Boolean> wasReinitiated,
+      Optional<String> errorMessage) {
+    /** Checks that no component is null. */
+    public ToolkitResult {
+      Objects.requireNonNull(toolkit, "toolkit");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(connectedAccountId, "connectedAccountId");
+      Objects.requireNonNull(createdAt, "createdAt");
+      Objects.requireNonNull(redirectUrl, "redirectUrl");
+      Objects.requireNonNull(instruction, "instruction");
+      Objects.requireNonNull(wasReinitiated, "wasReinitiated");
+      Objects.requireNonNull(errorMessage, "errorMessage");
+    }
+
+    static ToolkitResult failed(String toolkit, String message) {
+      return new ToolkitResult(toolkit, Status.FAILED, false, Optional.empty(), Optional.empty(),
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(message));
+    }
+
+    static ToolkitResult noAuth(String toolkit) {
+      return new ToolkitResult(toolkit, Status.ACTIVE, true, Optional.empty(), Optional.empty(),
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    static ToolkitResult active(String toolkit, AccountRecord account) {
+      return new ToolkitResult(toolkit, Status.ACTIVE, true, Optional.of(account.id()),
+          Optional.of(account.createdAt()), Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty());
+    }
+
+    static ToolkitResult initiated(String toolkit, String displayName, AccountRecord pending,
+        Optional<Boolean> wasReinitiated) {
+      String instruction = "Ask the user to open " + pending.redirectUrl() + " to connect their "
+          + displayName + " account, then call this tool again to confirm.";
+      return new ToolkitResult(toolkit, Status.INITIATED, false, Optional.of(pending.id()),
+          Optional.empty(), Optional.of(pending.redirectUrl()), Optional.of(instruction), wasReinitiated,
+          Optional.empty());
+    }
+  }
+
+  /**
+   * Counts by outcome.
+   *
+   * @param totalToolkits the number of (distinct) toolkits asked about
+   * @param activeConnections how many are active
+   * @param initiatedConnections how many wait for the user
+   * @param failedConnections how many failed
+   */
+  public record Summary(int totalToolkits, int activeConnections, int initiatedConnections, int failedConnections) {
+    /** Checks that the counts add up. */
+    public Summary {
+      if (activeConnections + initiatedConnections + failedConnections != totalToolkits) {
+        throw new IllegalArgumentException("Summary counts " + activeConnections + "+" + initiatedConnections
+            + "+" + failedConnections + " do not add up to " + totalToolkits);
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.tether.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.core.ManageConnectionsResult.ToolkitResult;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code COMPOSIO_MANAGE_CONNECTIONS} meta-tool on the wire: parses the arguments JSON,
+ * runs {@link Engine#manage}, renders the response JSON. Request-level problems give
+ * {@code successful: false} with a one-sentence {@code error} and change nothing. Thread-safe.
+ */
+final class ManageConnectionsTool {
+  static final String SLUG = "COMPOSIO_MANAGE_CONNECTIONS";
+
+  /** Arguments larger than this are refused before parsing. */
+  static final int MAX_ARGUMENTS_LENGTH = 64 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+      .build());
+
+  static final ToolDefinition DEFINITION = new ToolDefinition(SLUG,
+      "Check the user's connections to the given toolkits and start connecting the ones that are not "
+          + "active. For each toolkit that is not connected it returns a redirect_url: give it to the user "
+          + "and ask them to open it, then call this tool again to confirm. Only pass toolkits that "
+          + "exist; never invent one.",
+      "{\"type\":\"object\",\"properties\":{"
+          + "\"toolkits\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":1,\"maxItems\":50,"
+          + "\"description\":\"Toolkits to check or connect, e.g. [\\\"gmail\\\", \\\"github\\\"]. Never invent one. "
+          + "A toolkit that is not connected gets a connection link.\"},"
+          + "\"reinitiate_all\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Force a new connection "
+          + "for every listed toolkit, even those with an active connection. Use when connections seem stale "
+          + "or broken.\"},"
+          + "\"session_id\":{\"type\":\"string\",\"description\":\"ALWAYS pass the session_id returned by the "
+          + "previous call.\"}},"
+          + "\"required\":[\"toolkits\"],\"additionalProperties\":true}");
+
+  private ManageConnectionsTool() {}
+
+  static String execute(Engine engine, String sessionId, String argumentsJson) {
+    if (engine.session(sessionId).isEmpty()) {
+      return error("Session " + sessionId + " has expired; create a new session and use its session_id.");
+    }
+    SessionRecord session = engine.session(sessionId).get();
+    if (!session.options().manageConnections()) {
+      return error(SLUG + " is disabled for this session (manageConnections=false); the application "
+          + "connects accounts itself.");
+    }
+    if (argumentsJson == null || argumentsJson.isBlank()) {
+      return error("Arguments are missing; pass a JSON object such as {\"toolkits\": [\"gmail\"]}.");
+    }
+    if (argumentsJson.length() > MAX_ARGUMENTS_LENGTH) {
+      return error("Arguments are " + argumentsJson.length() + " characters long; the limit is "
+          + MAX_ARGUMENTS_LENGTH + ".");
+    }
+    JsonNode args;
+    try {
+      args = JSON.readTree(argumentsJson);
+    } catch (JsonProcessingException e) {
+      return error("Arguments are not valid JSON (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + "); pass an object such as {\"toolkits\": [\"gmail\"]}.");
+    }
+    if (args == null || !args.isObject()) {
+      return error("Arguments must be a JSON object such as {\"toolkits\": [\"gmail\"]}.");
+    }
+    JsonNode sid = args.get("session_id");
+    if (sid != null && !sid.isNull()) {
+      if (!sid.isTextual()) {
+        return error("session_id must be a string.");
+      }
+      if (!sid.asText().equals(session.id())) {
+        return error("Unknown session_id '" + shorten(sid.asText()) + "'; pass the session_id \""
+            + session.id() + "\" of this session.");
+      }
+    }
+    JsonNode reinit = args.get("reinitiate_all");
+    if (reinit != null && !reinit.isNull() && !reinit.isBoolean()) {
+      return error("reinitiate_all must be true or false.");
+    }
+    JsonNode toolkitsNode = args.get("toolkits");
+    if (toolkitsNode == null || toolkitsNode.isNull()) {
+      return error("toolkits is required: pass an array of 1 to " + Engine.MAX_TOOLKITS_PER_CALL
+          + " toolkit slugs, e.g. [\"gmail\"].");
+    }
+    if (!toolkitsNode.isArray()) {
+      return error("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
+    }
+    List<String> toolkits = new ArrayList<>(toolkitsNode.size());
+    for (int i = 0; i < toolkitsNode.size(); i++) {
+      JsonNode item = toolkitsNode.get(i);
+      if (!item.isTextual()) {
+        return error("toolkits[" + i + "] must be a string such as \"gmail\".");
+      }
+      toolkits.add(item.asText());
+    }
+    ManageConnectionsResult result;
+    try {
+      result = engine.manage(session, toolkits, reinit != null && reinit.asBoolean(false));
+    } catch (IllegalArgumentException e) {
+      return error(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
+    }
+    return render(result);
+  }
+
+  static String render(ManageConnectionsResult result) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeObjectFieldStart("data");
+      g.writeStringField("message", result.message());
+      g.writeObjectFieldStart("results");
+      for (Map.Entry<String, ToolkitResult> e : result.results().entrySet()) {
+        writeResult(g, e.getKey(), e.getValue());
+      }
+      g.writeEndObject();
+      g.writeObjectFieldStart("summary");
+      g.writeNumberField("total_toolkits", result.summary().totalToolkits());
+      g.writeNumberField("active_connections", result.summary().activeConnections());
+      g.writeNumberField("initiated_connections", result.summary().initiatedConnections());
+      g.writeNumberField("failed_connections", result.summary().failedConnections());
+      g.writeEndObject();
+      g.writeObjectFieldStart("session");
+      g.writeStringField("id", result.sessionId());
+      g.writeStringField("instructions", result.sessionInstructions());
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeNullField("error");
+      g.writeBooleanField("successful", true);
+      g.writeEndObject();
+    });
+  }
+
+  private static void writeResult(JsonGenerator g, String key, ToolkitResult r) throws IOException {
+    g.writeObjectFieldStart(key);
+    g.writeStringField("toolkit", r.toolkit());
+    g.writeStringField("status", r.status().wire());
+    if (r.hasActiveConnection()) {
+      g.writeBooleanField("has_active_connection", true);
+    }
+    if (r.connectedAccountId().isPresent()) {
+      g.writeStringField("connected_account_id", r.connectedAccountId().get());
+    }
+    if (r.createdAt().isPresent()) {
+      g.writeStringField("created_at", r.createdAt().get().toString());
+    }
+    if (r.redirectUrl().isPresent()) {
+      g.writeStringField("redirect_url", r.redirectUrl().get().toString());
+    }
+    if (r.instruction().isPresent()) {
+      g.writeStringField("instruction", r.instruction().get());
+    }
+    if (r.wasReinitiated().isPresent()) {
+      g.writeBooleanField("was_reinitiated", r.wasReinitiated().get());
+    }
+    if (r.errorMessage().isPresent()) {
+      g.writeStringField("error_message", r.errorMessage().get());
+    }
+    g.writeEndObject();
+  }
+
+  static String error(String message) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeObjectFieldStart("data");
+      g.writeEndObject();
+      g.writeStringField("error", message);
+      g.writeBooleanField("successful", false);
+      g.writeEndObject();
+    });
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+  }
+
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static String write(Body body) {
+    StringWriter out = new StringWriter(512);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.tether.core;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One end user's working context: the toolkits they may use, their connections, and the
+ * {@code COMPOSIO_MANAGE_CONNECTIONS} meta-tool an agent calls on their behalf.
+ *
+ * <p>Immutable once created (id {@code trs_…}). A session idle longer than the engine's session
+ * timeout expires; calls on it then throw {@link SessionExpiredException} (or, for
+ * {@link #execute}, answer {@code successful: false}). Thread-safe.
+ */
+public final class Session {
+  private final Engine engine;
+  private final SessionRecord record;
+
+  Session(Engine engine, SessionRecord record) {
+    this.engine = engine;
+    this.record = record;
+  }
+
+  /** The session id, {@code trs_…}. */
+  public String id() {
+    return record.id();
+  }
+
+  /** The end user this session acts for. */
+  public String userId() {
+    return record.userId();
+  }
+
+  /** The options the session was created with. */
+  public SessionOptions options() {
+    return record.options();
+  }
+
+  /** When the session was created. */
+  public Instant createdAt() {
+    return record.createdAt();
+  }
+
+  /** Every toolkit of the session with the user's connection state, ordered by slug. */
+  public ToolkitPage toolkits() {
+    return toolkits(ToolkitQuery.all());
+  }
+
+  /** The session's toolkits, filtered and paged. */
+  public ToolkitPage toolkits(ToolkitQuery query) {
+    return engine.toolkits(live(), query);
+  }
+
+  /**
+   * Starts connecting {@code toolkit}: creates a new INITIATED account and returns its link. A
+   * previous pending link for the same user and toolkit expires; an ACTIVE account stays ACTIVE
+   * until the new one completes.
+   *
+   * @throws UnknownToolkitException if no provider serves the toolkit
+   * @throws ToolkitNotEnabledException if the session leaves it out
+   * @throws LinkCreationException if no link can be built (e.g. no OAuth client configured)
+   * @throws IllegalStateException if the session pins an account for the toolkit
+   */
+  public ConnectionRequest authorize(String toolkit) {
+    return engine.authorize(live(), toolkit, null);
+  }
+
+  /**
+   * As {@link #authorize(String)}, landing the user on {@code callbackUrl} (which wins over the
+   * session's) with {@code status} and {@code connected_account_id} appended.
+   *
+   * @throws IllegalArgumentException if the callback URL is not an allowed absolute http(s) URL
+   */
+  public ConnectionRequest authorize(String toolkit, URI callbackUrl) {
+    return engine.authorize(live(), toolkit, Objects.requireNonNull(callbackUrl, "callbackUrl"));
+  }
+
+  /**
+   * The meta-tool, typed: checks each toolkit and starts connecting the ones that are not active
+   * (all of them when {@code reinitiateAll}). Works whether or not the session offers the
+   * meta-tool to an agent.
+   *
+   * @throws IllegalArgumentException if {@code toolkits} is empty, has over 50 entries, or holds a
+   *     null or blank entry
+   */
+  public ManageConnectionsResult manageConnections(List<String> toolkits, boolean reinitiateAll) {
+    return engine.manage(live(), toolkits, reinitiateAll);
+  }
+
+  /** The meta-tools this session offers (none when {@code manageConnections} is off). */
+  public List<ToolDefinition> tools() {
+    return live().options().manageConnections() ? List.of(ManageConnectionsTool.DEFINITION) : List.of();
+  }
+
+  /**
+   * Runs a meta-tool: JSON arguments in, JSON response out, in the wire format of the hosted
+   * {@code COMPOSIO_MANAGE_CONNECTIONS}. Never throws for bad input: a request that cannot run
+   * answers {@code {"successful": false, "error": "…"}} and changes nothing.
+   */
+  public String execute(String toolSlug, String argumentsJson) {
+    Objects.requireNonNull(toolSlug, "toolSlug");
+    if (!ManageConnectionsTool.SLUG.equals(toolSlug.strip())) {
+      return ManageConnectionsTool.error("Unknown tool '" + (toolSlug.length() > 64 ? toolSlug.substring(0, 64)
+          : toolSlug) + "'; this session offers " + ManageConnectionsTool.SLUG + ".");
+    }
+    return ManageConnectionsTool.execute(engine, record.id(), argumentsJson);
+  }
+
+  private SessionRecord live() {
+    return engine.requireSession(record.id());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Session && ((Session) o).record.id().equals(record.id());
+  }
+
+  @Override
+  public int hashCode() {
+    return record.id().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + record.id() + ", user=" + record.userId() + "]";
+  }
+}

@@ -1,0 +1,149 @@
+package dev.tether.core;
+
+import dev.tether.spi.Slugs;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The options a session is created with. Immutable.
+ *
+ * @param manageConnections whether the session offers the {@code COMPOSIO_MANAGE_CONNECTIONS}
+ *     meta-tool (default true); manual {@code authorize} works either way
+ * @param callbackUrl where users land after connecting, unless {@code authorize} passes its own
+ * @param enabledToolkits an allow-list of slugs; empty means every toolkit (unless denied)
+ * @param disabledToolkits a deny-list of slugs; never combined with an allow-list
+ * @param pinnedAccounts toolkit → {@code ca_…} the session must use for that toolkit
+ * @param maxAccountsPerToolkit 1 in single-account mode (the default); 2–10 in multi-account mode
+ */
+public record SessionOptions(
+    boolean manageConnections,
+    Optional<URI> callbackUrl,
+    Set<String> enabledToolkits,
+    Set<String> disabledToolkits,
+    Map<String, String> pinnedAccounts,
+    int maxAccountsPerToolkit) {
+
+  /** The most accounts a multi-account session may keep per toolkit. */
+  public static final int MAX_ACCOUNTS_LIMIT = 10;
+
+  private static final SessionOptions DEFAULTS = builder().build();
+
+  /** Validates and copies; see {@link Builder} for the rules. */
+  public SessionOptions {
+    Objects.requireNonNull(callbackUrl, "callbackUrl");
+    enabledToolkits = Set.copyOf(enabledToolkits);
+    disabledToolkits = Set.copyOf(disabledToolkits);
+    pinnedAccounts = Map.copyOf(pinnedAccounts);
+    if (!enabledToolkits.isEmpty() && !disabledToolkits.isEmpty()) {
+      throw new IllegalArgumentException("A session takes an allow-list or a deny-list of toolkits, "
+          + "not both: got enabled " + enabledToolkits + " and disabled " + disabledToolkits);
+    }
+    enabledToolkits.forEach(Slugs::requireValid);
+    disabledToolkits.forEach(Slugs::requireValid);
+    pinnedAccounts.keySet().forEach(Slugs::requireValid);
+    if (maxAccountsPerToolkit < 1 || maxAccountsPerToolkit > MAX_ACCOUNTS_LIMIT) {
+      throw new IllegalArgumentException("maxAccountsPerToolkit must be 1 (single-account) or 2 to "
+          + MAX_ACCOUNTS_LIMIT + " (multi-account), got " + maxAccountsPerToolkit);
+    }
+  }
+
+  /** Default options: meta-tool on, no callback URL, every toolkit, single-account mode. */
+  public static SessionOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /** Starts a builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether the session may use {@code slug}. */
+  public boolean allows(String slug) {
+    return enabledToolkits.isEmpty() ? !disabledToolkits.contains(slug) : enabledToolkits.contains(slug);
+  }
+
+  /** Whether accounts for one toolkit coexist (2–10) rather than replace each other. */
+  public boolean multiAccount() {
+    return maxAccountsPerToolkit > 1;
+  }
+
+  /** The account pinned for {@code toolkit}, if any. */
+  public Optional<String> pinnedAccount(String toolkit) {
+    return Optional.ofNullable(pinnedAccounts.get(toolkit));
+  }
+
+  /** Builds {@link SessionOptions}. Not thread-safe. */
+  public static final class Builder {
+    private boolean manageConnections = true;
+    private URI callbackUrl;
+    private final Set<String> enabled = new LinkedHashSet<>();
+    private final Set<String> disabled = new LinkedHashSet<>();
+    private final Map<String, String> pinned = new LinkedHashMap<>();
+    private int maxAccounts = 1;
+
+    private Builder() {}
+
+    /** Offer the meta-tool (default true). False removes it; manual authorize still works. */
+    public Builder manageConnections(boolean enabled) {
+      this.manageConnections = enabled;
+      return this;
+    }
+
+    /** Where users land after connecting (validated when the session is created). */
+    public Builder callbackUrl(URI url) {
+      this.callbackUrl = Objects.requireNonNull(url, "callbackUrl");
+      return this;
+    }
+
+    /** Restricts the session to these toolkits (an allow-list). Slugs are normalised. */
+    public Builder toolkits(String... slugs) {
+      for (String s : slugs) {
+        enabled.add(Slugs.requireValid(Slugs.normalize(s)));
+      }
+      return this;
+    }
+
+    /** Removes these toolkits from the session (a deny-list). Slugs are normalised. */
+    public Builder disableToolkits(String... slugs) {
+      for (String s : slugs) {
+        disabled.add(Slugs.requireValid(Slugs.normalize(s)));
+      }
+      return this;
+    }
+
+    /** Makes the session use {@code connectedAccountId} for {@code toolkit}. */
+    public Builder pinAccount(String toolkit, String connectedAccountId) {
+      String slug = Slugs.requireValid(Slugs.normalize(toolkit));
+      Objects.requireNonNull(connectedAccountId, "connectedAccountId");
+      if (pinned.putIfAbsent(slug, connectedAccountId) != null) {
+        throw new IllegalStateException("Toolkit '" + slug + "' is already pinned to " + pinned.get(slug));
+      }
+      return this;
+    }
+
+    /** Lets up to {@code maxPerToolkit} (2–10) accounts per toolkit coexist. */
+    public Builder multiAccount(int maxPerToolkit) {
+      if (maxPerToolkit < 2 || maxPerToolkit > MAX_ACCOUNTS_LIMIT) {
+        throw new IllegalArgumentException("multiAccount takes 2 to " + MAX_ACCOUNTS_LIMIT
+            + " accounts per toolkit, got " + maxPerToolkit);
+      }
+      this.maxAccounts = maxPerToolkit;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException if both an allow-list and a deny-list were given
+     */
+    public SessionOptions build() {
+      return new SessionOptions(manageConnections, Optional.ofNullable(callbackUrl), enabled, disabled,
+          pinned, maxAccounts);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.tether.providers.oauth2;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Percent-encoding for query strings and form bodies (space as {@code %20}). */
+final class FormBodies {
+  private FormBodies() {}
+
+  static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  static String encode(Map<String, String> parameters) {
+    StringBuilder sb = new StringBuilder(128);
+    parameters.forEach((name, value) -> {
+      if (sb.length() > 0) {
+        sb.append('&');
+      }
+      sb.append(encode(name)).append('=').append(encode(value));
+    });
+    return sb.toString();
+  }
+
+  /** Appends encoded parameters to {@code base}, keeping any query it already has. */
+  static URI withQuery(URI base, Map<String, String> parameters) {
+    String s = base.toString();
+    int hash = s.indexOf('#');
+    String fragment = hash < 0 ? "" : s.substring(hash);
+    String head = hash < 0 ? s : s.substring(0, hash);
+    char joiner = head.indexOf('?') < 0 ? '?' : (head.endsWith("?") || head.endsWith("&") ? 0 : '&');
+    StringBuilder sb = new StringBuilder(head.length() + 256).append(head);
+    if (joiner != 0) {
+      sb.append(joiner);
+    }
+    return URI.create(sb.append(encode(parameters)).append(fragment).toString());
+  }
+}

@@ -1,0 +1,22 @@
+package dev.tether.spi;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What the engine hands a provider to refresh an account's credentials.
+ *
+ * @param toolkit the toolkit slug
+ * @param userId the end user's id
+ * @param credentials the account's current credentials (with the refresh token, if any)
+ * @param now the engine clock's time, for computing expiry instants
+ */
+public record RefreshRequest(String toolkit, String userId, Credentials credentials, Instant now) {
+  /** Validates every component. */
+  public RefreshRequest {
+    Slugs.requireValid(toolkit);
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(now, "now");
+  }
+}

@@ -1,0 +1,58 @@
+package dev.tether.spi;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Static helpers for toolkit slugs: lower case {@code [a-z0-9_]+}, at most {@value #MAX_LENGTH}
+ * characters. Input is trimmed and lower-cased before lookup.
+ *
+ * <p>Thread-safe: stateless.
+ */
+public final class Slugs {
+  /** The longest slug accepted. */
+  public static final int MAX_LENGTH = 64;
+
+  private static final Pattern VALID = Pattern.compile("[a-z0-9_]{1," + MAX_LENGTH + "}");
+
+  private Slugs() {}
+
+  /**
+   * Trims and lower-cases (in {@link Locale#ROOT}) a slug as typed by a user or an LLM. The
+   * result is not necessarily {@linkplain #isValid valid}.
+   *
+   * @throws NullPointerException if {@code raw} is null
+   */
+  public static String normalize(String raw) {
+    Objects.requireNonNull(raw, "slug");
+    return raw.strip().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether {@code slug} is already a well-formed slug (no normalisation applied). */
+  public static boolean isValid(String slug) {
+    return slug != null && VALID.matcher(slug).matches();
+  }
+
+  /**
+   * Returns {@code slug} when well-formed.
+   *
+   * @throws IllegalArgumentException naming the bad value and the expected form
+   */
+  public static String requireValid(String slug) {
+    if (!isValid(slug)) {
+      throw new IllegalArgumentException(
+          "Invalid toolkit slug '" + abbreviate(slug) + "': use 1 to " + MAX_LENGTH
+              + " characters of lower-case a-z, 0-9 and '_', e.g. 'gmail' or 'one_drive'");
+    }
+    return slug;
+  }
+
+  /** {@code value} cut to {@value #MAX_LENGTH} characters for an error message ("null" for null). */
+  public static String abbreviate(String value) {
+    if (value == null) {
+      return "null";
+    }
+    return value.length() <= MAX_LENGTH ? value : value.substring(0, MAX_LENGTH) + "…";
+  }
+}

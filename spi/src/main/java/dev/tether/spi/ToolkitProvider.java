@@ -1,0 +1,76 @@
+package dev.tether.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A plugin that serves one or more toolkits: builds authorization links, exchanges callbacks for
+ * credentials and refreshes them.
+ *
+ * <p>Register an implementation with {@code provides dev.tether.spi.ToolkitProvider with ...} in
+ * {@code module-info.java} <em>and</em> a {@code META-INF/services/dev.tether.spi.ToolkitProvider}
+ * entry, so the engine finds it on the module path and on the class path; or hand an instance to
+ * the engine's builder.
+ *
+ * <p>A provider must guarantee:
+ *
+ * <ul>
+ *   <li><b>Thread-safety.</b> Every method may be called from many threads at once, for the same
+ *       or different users.
+ *   <li><b>No I/O in constructors.</b> A discovered provider is instantiated while the engine is
+ *       built; read configuration lazily and report what is missing when a link is requested.
+ *   <li><b>No secrets in output.</b> Tokens, codes, verifiers, client secrets and state never
+ *       appear in exception messages, log records or {@code toString()}.
+ *   <li><b>Classified failures.</b> Every failure is a {@link ProviderException} that says whether
+ *       it is definitive; anything else thrown is treated as a definitive provider bug.
+ *   <li><b>Stable toolkits.</b> {@link #toolkits()} returns the same list on every call.
+ * </ul>
+ */
+public interface ToolkitProvider {
+  /** The SPI version this interface describes; the engine rejects providers built for a newer one. */
+  int SPI_VERSION = 1;
+
+  /** The SPI version the provider was built against; leave the default. */
+  default int spiVersion() {
+    return SPI_VERSION;
+  }
+
+  /** The toolkits this provider serves. Slugs must be unique within the provider. */
+  List<ToolkitDescriptor> toolkits();
+
+  /**
+   * Builds the authorization link for one user and toolkit.
+   *
+   * @throws ProviderException when no link can be built, e.g. no OAuth client is configured (the
+   *     message names the setting to provide)
+   */
+  AuthorizationLink authorize(AuthorizationRequest request);
+
+  /**
+   * Exchanges a successful callback (e.g. an authorization {@code code}) for credentials.
+   *
+   * @throws ProviderException definitive when the upstream rejected the grant, transient when it
+   *     could not be reached or answered with a server error
+   */
+  Credentials exchange(ExchangeRequest request);
+
+  /**
+   * Refreshes credentials whose access token is about to expire. The returned credentials keep
+   * the old refresh token when the upstream did not send a new one.
+   *
+   * @throws ProviderException definitive when the refresh grant is dead ({@code invalid_grant},
+   *     revoked, no refresh token), transient when a retry may succeed
+   */
+  default Credentials refresh(RefreshRequest request) {
+    throw ProviderException.definitive(
+        "refresh_unsupported", "Toolkit '" + request.toolkit() + "' does not support token refresh");
+  }
+
+  /**
+   * The authorization server's issuer identifier for {@code toolkit}, when known. When present,
+   * a callback carrying an {@code iss} parameter must match it (RFC 9207).
+   */
+  default Optional<String> issuer(String toolkit) {
+    return Optional.empty();
+  }
+}
