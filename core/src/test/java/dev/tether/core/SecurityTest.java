@@ -1,0 +1,112 @@
+package dev.tether.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.spi.AuthScheme;
+import dev.tether.spi.AuthorizationLink;
+import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ExchangeRequest;
+import dev.tether.spi.Secret;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** CONTRACT §9: state, PKCE, random ids and redaction. */
+class SecurityTest {
+  private final MutableClock clock = MutableClock.at2026();
+
+  @Test
+  void state_has256BitsOfUrlSafeRandomness_andNeverRepeats() {
+    FakeProvider provider = FakeProvider.standard();
+    Tether tether = TestEngines.builder(provider, clock).build();
+    Session s = tether.createSession("u");
+    Set<String> states = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      s.authorize("gmail");
+    }
+    for (AuthorizationRequest r : provider.authorizeRequests) {
+      String state = r.state().reveal();
+      assertThat(Base64.getUrlDecoder().decode(state)).hasSizeGreaterThanOrEqualTo(32);
+      assertThat(state).matches("[A-Za-z0-9_-]{43}");
+      states.add(state);
+    }
+    assertThat(states).hasSize(200);
+  }
+
+  @Test
+  void pkce_verifierFollowsRfc7636_challengeIsS256OfIt() throws Exception {
+    Ids ids = new Ids(new SecureRandom());
+    for (int i = 0; i < 100; i++) {
+      Secret verifier = ids.verifier();
+      assertThat(verifier.reveal()).hasSizeBetween(43, 128).matches("[A-Za-z0-9\\-._~]+");
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.reveal().getBytes(StandardCharsets.US_ASCII));
+      assertThat(Ids.challenge(verifier)).isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(hash));
+    }
+  }
+
+  @Test
+  void ids_areRandomAndPrefixed_notCounters() {
+    Ids ids = new Ids(new SecureRandom());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      seen.add(ids.accountId());
+    }
+    assertThat(seen).hasSize(1000).allMatch(id -> id.matches("ca_[a-z2-7]{26}"));
+    assertThat(ids.sessionId()).matches("trs_[a-z2-7]{26}");
+    assertThat(ids.linkId()).matches("ln_[a-z2-7]{26}");
+  }
+
+  @Test
+  void stateKey_isAHash_notTheState() {
+    String state = "the-state";
+    assertThat(Ids.stateKey(state)).doesNotContain(state).hasSize(43);
+  }
+
+  @Test
+  void secret_neverPrintsItself_andComparesByValue() {
+    Secret s = Secret.of("tok-123");
+    assertThat(s.toString()).isEqualTo("****");
+    assertThat(s).isEqualTo(Secret.of("tok-123")).isNotEqualTo(Secret.of("tok-124"));
+    assertThat(s.matches("tok-123")).isTrue();
+    assertThat(s.matches("tok-12")).isFalse();
+  }
+
+  @Test
+  void spiValues_redactSecretsInToString() {
+    Credentials c = Credentials.builder(AuthScheme.OAUTH2).accessToken("ACCESS-SECRET").refreshToken("REFRESH-SECRET")
+        .secret("token_secret", "OAUTH1-SECRET").attribute("workspace_id", "ws1").build();
+    AuthorizationRequest ar = new AuthorizationRequest("gmail", "u", Secret.of("STATE-SECRET"), "challenge",
+        URI.create("https://host/cb"), List.of(), Map.of(), Instant.EPOCH);
+    ExchangeRequest er = new ExchangeRequest("gmail", "u", Map.of("code", "CODE-SECRET"), URI.create("https://host/cb"),
+        Secret.of("VERIFIER-SECRET"), Map.of("k", "FLOW-SECRET"), Instant.EPOCH);
+    AuthorizationLink link = new AuthorizationLink(URI.create("https://auth/x?state=STATE-SECRET"),
+        Map.of("request_token_secret", "FLOW-SECRET"));
+    for (Object value : List.of(c, ar, er, link)) {
+      assertThat(value.toString()).doesNotContain("SECRET").as(value.getClass().getSimpleName());
+    }
+    assertThat(c.toString()).contains("ws1");
+  }
+
+  @Test
+  void publicValues_redactStateInToString() {
+    FakeProvider provider = FakeProvider.standard();
+    Tether tether = TestEngines.builder(provider, clock).build();
+    ConnectionRequest r = tether.createSession("u").authorize("gmail");
+    String state = FakeProvider.stateOf(r.redirectUrl());
+    assertThat(r.toString()).doesNotContain(state);
+    ConnectLink link = new ConnectLink(r.id(), "gmail", r.redirectUrl());
+    assertThat(link.toString()).doesNotContain(state);
+    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "CODE-SECRET"));
+    assertThat(result.toString()).doesNotContain(state).doesNotContain("CODE-SECRET");
+    assertThat(tether.account(r.id()).orElseThrow().toString()).doesNotContain("access-");
+  }
+}
