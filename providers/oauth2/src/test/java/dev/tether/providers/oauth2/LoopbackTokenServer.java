@@ -1,0 +1,72 @@
+package dev.tether.providers.oauth2;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JDK HttpServer on loopback playing a token endpoint: answers with a scripted status, content
+ * type and body, records each request, and can hold answers back to provoke timeouts.
+ */
+final class LoopbackTokenServer implements AutoCloseable {
+  record Recorded(String method, Map<String, List<String>> headers, String body) {
+    String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+    }
+  }
+
+  private final HttpServer server;
+  final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  volatile int status = 200;
+  volatile String contentType = "application/json";
+  volatile String body = "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+  private final CountDownLatch release = new CountDownLatch(1);
+  volatile boolean hold;
+
+  LoopbackTokenServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/token", exchange -> {
+      String requestBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      requests.add(new Recorded(exchange.getRequestMethod(), Map.copyOf(exchange.getRequestHeaders()), requestBody));
+      if (hold) {
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", contentType);
+      exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        exchange.getResponseBody().write(bytes);
+      }
+      exchange.close();
+    });
+    server.start();
+  }
+
+  URI tokenUrl() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/token");
+  }
+
+  void answer(int newStatus, String newBody) {
+    status = newStatus;
+    body = newBody;
+  }
+
+  @Override
+  public void close() {
+    release.countDown();
+    server.stop(0);
+  }
+}
