@@ -253,7 +253,7 @@ final class Engine {
   }
 
   private ToolkitResult manageOne(SessionRecord session, String slug, boolean reinitiate) {
-    Optional<ProviderRegistry.Entry> found = Slugs.isValid(slug) ? registry.find(slug) : Optional.empty();
+    Optional<ProviderRegistry.Entry> found = registry.find(slug);
     if (found.isEmpty()) {
       return ToolkitResult.failed(slug, "Toolkit '" + Slugs.abbreviate(slug) + "' was not found. "
           + "Available toolkits: " + registry.describeAvailable(enabledSlugs(session)) + ".");
@@ -311,8 +311,7 @@ final class Engine {
   ConnectionRequest authorize(SessionRecord session, String toolkit, URI callbackUrl) {
     Objects.requireNonNull(toolkit, "toolkit");
     String slug = Slugs.normalize(toolkit);
-    ProviderRegistry.Entry entry = (Slugs.isValid(slug) ? registry.find(slug) : Optional.<ProviderRegistry.Entry>empty())
-        .orElseThrow(() -> new UnknownToolkitException(slug, "Toolkit '" + Slugs.abbreviate(slug)
+    ProviderRegistry.Entry entry = registry.find(slug).orElseThrow(() -> new UnknownToolkitException(slug, "Toolkit '" + Slugs.abbreviate(slug)
             + "' is not served by any provider of this engine; available toolkits: "
             + registry.describeAvailable(registry.slugs()) + ". Add a provider that serves it."));
     if (!session.options().allows(slug)) {
@@ -505,11 +504,7 @@ final class Engine {
       AccountRecord activated = transition(slot, current.get(), new AccountEvent.Activated(credentials), now, changes)
           .getOrElseThrow((String why) -> new IllegalStateException(why));
       if (flow.exclusive()) {
-        for (AccountRecord other : slot.accounts()) {
-          if (other.status() == ACTIVE && !other.id().equals(activated.id())) {
-            transition(slot, other, new AccountEvent.Superseded(activated.id()), now, changes);
-          }
-        }
+        supersedeOtherActive(slot, activated.id(), now, changes);
       }
       return activated;
     });
@@ -596,11 +591,7 @@ final class Engine {
       AccountRecord current = find(slot, id).orElseThrow(() -> new AccountNotFoundException(id));
       AccountRecord next = transition(slot, current, event, now, changes).getOrElseThrow((String why) -> new IllegalStateException(why));
       if (event instanceof AccountEvent.Enabled && next.exclusive()) {
-        for (AccountRecord other : slot.accounts()) {
-          if (other.status() == ACTIVE && !other.id().equals(id)) {
-            transition(slot, other, new AccountEvent.Superseded(id), now, changes);
-          }
-        }
+        supersedeOtherActive(slot, id, now, changes);
       }
       return next;
     });
@@ -698,6 +689,15 @@ final class Engine {
       t.change().ifPresent(changes::add);
       return t.next();
     });
+  }
+
+  /** Single-account mode: {@code keptId} becomes the pair's only ACTIVE account. */
+  private static void supersedeOtherActive(EngineStore.Slot slot, String keptId, Instant now, Changes changes) {
+    for (AccountRecord other : slot.accounts()) {
+      if (other.status() == ACTIVE && !other.id().equals(keptId)) {
+        transition(slot, other, new AccountEvent.Superseded(keptId), now, changes);
+      }
+    }
   }
 
   private static Optional<AccountRecord> find(EngineStore.Slot slot, String id) {
