@@ -81,7 +81,7 @@ sealed interface AccountEvent {
 
     @Override
     public String verb() {
-      return "refreshed (only ACTIVE accounts can be)";
+      return "refreshed (only ACTIVE or INACTIVE accounts can be)";
     }
 
     @Override

@@ -85,7 +85,8 @@ final class AccountStateMachine {
         next = current.with(ACTIVE, null, now);
       }
     } else if (event instanceof AccountEvent.Refreshed) {
-      if (from == ACTIVE) {
+      // An account disabled during its refresh keeps the new (possibly rotated) credentials.
+      if (from == ACTIVE || from == INACTIVE) {
         return Either.right(new Transition(
             current.withCredentials(((AccountEvent.Refreshed) event).credentials(), now),
             Optional.empty()));

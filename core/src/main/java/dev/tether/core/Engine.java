@@ -11,9 +11,12 @@ import dev.tether.core.ManageConnectionsResult.ToolkitResult;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.ConnectRequest;
+import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ExchangeRequest;
 import dev.tether.spi.ProviderException;
+import dev.tether.spi.RefreshRequest;
 import dev.tether.spi.Secret;
 import dev.tether.spi.Slugs;
 import dev.tether.spi.ToolkitDescriptor;
@@ -51,6 +54,7 @@ final class Engine {
 
   private final Clock clock;
   private final Duration linkTtl;
+  private final Duration refreshSkew;
   private final URI redirectUri;
   private final URI connectBaseUrl;
   private final CallbackUrls callbackUrls;
@@ -60,10 +64,12 @@ final class Engine {
   private final Ids ids;
   private final ConcurrentLinkedQueue<String> expiredLinks = new ConcurrentLinkedQueue<>();
   private final ConcurrentHashMap<String, CompletableFuture<ConnectedAccount>> waiters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<Credentials>> refreshes = new ConcurrentHashMap<>();
 
   Engine(Tether.Builder b, ProviderRegistry registry, Ids ids) {
     this.clock = b.clock;
     this.linkTtl = b.linkTtl;
+    this.refreshSkew = b.tokenRefreshSkew;
     this.redirectUri = b.redirectUri;
     this.connectBaseUrl = b.connectBaseUrl;
     this.callbackUrls = new CallbackUrls(b.allowedOrigins);
@@ -309,22 +315,8 @@ final class Engine {
   // ---------------------------------------------------------------- authorize
 
   ConnectionRequest authorize(SessionRecord session, String toolkit, URI callbackUrl) {
-    Objects.requireNonNull(toolkit, "toolkit");
-    String slug = Slugs.normalize(toolkit);
-    ProviderRegistry.Entry entry = registry.find(slug).orElseThrow(() -> new UnknownToolkitException(slug, "Toolkit '" + Slugs.abbreviate(slug)
-            + "' is not served by any provider of this engine; available toolkits: "
-            + registry.describeAvailable(registry.slugs()) + ". Add a provider that serves it."));
-    if (!session.options().allows(slug)) {
-      throw new ToolkitNotEnabledException(slug, "Toolkit '" + slug + "' is not enabled in session "
-          + session.id() + "; create the session with it in SessionOptions.builder().toolkits(...)");
-    }
-    if (entry.descriptor().isNoAuth()) {
-      throw new IllegalArgumentException("Toolkit '" + slug + "' needs no authorization; it is always active");
-    }
-    session.options().pinnedAccount(slug).ifPresent(pinned -> {
-      throw new IllegalStateException("Session " + session.id() + " pins account " + pinned + " for '" + slug
-          + "'; create a session without the pin to connect another account");
-    });
+    ProviderRegistry.Entry entry = requireAuthorizable(session, toolkit);
+    String slug = entry.descriptor().slug();
     URI callback = callbackUrl != null ? callbackUrls.validate(callbackUrl)
         : session.options().callbackUrl().orElse(null);
     Instant now = clock.instant();
@@ -341,6 +333,27 @@ final class Engine {
     return new ConnectionRequest(this, created.id(), slug, created.redirectUrl(), created.linkExpiresAt());
   }
 
+  /** The toolkit's entry when the session may connect a new account for it; else a clear exception. */
+  private ProviderRegistry.Entry requireAuthorizable(SessionRecord session, String toolkit) {
+    Objects.requireNonNull(toolkit, "toolkit");
+    String slug = Slugs.normalize(toolkit);
+    ProviderRegistry.Entry entry = registry.find(slug).orElseThrow(() -> new UnknownToolkitException(slug, "Toolkit '" + Slugs.abbreviate(slug)
+            + "' is not served by any provider of this engine; available toolkits: "
+            + registry.describeAvailable(registry.slugs()) + ". Add a provider that serves it."));
+    if (!session.options().allows(slug)) {
+      throw new ToolkitNotEnabledException(slug, "Toolkit '" + slug + "' is not enabled in session "
+          + session.id() + "; create the session with it in SessionOptions.builder().toolkits(...)");
+    }
+    if (entry.descriptor().isNoAuth()) {
+      throw new IllegalArgumentException("Toolkit '" + slug + "' needs no authorization; it is always active");
+    }
+    session.options().pinnedAccount(slug).ifPresent(pinned -> {
+      throw new IllegalStateException("Session " + session.id() + " pins account " + pinned + " for '" + slug
+          + "'; create a session without the pin to connect another account");
+    });
+    return entry;
+  }
+
   /**
    * Builds a link and records the new INITIATED account, superseding the pair's previous pending
    * link. Runs inside the slot lock; writes nothing unless the provider built the link.
@@ -348,36 +361,23 @@ final class Engine {
   private AccountRecord newLink(SessionRecord session, ProviderRegistry.Entry entry, EngineStore.Slot slot,
       URI callbackUrl, Instant now, Changes changes) {
     ToolkitDescriptor d = entry.descriptor();
-    int max = session.options().maxAccountsPerToolkit();
-    if (session.options().multiAccount()) {
-      long kept = slot.accounts().stream().filter(a -> a.status() == ACTIVE || a.status() == INACTIVE).count();
-      if (kept >= max) {
-        throw new LinkCreationException(d.slug(), "User '" + session.userId() + "' already has " + kept
-            + " '" + d.slug() + "' accounts, this session's maximum; delete one before connecting another");
-      }
-    }
+    requireRoomForAnother(session, d, slot);
     if ((d.authScheme() == AuthScheme.OAUTH2 || d.authScheme() == AuthScheme.OAUTH1) && redirectUri == null) {
       throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "': the engine has no "
           + "redirect URI; set Tether.builder().redirectUri(...) to the host's OAuth callback endpoint");
+    }
+    if (!d.fields().isEmpty() && connectBaseUrl == null) {
+      throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "': it collects "
+          + d.fields().stream().map(ConnectionField::name).collect(Collectors.joining(", "))
+          + " through a connect-link form; set Tether.builder().connectBaseUrl(...) and serve that form");
     }
     Secret state = ids.state();
     Secret verifier = ids.verifier();
     String accountId = ids.accountId();
     String linkId = ids.linkId();
-    AuthorizationLink link;
-    try {
-      link = entry.provider().authorize(new AuthorizationRequest(d.slug(), session.userId(), state,
-          Ids.challenge(verifier), redirectUri == null ? URI.create("about:blank") : redirectUri,
-          List.of(), Map.of(), now));
-      Objects.requireNonNull(link, "provider returned no link");
-    } catch (ProviderException e) {
-      throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "': " + e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
-          + " failed to build a link for '" + d.slug() + "' (" + e.getClass().getName() + ")");
-      throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "': its provider failed to "
-          + "build a link (" + e.getClass().getSimpleName() + "); see the log");
-    }
+    // A toolkit with form fields builds its provider link only once the form is submitted.
+    AuthorizationLink link = d.fields().isEmpty()
+        ? buildLink(entry, session.userId(), state, verifier, Map.of(), now) : null;
     Instant expiresAt = now.plus(linkTtl);
     URI shown = connectBaseUrl == null ? link.url() : connectLinkUrl(linkId);
     pending(slot).ifPresent(old ->
@@ -387,9 +387,42 @@ final class Engine {
     slot.put(t.next());
     t.change().ifPresent(changes::add);
     store.putFlow(new PendingFlow(Ids.stateKey(state.reveal()), linkId, accountId, session.userId(), d.slug(),
-        verifier, redirectUri == null ? URI.create("about:blank") : redirectUri, callbackUrl, link.url(),
-        link.flowState(), expiresAt, !session.options().multiAccount()));
+        link == null ? state : null, verifier, redirectUriOrBlank(), callbackUrl, link, d.fields(), expiresAt,
+        !session.options().multiAccount()));
     return t.next();
+  }
+
+  private URI redirectUriOrBlank() {
+    return redirectUri == null ? URI.create("about:blank") : redirectUri;
+  }
+
+  /** Asks the provider for its authorization link, turning every failure into a LinkCreationException. */
+  private AuthorizationLink buildLink(ProviderRegistry.Entry entry, String userId, Secret state, Secret verifier,
+      Map<String, String> connectionFields, Instant now) {
+    String slug = entry.descriptor().slug();
+    try {
+      return Objects.requireNonNull(entry.provider().authorize(new AuthorizationRequest(slug, userId, state,
+          Ids.challenge(verifier), redirectUriOrBlank(), List.of(), connectionFields, now)),
+          "provider returned no link");
+    } catch (ProviderException e) {
+      throw new LinkCreationException(slug, "Cannot connect '" + slug + "': " + e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
+          + " failed to build a link for '" + slug + "' (" + e.getClass().getName() + ")");
+      throw new LinkCreationException(slug, "Cannot connect '" + slug + "': its provider failed to "
+          + "build a link (" + e.getClass().getSimpleName() + "); see the log");
+    }
+  }
+
+  private static void requireRoomForAnother(SessionRecord session, ToolkitDescriptor d, EngineStore.Slot slot) {
+    int max = session.options().maxAccountsPerToolkit();
+    if (session.options().multiAccount()) {
+      long kept = slot.accounts().stream().filter(a -> a.status() == ACTIVE || a.status() == INACTIVE).count();
+      if (kept >= max) {
+        throw new LinkCreationException(d.slug(), "User '" + session.userId() + "' already has " + kept
+            + " '" + d.slug() + "' accounts, this session's maximum; delete one before connecting another");
+      }
+    }
   }
 
   private URI connectLinkUrl(String linkId) {
@@ -407,9 +440,168 @@ final class Engine {
       return Optional.empty();
     }
     PendingFlow f = flow.get();
+    String name = registry.find(f.toolkit()).map(e -> e.descriptor().name()).orElse(f.toolkit());
     return account(f.accountId())
         .filter(a -> a.status() == INITIATED)
-        .map(a -> new ConnectLink(f.accountId(), f.toolkit(), f.authorizationUrl()));
+        .map(a -> new ConnectLink(f.accountId(), f.toolkit(), name, f.link().map(AuthorizationLink::url),
+            f.link().isPresent() ? List.of() : f.form()));
+  }
+
+  // ---------------------------------------------------------------- connect-link forms
+
+  static final int MAX_FIELD_LENGTH = 4096;
+
+  ConnectLinkResult submitConnectLink(String linkId, Map<String, String> values) {
+    Objects.requireNonNull(values, "values");
+    Optional<PendingFlow> found = linkId == null || linkId.length() > 64 ? Optional.empty()
+        : store.flowByLink(linkId.strip());
+    if (found.isEmpty() || !clock.instant().isBefore(found.get().expiresAt())) {
+      return new ConnectLinkResult(false, Optional.empty(), Optional.empty(), Optional.empty(),
+          List.of("This connect link is unknown or has expired; ask for a new one."));
+    }
+    PendingFlow flow = found.get();
+    try {
+      Optional<AccountRecord> account = account(flow.accountId());
+      if (account.isEmpty() || account.get().status() != INITIATED) {
+        return formResult(flow, finished(flow, account.orElse(null)));
+      }
+      if (flow.link().isPresent()) {
+        // The form was submitted already (a double submit): send the browser on again.
+        return new ConnectLinkResult(true, Optional.of(flow.accountId()), Optional.of(INITIATED),
+            Optional.of(flow.link().get().url()), List.of());
+      }
+      List<String> problems = validateFields(flow.form(), values);
+      if (!problems.isEmpty()) {
+        return new ConnectLinkResult(false, Optional.of(flow.accountId()), Optional.of(INITIATED),
+            Optional.empty(), problems);
+      }
+      Map<String, String> submitted = onlyFormFields(flow.form(), values);
+      ProviderRegistry.Entry entry = registry.find(flow.toolkit()).orElseThrow();
+      if (entry.descriptor().isFormBased()) {
+        return completeWithTypedCredentials(flow, entry, submitted);
+      }
+      AuthorizationLink link;
+      try {
+        link = flow.linkOnce(buildLink(entry, flow.userId(), flow.state(), flow.verifier(), submitted,
+            clock.instant()));
+      } catch (LinkCreationException e) {
+        return new ConnectLinkResult(false, Optional.of(flow.accountId()), Optional.of(INITIATED),
+            Optional.empty(), List.of(e.getMessage()));
+      }
+      return new ConnectLinkResult(true, Optional.of(flow.accountId()), Optional.of(INITIATED),
+          Optional.of(link.url()), List.of());
+    } finally {
+      drainExpired();
+    }
+  }
+
+  private ConnectLinkResult completeWithTypedCredentials(PendingFlow flow, ProviderRegistry.Entry entry,
+      Map<String, String> submitted) {
+    CompletableFuture<CallbackResult> mine = new CompletableFuture<>();
+    CompletableFuture<CallbackResult> first = flow.claim(mine);
+    if (first != null) {
+      return formResult(flow, first.join());
+    }
+    Credentials credentials;
+    try {
+      credentials = typedCredentials(entry, flow.userId(), submitted);
+    } catch (ProviderException e) {
+      // A typo in a key is the user's to fix: the form stays open.
+      mine.complete(CallbackResult.rejected(e.errorCode()));
+      flow.release(mine);
+      return new ConnectLinkResult(false, Optional.of(flow.accountId()), Optional.of(INITIATED),
+          Optional.empty(), List.of(e.getMessage()));
+    }
+    CallbackResult result = activate(flow, credentials);
+    mine.complete(result);
+    return formResult(flow, result);
+  }
+
+  private static ConnectLinkResult formResult(PendingFlow flow, CallbackResult r) {
+    return new ConnectLinkResult(r.successful(), Optional.of(flow.accountId()), r.status(), r.redirectUrl(),
+        r.successful() ? List.of() : List.of("This connect link can no longer be used ("
+            + r.error().orElse("link_expired") + "); ask for a new one."));
+  }
+
+  private Credentials typedCredentials(ProviderRegistry.Entry entry, String userId, Map<String, String> fields) {
+    String slug = entry.descriptor().slug();
+    try {
+      return Objects.requireNonNull(entry.provider().connect(new ConnectRequest(slug, userId, fields,
+          clock.instant())), "provider returned no credentials");
+    } catch (ProviderException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
+          + " failed to accept typed credentials for '" + slug + "' (" + e.getClass().getName() + ")");
+      throw ProviderException.definitive("provider_error", "The provider of '" + slug
+          + "' could not accept these credentials; see the log");
+    }
+  }
+
+  /** One message per missing or malformed field; never a value. */
+  static List<String> validateFields(List<ConnectionField> form, Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    for (ConnectionField f : form) {
+      String v = values.get(f.name());
+      if (v == null || v.isBlank()) {
+        if (f.required()) {
+          problems.add(f.label() + " (" + f.name() + ") is required.");
+        }
+      } else if (v.length() > MAX_FIELD_LENGTH) {
+        problems.add(f.label() + " (" + f.name() + ") is longer than " + MAX_FIELD_LENGTH + " characters.");
+      } else if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        problems.add(f.label() + " (" + f.name() + ") must not contain control characters.");
+      }
+    }
+    return problems;
+  }
+
+  private static Map<String, String> onlyFormFields(List<ConnectionField> form, Map<String, String> values) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ConnectionField f : form) {
+      String v = values.get(f.name());
+      if (v != null && !v.isBlank()) {
+        out.put(f.name(), v.strip());
+      }
+    }
+    return out;
+  }
+
+  /** (new) → ACTIVE with credentials the host passes directly (API key, bearer, basic). */
+  ConnectedAccount connect(SessionRecord session, String toolkit, Map<String, String> values) {
+    Objects.requireNonNull(values, "fields");
+    ProviderRegistry.Entry entry = requireAuthorizable(session, toolkit);
+    ToolkitDescriptor d = entry.descriptor();
+    if (!d.isFormBased()) {
+      throw new IllegalArgumentException("Toolkit '" + d.slug() + "' uses " + d.authScheme()
+          + ", not typed credentials; connect it with session.authorize(\"" + d.slug() + "\")");
+    }
+    List<String> problems = validateFields(d.fields(), values);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Cannot connect '" + d.slug() + "': " + String.join(" ", problems));
+    }
+    Credentials credentials;
+    try {
+      credentials = typedCredentials(entry, session.userId(), onlyFormFields(d.fields(), values));
+    } catch (ProviderException e) {
+      throw new IllegalArgumentException("Cannot connect '" + d.slug() + "': " + e.getMessage());
+    }
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    AccountRecord created = store.withSlot(session.userId(), d.slug(), true, slot -> {
+      expireDue(slot, now, changes);
+      requireRoomForAnother(session, d, slot);
+      Transition t = AccountStateMachine.createActive(ids.accountId(), session.userId(), d.slug(),
+          !session.options().multiAccount(), credentials, now);
+      slot.put(t.next());
+      t.change().ifPresent(changes::add);
+      if (!session.options().multiAccount()) {
+        supersedeOtherActive(slot, t.next().id(), now, changes);
+      }
+      return t.next();
+    });
+    publish(changes);
+    return created.view();
   }
 
   // ---------------------------------------------------------------- callback
@@ -429,10 +621,15 @@ final class Engine {
         return CallbackResult.rejected("unknown_state");
       }
       PendingFlow flow = found.get();
+      ProviderRegistry.Entry entry = registry.find(flow.toolkit()).orElseThrow();
       boolean hasError = params.containsKey("error");
-      String code = params.get("code");
-      if (!hasError && (code == null || code.isEmpty())) {
-        return CallbackResult.rejected("missing_code");
+      String grantParameter = entry.provider().grantParameter(flow.toolkit());
+      String grant = params.get(grantParameter);
+      if (!hasError && (grant == null || grant.isEmpty())) {
+        return CallbackResult.rejected("missing_" + ProviderException.sanitize(grantParameter));
+      }
+      if (flow.link().isEmpty()) {
+        return CallbackResult.rejected("unknown_state"); // its form was never submitted
       }
       CompletableFuture<CallbackResult> mine = new CompletableFuture<>();
       CompletableFuture<CallbackResult> first = flow.claim(mine);
@@ -441,7 +638,7 @@ final class Engine {
       }
       Outcome outcome;
       try {
-        outcome = complete(flow, params, hasError);
+        outcome = complete(flow, entry, params, hasError);
       } catch (RuntimeException | Error e) {
         mine.complete(CallbackResult.rejected("internal_error"));
         flow.release(mine);
@@ -459,8 +656,8 @@ final class Engine {
 
   private record Outcome(CallbackResult result, boolean retryable) {}
 
-  private Outcome complete(PendingFlow flow, Map<String, String> params, boolean hasError) {
-    ProviderRegistry.Entry entry = registry.find(flow.toolkit()).orElseThrow();
+  private Outcome complete(PendingFlow flow, ProviderRegistry.Entry entry, Map<String, String> params,
+      boolean hasError) {
     String iss = params.get("iss");
     if (iss != null) {
       Optional<String> expected = issuerOf(entry, flow.toolkit());
@@ -494,6 +691,11 @@ final class Engine {
           + " failed to exchange the callback for " + flow.accountId() + " (" + e.getClass().getName() + ")");
       return new Outcome(fail(flow, "provider_error"), false);
     }
+    return new Outcome(activate(flow, credentials), false);
+  }
+
+  /** INITIATED → ACTIVE unless the link expired or was superseded meanwhile (then the credentials are dropped). */
+  private CallbackResult activate(PendingFlow flow, Credentials credentials) {
     Instant now = clock.instant();
     Changes changes = new Changes(now);
     AccountRecord after = store.withSlot(flow.userId(), flow.toolkit(), true, slot -> {
@@ -510,9 +712,9 @@ final class Engine {
     });
     publish(changes);
     if (after == null || after.status() != ACTIVE) {
-      return new Outcome(finished(flow, after), false);
+      return finished(flow, after);
     }
-    return new Outcome(result(flow, true, ACTIVE, null), false);
+    return result(flow, true, ACTIVE, null);
   }
 
   private Optional<String> issuerOf(ProviderRegistry.Entry entry, String toolkit) {
@@ -616,6 +818,130 @@ final class Engine {
     });
     publish(changes);
     return removed;
+  }
+
+  // ---------------------------------------------------------------- credentials and refresh
+
+  Credentials credentials(String id) {
+    AccountRecord r = account(id).orElseThrow(() -> new AccountNotFoundException(id));
+    if (r.status() != ACTIVE) {
+      throw new CredentialsUnavailableException(id, r.status(), r.statusReason(), false, "Account " + id
+          + " ('" + r.toolkit() + "') is " + r.status() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")")
+          + "; connect it again with session.authorize(\"" + r.toolkit() + "\")");
+    }
+    if (!dueForRefresh(r.credentials(), clock.instant())) {
+      return r.credentials();
+    }
+    CompletableFuture<Credentials> mine = new CompletableFuture<>();
+    CompletableFuture<Credentials> running = refreshes.putIfAbsent(id, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+      }
+    }
+    try {
+      Credentials out = refresh(id);
+      mine.complete(out);
+      return out;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      refreshes.remove(id, mine);
+    }
+  }
+
+  /** Within the clock skew of expiry (or past it): refresh before handing the token out. */
+  private boolean dueForRefresh(Credentials c, Instant now) {
+    return c.expiresAt().map(e -> !now.plus(refreshSkew).isBefore(e)).orElse(false);
+  }
+
+  /** Runs one refresh; the caller holds the account's single-flight slot. */
+  private Credentials refresh(String id) {
+    AccountRecord r = store.account(id).orElseThrow(() -> new AccountNotFoundException(id));
+    Instant now = clock.instant();
+    if (r.status() != ACTIVE || !dueForRefresh(r.credentials(), now)) {
+      return credentialsOrThrow(r); // another caller refreshed or the account changed meanwhile
+    }
+    ProviderRegistry.Entry entry = registry.find(r.toolkit()).orElseThrow();
+    Credentials fresh;
+    try {
+      fresh = Objects.requireNonNull(entry.provider().refresh(new RefreshRequest(r.toolkit(), r.userId(),
+          r.credentials(), now)), "provider returned no credentials");
+    } catch (ProviderException e) {
+      return refreshFailed(r, e.errorCode(), e.isDefinitive(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
+          + " failed to refresh " + id + " (" + e.getClass().getName() + ")");
+      return refreshFailed(r, "provider_error", false, "its provider failed; see the log");
+    }
+    if (fresh.refreshToken().isEmpty() && r.credentials().refreshToken().isPresent()) {
+      fresh = fresh.toBuilder().refreshToken(r.credentials().refreshToken().get().reveal()).build();
+    }
+    Credentials stored = fresh;
+    Instant at = clock.instant();
+    Changes changes = new Changes(at);
+    store.withSlot(r.userId(), r.toolkit(), true, slot -> find(slot, id)
+        .map(current -> transition(slot, current, new AccountEvent.Refreshed(stored), at, changes)
+            .peek(changes::refreshed))
+        .orElse(null));
+    publish(changes);
+    return stored;
+  }
+
+  private Credentials refreshFailed(AccountRecord r, String code, boolean definitive, String message) {
+    Instant now = clock.instant();
+    Changes changes = new Changes(now);
+    changes.refreshFailed(r, code);
+    if (definitive) {
+      store.withSlot(r.userId(), r.toolkit(), true, slot -> find(slot, r.id())
+          .map(current -> transition(slot, current, new AccountEvent.TokenExpired(code), now, changes))
+          .orElse(null));
+    }
+    publish(changes);
+    if (definitive) {
+      throw new CredentialsUnavailableException(r.id(), ConnectionStatus.EXPIRED, code, false, "Account "
+          + r.id() + " ('" + r.toolkit() + "') expired: its token could not be refreshed (" + code + "); connect "
+          + "it again with session.authorize(\"" + r.toolkit() + "\")");
+    }
+    if (r.credentials().expiresAt().map(now::isBefore).orElse(true)) {
+      return r.credentials(); // still valid for a little while: better than failing the caller
+    }
+    throw new CredentialsUnavailableException(r.id(), ACTIVE, code, true, "Refreshing account " + r.id()
+        + " ('" + r.toolkit() + "') failed transiently (" + code + "): " + message + "; retry later");
+  }
+
+  private static Credentials credentialsOrThrow(AccountRecord r) {
+    if (r.status() != ACTIVE) {
+      throw new CredentialsUnavailableException(r.id(), r.status(), r.statusReason(), false, "Account " + r.id()
+          + " ('" + r.toolkit() + "') is " + r.status() + "; connect it again");
+    }
+    return r.credentials();
+  }
+
+  /**
+   * Refreshes every ACTIVE account whose token expires within the skew plus {@code lookahead};
+   * failures are logged (and announced as events), never thrown.
+   *
+   * @return how many accounts were due
+   */
+  int refreshExpiring(Duration lookahead) {
+    Instant horizon = clock.instant().plus(refreshSkew).plus(lookahead);
+    int due = 0;
+    for (AccountRecord r : store.allAccounts()) {
+      if (r.status() == ACTIVE && r.credentials() != null
+          && r.credentials().expiresAt().map(e -> !horizon.isBefore(e)).orElse(false)) {
+        due++;
+        try {
+          credentials(r.id());
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.DEBUG, () -> "Proactive refresh of " + r.id() + " failed: " + e.getMessage());
+        }
+      }
+    }
+    return due;
   }
 
   // ---------------------------------------------------------------- waiting
@@ -741,6 +1067,16 @@ final class Engine {
     void add(StatusChange change) {
       events.add(new ConnectionEvent(ConnectionEvent.Type.STATUS_CHANGED, change.account().view(),
           change.from(), Optional.empty(), now));
+    }
+
+    void refreshed(AccountRecord r) {
+      events.add(new ConnectionEvent(ConnectionEvent.Type.TOKEN_REFRESHED, r.view(), Optional.of(r.status()),
+          Optional.empty(), now));
+    }
+
+    void refreshFailed(AccountRecord r, String code) {
+      events.add(new ConnectionEvent(ConnectionEvent.Type.REFRESH_FAILED, r.view(), Optional.of(r.status()),
+          Optional.of(code), now));
     }
 
     void deleted(AccountRecord r) {

@@ -1,9 +1,13 @@
 package dev.tether.core;
 
+import dev.tether.spi.AuthorizationLink;
+import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Secret;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,28 +22,30 @@ final class PendingFlow {
   private final String accountId;
   private final String userId;
   private final String toolkit;
+  private final Secret state;
   private final Secret verifier;
   private final URI redirectUri;
   private final URI callbackUrl;
-  private final URI authorizationUrl;
-  private final Map<String, String> flowState;
+  private final List<ConnectionField> form;
+  private final AtomicReference<AuthorizationLink> link;
   private final Instant expiresAt;
   private final boolean exclusive;
   private final AtomicReference<CompletableFuture<CallbackResult>> outcome = new AtomicReference<>();
 
   PendingFlow(String stateKey, String linkId, String accountId, String userId, String toolkit,
-      Secret verifier, URI redirectUri, URI callbackUrl, URI authorizationUrl,
-      Map<String, String> flowState, Instant expiresAt, boolean exclusive) {
+      Secret state, Secret verifier, URI redirectUri, URI callbackUrl, AuthorizationLink link, List<ConnectionField> form,
+      Instant expiresAt, boolean exclusive) {
     this.stateKey = stateKey;
     this.linkId = linkId;
     this.accountId = accountId;
     this.userId = userId;
     this.toolkit = toolkit;
+    this.state = state;
     this.verifier = verifier;
     this.redirectUri = redirectUri;
     this.callbackUrl = callbackUrl;
-    this.authorizationUrl = authorizationUrl;
-    this.flowState = Map.copyOf(flowState);
+    this.link = new AtomicReference<>(link);
+    this.form = List.copyOf(form);
     this.expiresAt = expiresAt;
     this.exclusive = exclusive;
   }
@@ -78,6 +84,11 @@ final class PendingFlow {
     return toolkit;
   }
 
+  /** Kept for links built after a form: the provider's link must carry the state issued with the link. */
+  Secret state() {
+    return state;
+  }
+
   Secret verifier() {
     return verifier;
   }
@@ -91,12 +102,25 @@ final class PendingFlow {
     return callbackUrl;
   }
 
-  URI authorizationUrl() {
-    return authorizationUrl;
+  /** The provider's link; empty while the connect-link form has not been submitted. */
+  Optional<AuthorizationLink> link() {
+    return Optional.ofNullable(link.get());
+  }
+
+  /** Sets the provider's link once; returns the link in force (an earlier one wins). */
+  AuthorizationLink linkOnce(AuthorizationLink built) {
+    AuthorizationLink previous = link.compareAndExchange(null, built);
+    return previous == null ? built : previous;
+  }
+
+  /** What the connect-link form collects before the flow can go on; empty for plain OAuth. */
+  List<ConnectionField> form() {
+    return form;
   }
 
   Map<String, String> flowState() {
-    return flowState;
+    AuthorizationLink current = link.get();
+    return current == null ? Map.of() : current.flowState();
   }
 
   Instant expiresAt() {

@@ -3,6 +3,7 @@ package dev.tether.core;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -74,6 +75,19 @@ public final class Session {
    */
   public ConnectionRequest authorize(String toolkit, URI callbackUrl) {
     return engine.authorize(live(), toolkit, Objects.requireNonNull(callbackUrl, "callbackUrl"));
+  }
+
+  /**
+   * Connects a toolkit whose users type their credentials (API key, bearer token, user name and
+   * password) with values the host already has, skipping the connect link: (new) → ACTIVE. In
+   * single-account mode the user's previous ACTIVE account for the toolkit becomes INACTIVE.
+   *
+   * @param fields values by field name, as listed by the toolkit's form
+   * @throws IllegalArgumentException if the toolkit does not take typed credentials or a value is
+   *     missing or malformed (the message names the field, never its value)
+   */
+  public ConnectedAccount connect(String toolkit, Map<String, String> fields) {
+    return engine.connect(live(), toolkit, fields);
   }
 
   /**

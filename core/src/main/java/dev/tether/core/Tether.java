@@ -1,5 +1,6 @@
 package dev.tether.core;
 
+import dev.tether.spi.Credentials;
 import dev.tether.spi.ToolkitProvider;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Tether engine: end users' sessions and connected accounts, in memory, with the providers
@@ -81,6 +84,41 @@ public final class Tether {
    */
   public Optional<ConnectLink> connectLink(String linkId) {
     return engine.connectLink(linkId);
+  }
+
+  /**
+   * Takes the values a user typed into a connect link's form ({@link ConnectLink#form()}): an API
+   * key connects the account at once; a per-connection value such as a subdomain leads on to the
+   * provider. Bad or missing values come back as {@link ConnectLinkResult#problems()} and change
+   * nothing; a double submit gets the first outcome.
+   */
+  public ConnectLinkResult submitConnectLink(String linkId, Map<String, String> formValues) {
+    return engine.submitConnectLink(linkId, formValues);
+  }
+
+  /**
+   * Usable credentials for an ACTIVE account. An OAuth 2.0 token within the refresh skew of its
+   * expiry is refreshed first; concurrent callers share one refresh. A rotated refresh token is
+   * stored before this returns.
+   *
+   * @throws AccountNotFoundException if there is no such account
+   * @throws CredentialsUnavailableException if the account is not ACTIVE, its token died (it is now
+   *     EXPIRED), or a transient refresh failure left no valid token ({@code isRetryable()})
+   */
+  public Credentials credentials(String connectedAccountId) {
+    return engine.credentials(Objects.requireNonNull(connectedAccountId, "connectedAccountId"));
+  }
+
+  /**
+   * Refreshes now every ACTIVE account whose token expires within the refresh skew plus
+   * {@code lookahead}; failures are announced as events and logged, never thrown. Call it from
+   * your own scheduler, or let {@link Builder#refreshScheduler} do it.
+   *
+   * @return how many accounts were due
+   */
+  public int refreshExpiring(Duration lookahead) {
+    Objects.requireNonNull(lookahead, "lookahead");
+    return engine.refreshExpiring(lookahead);
   }
 
   /** The account with id {@code connectedAccountId}, if it exists. */
@@ -162,11 +200,16 @@ public final class Tether {
     public static final Duration DEFAULT_LINK_TTL = Duration.ofMinutes(10);
     /** Default time an unused session is kept. */
     public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofHours(24);
+    /** Default margin before a token's expiry within which it is refreshed. */
+    public static final Duration DEFAULT_TOKEN_REFRESH_SKEW = Duration.ofSeconds(60);
 
     URI redirectUri;
     Clock clock;
     Duration linkTtl;
     Duration sessionIdleTimeout;
+    Duration tokenRefreshSkew;
+    private ScheduledExecutorService refreshScheduler;
+    private Duration refreshInterval;
     URI connectBaseUrl;
     final Set<String> allowedOrigins = new LinkedHashSet<>();
     final List<ConnectionListener> listeners = new ArrayList<>();
@@ -227,6 +270,29 @@ public final class Tether {
       return this;
     }
 
+    /** How close to its expiry a token is refreshed before use (default 60 seconds). */
+    public Builder tokenRefreshSkew(Duration skew) {
+      requireUnset(tokenRefreshSkew, "tokenRefreshSkew");
+      Objects.requireNonNull(skew, "skew");
+      if (skew.isNegative()) {
+        throw new IllegalArgumentException("tokenRefreshSkew must not be negative, got " + skew);
+      }
+      this.tokenRefreshSkew = skew;
+      return this;
+    }
+
+    /**
+     * Refreshes expiring tokens ahead of use: every {@code interval}, on the host's
+     * {@code scheduler}, the engine calls {@link Tether#refreshExpiring(Duration)} with the interval
+     * as lookahead. The engine starts no thread of its own; shut the scheduler down to stop.
+     */
+    public Builder refreshScheduler(ScheduledExecutorService scheduler, Duration interval) {
+      requireUnset(refreshScheduler, "refreshScheduler");
+      this.refreshScheduler = Objects.requireNonNull(scheduler, "scheduler");
+      this.refreshInterval = requireAtLeastOneSecond(interval, "interval");
+      return this;
+    }
+
     /**
      * Hands out short, revocable links {@code {base}/ln_…} instead of the providers' URLs; the host
      * serves {@code GET {base}/{linkId}} by redirecting to {@link Tether#connectLink}'s URL.
@@ -272,8 +338,17 @@ public final class Tether {
       }
       ClassLoader loader = classLoader != null ? classLoader
           : Optional.ofNullable(Thread.currentThread().getContextClassLoader()).orElse(Tether.class.getClassLoader());
+      if (tokenRefreshSkew == null) {
+        tokenRefreshSkew = DEFAULT_TOKEN_REFRESH_SKEW;
+      }
       ProviderRegistry registry = ProviderRegistry.assemble(providers, discover == null || discover, loader);
-      return new Tether(new Engine(this, registry, new Ids(new SecureRandom())));
+      Tether tether = new Tether(new Engine(this, registry, new Ids(new SecureRandom())));
+      if (refreshScheduler != null) {
+        Duration lookahead = refreshInterval;
+        refreshScheduler.scheduleWithFixedDelay(() -> tether.refreshExpiring(lookahead),
+            refreshInterval.toMillis(), refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return tether;
     }
 
     private static void requireUnset(Object current, String setting) {

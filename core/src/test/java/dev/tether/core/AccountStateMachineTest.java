@@ -46,7 +46,7 @@ class AccountStateMachineTest {
       {ACTIVE, null, null, null, INACTIVE, EXPIRED, INACTIVE, null, ACTIVE},
       {FAILED, null, null, null, null, null, null, null, null},
       {EXPIRED, null, null, null, null, null, null, null, null},
-      {INACTIVE, null, null, null, null, null, null, ACTIVE, null},
+      {INACTIVE, null, null, null, null, null, null, ACTIVE, INACTIVE},
   };
   private static final String[] COLUMNS =
       {"Activated", "Failed", "LinkExpired", "Superseded", "TokenExpired", "Disabled", "Enabled", "Refreshed"};

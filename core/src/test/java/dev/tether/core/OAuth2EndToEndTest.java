@@ -117,7 +117,8 @@ class OAuth2EndToEndTest {
 
     ConnectLink resolved = tether.connectLink(linkId).orElseThrow();
     assertThat(resolved.connectedAccountId()).isEqualTo(request.id());
-    assertThat(tether.handleCallback(followAsBrowser(resolved.authorizationUrl())).successful()).isTrue();
+    assertThat(resolved.needsForm()).isFalse();
+    assertThat(tether.handleCallback(followAsBrowser(resolved.authorizationUrl().orElseThrow())).successful()).isTrue();
     assertThat(tether.connectLink(linkId)).as("a completed link no longer resolves").isEmpty();
   }
 

@@ -103,7 +103,7 @@ class SecurityTest {
     ConnectionRequest r = tether.createSession("u").authorize("gmail");
     String state = FakeProvider.stateOf(r.redirectUrl());
     assertThat(r.toString()).doesNotContain(state);
-    ConnectLink link = new ConnectLink(r.id(), "gmail", r.redirectUrl());
+    ConnectLink link = new ConnectLink(r.id(), "gmail", "Gmail", java.util.Optional.of(r.redirectUrl()), List.of());
     assertThat(link.toString()).doesNotContain(state);
     CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "CODE-SECRET"));
     assertThat(result.toString()).doesNotContain(state).doesNotContain("CODE-SECRET");

@@ -67,6 +67,28 @@ public interface ToolkitProvider {
   }
 
   /**
+   * Turns credentials the user typed into a connect-link form (or the host passed to
+   * {@code session.connect}) into {@link Credentials}, for toolkits whose descriptor is
+   * {@linkplain ToolkitDescriptor#isFormBased() form-based}.
+   *
+   * @throws ProviderException definitive when the values are malformed (the message says which
+   *     field and why, never its value)
+   */
+  default Credentials connect(ConnectRequest request) {
+    throw ProviderException.definitive("connect_unsupported",
+        "Toolkit '" + request.toolkit() + "' does not accept typed credentials");
+  }
+
+  /**
+   * The name of the callback parameter that carries the grant for {@code toolkit}: {@code code}
+   * for OAuth 2.0 (the default), {@code oauth_verifier} for OAuth 1.0a. A callback with neither
+   * it nor {@code error} is refused before the provider is called.
+   */
+  default String grantParameter(String toolkit) {
+    return "code";
+  }
+
+  /**
    * The authorization server's issuer identifier for {@code toolkit}, when known. When present,
    * a callback carrying an {@code iss} parameter must match it (RFC 9207).
    */

@@ -4,12 +4,13 @@
  * <ul>
  *   <li>{@link dev.tether.spi.ToolkitProvider} — the one interface a plugin implements, found with
  *       {@link java.util.ServiceLoader} or registered explicitly on the engine's builder;
- *   <li>{@link dev.tether.spi.ToolkitDescriptor} and {@link dev.tether.spi.AuthScheme} — what a
- *       provider serves;
+ *   <li>{@link dev.tether.spi.ToolkitDescriptor}, {@link dev.tether.spi.AuthScheme} and
+ *       {@link dev.tether.spi.ConnectionField} — what a provider serves and what its form collects;
  *   <li>{@link dev.tether.spi.AuthorizationRequest} → {@link dev.tether.spi.AuthorizationLink} —
  *       building the link a user opens;
  *   <li>{@link dev.tether.spi.ExchangeRequest} → {@link dev.tether.spi.Credentials} — exchanging
  *       the callback for credentials; {@link dev.tether.spi.RefreshRequest} — refreshing them;
+ *       {@link dev.tether.spi.ConnectRequest} — typed credentials (API keys) from a form;
  *   <li>{@link dev.tether.spi.Secret} — a value that never prints itself;
  *   <li>{@link dev.tether.spi.ProviderException} — a failure that says whether retrying can help;
  *   <li>{@link dev.tether.spi.Slugs} — toolkit slug normalisation shared by engine and plugins.
