@@ -1,8 +1,10 @@
-/** OAuth 2.0 authorization-code toolkits for Tether. */
+/** OAuth 2.0 authorization-code toolkits for Tether, and the bundled catalog of real ones. */
 module dev.tether.providers.oauth2 {
   requires transitive dev.tether.spi;
   requires java.net.http;
   requires com.fasterxml.jackson.databind;
 
   exports dev.tether.providers.oauth2;
+
+  provides dev.tether.spi.ToolkitProvider with dev.tether.providers.oauth2.OAuth2Catalog;
 }

@@ -14,7 +14,7 @@ import java.util.List;
 public final class DiscoverableTestProvider implements ToolkitProvider {
   @Override
   public List<ToolkitDescriptor> toolkits() {
-    return List.of(new ToolkitDescriptor("notion", "Notion", AuthScheme.OAUTH2),
+    return List.of(new ToolkitDescriptor("acme_notes", "Acme Notes", AuthScheme.OAUTH2),
         new ToolkitDescriptor("weathermap", "Weather Map", AuthScheme.NONE));
   }
 
@@ -52,7 +52,7 @@ public final class DiscoverableTestProvider implements ToolkitProvider {
 
     @Override
     public List<ToolkitDescriptor> toolkits() {
-      return List.of(new ToolkitDescriptor("notion", "Notion (other)", AuthScheme.OAUTH2));
+      return List.of(new ToolkitDescriptor("acme_notes", "Acme Notes (other)", AuthScheme.OAUTH2));
     }
 
     @Override

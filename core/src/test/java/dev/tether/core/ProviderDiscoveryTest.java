@@ -19,13 +19,24 @@ class ProviderDiscoveryTest {
   @Test
   void discovers_providersListedInMetaInfServices() {
     Tether tether = Tether.builder().redirectUri(REDIRECT).build();
-    assertThat(tether.toolkitSlugs()).contains("notion", "weathermap");
+    assertThat(tether.toolkitSlugs()).contains("acme_notes", "weathermap");
     assertThat(tether.providers().providers()).extracting(ProviderReport.LoadedProvider::providerClass)
         .contains(DiscoverableTestProvider.class.getName());
     assertThat(tether.providers().providers()).filteredOn(p -> p.providerClass().equals(
         DiscoverableTestProvider.class.getName())).singleElement()
         .extracting(ProviderReport.LoadedProvider::origin).isEqualTo(ProviderReport.Origin.DISCOVERED);
-    assertThat(tether.createSession("u").authorize("notion").redirectUrl().getHost()).isEqualTo("discovered.example");
+    assertThat(tether.createSession("u").authorize("acme_notes").redirectUrl().getHost()).isEqualTo("discovered.example");
+  }
+
+  @Test
+  void discovers_bundledOAuth2CatalogOnTheClassPath() {
+    Tether tether = Tether.builder().redirectUri(REDIRECT).build();
+    assertThat(tether.toolkitSlugs()).contains("gmail", "googlesheets", "outlook", "one_drive", "github", "slack",
+        "notion", "jira", "zendesk");
+    assertThat(tether.providers().providers()).anySatisfy(p -> {
+      assertThat(p.providerClass()).isEqualTo("dev.tether.providers.oauth2.OAuth2Catalog");
+      assertThat(p.toolkits()).hasSizeGreaterThanOrEqualTo(30);
+    });
   }
 
   @Test
@@ -35,13 +46,13 @@ class ProviderDiscoveryTest {
 
   @Test
   void explicitProvider_winsOverDiscovered_andIsReported() {
-    FakeProvider explicit = new FakeProvider(new dev.tether.spi.ToolkitDescriptor("notion", "Notion (mine)",
+    FakeProvider explicit = new FakeProvider(new dev.tether.spi.ToolkitDescriptor("acme_notes", "Acme Notes (mine)",
         dev.tether.spi.AuthScheme.OAUTH2));
     Tether tether = Tether.builder().redirectUri(REDIRECT).provider(explicit).build();
-    assertThat(tether.createSession("u").authorize("notion").redirectUrl().getHost()).isEqualTo("auth.example");
+    assertThat(tether.createSession("u").authorize("acme_notes").redirectUrl().getHost()).isEqualTo("auth.example");
     assertThat(tether.toolkitSlugs()).contains("weathermap");
     assertThat(tether.providers().problems()).anySatisfy(p -> assertThat(p)
-        .contains("'notion'").contains("overridden by explicit").contains(FakeProvider.class.getName()));
+        .contains("'acme_notes'").contains("overridden by explicit").contains(FakeProvider.class.getName()));
   }
 
   @Test
@@ -65,13 +76,13 @@ class ProviderDiscoveryTest {
       Tether tether = Tether.builder().redirectUri(REDIRECT).classLoader(loader).build();
       ProviderReport report = tether.providers();
 
-      assertThat(tether.toolkitSlugs()).containsExactlyInAnyOrder("notion", "weathermap");
-      assertThat(tether.createSession("u").authorize("notion").redirectUrl().getHost()).isEqualTo("discovered.example");
+      assertThat(tether.toolkitSlugs()).contains("acme_notes", "weathermap", "gmail");
+      assertThat(tether.createSession("u").authorize("acme_notes").redirectUrl().getHost()).isEqualTo("discovered.example");
       assertThat(report.isClean()).isFalse();
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("com.example.DoesNotExist"));
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("ThrowingConstructor"));
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("FutureSpi").contains("SPI version 2"));
-      assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("'notion'").contains("served by both")
+      assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("'acme_notes'").contains("served by both")
           .contains("Duplicate"));
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("FakeProvider"));
     }

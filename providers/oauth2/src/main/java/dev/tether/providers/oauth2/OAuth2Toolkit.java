@@ -3,6 +3,7 @@ package dev.tether.providers.oauth2;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ExchangeRequest;
 import dev.tether.spi.ProviderException;
@@ -13,6 +14,7 @@ import dev.tether.spi.ToolkitProvider;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,44 +41,50 @@ import java.util.function.Supplier;
  * exchanged at the token endpoint with the JDK {@link HttpClient} (form body, client credentials in
  * the body or as HTTP Basic), and the JSON answer is read with Jackson. A token response without
  * {@code expires_in} gets the {@linkplain Builder#defaultTokenLifetime default lifetime}, never
- * "forever".
+ * "forever". For the bundled catalog of real toolkits see {@link OAuth2Catalog}.
  *
  * <p>Immutable and thread-safe. Creates no thread and does no I/O until a code is exchanged.
  */
 public final class OAuth2Toolkit implements ToolkitProvider {
   /** Lifetime assumed when a token response has no {@code expires_in}: one hour. */
   public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
+  /** How long one token-endpoint request may take by default. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
+  private final OAuth2Spec spec;
   private final ToolkitDescriptor descriptor;
-  private final URI authorizationUrl;
   private final String clientId;
   private final String clientSecret;
-  private final List<String> scopes;
-  private final String scopeSeparator;
-  private final boolean pkce;
-  private final Map<String, String> authorizationParameters;
-  private final Optional<String> issuer;
-  private final Duration defaultTokenLifetime;
+  private final String missingClientHint;
   private final TokenEndpoint tokenEndpoint;
 
-  private OAuth2Toolkit(Builder b) {
-    this.descriptor = new ToolkitDescriptor(b.slug, b.name == null ? b.slug : b.name, AuthScheme.OAUTH2);
-    this.authorizationUrl = b.authorizationUrl;
-    this.clientId = b.clientId;
-    this.clientSecret = b.clientSecret;
-    this.scopes = List.copyOf(b.scopes);
-    this.scopeSeparator = b.scopeSeparator;
-    this.pkce = b.pkce;
-    this.authorizationParameters = Map.copyOf(b.authorizationParameters);
-    this.issuer = Optional.ofNullable(b.issuer);
-    this.defaultTokenLifetime = b.defaultTokenLifetime;
-    Supplier<HttpClient> http = b.httpClient != null ? () -> b.httpClient : SharedHttpClient::get;
-    this.tokenEndpoint = new TokenEndpoint(b.slug, b.tokenUrl, http, b.requestTimeout, b.basicAuth);
+  OAuth2Toolkit(OAuth2Spec spec, String clientId, String clientSecret, String missingClientHint,
+      Supplier<HttpClient> http, Duration requestTimeout) {
+    this.spec = spec;
+    this.descriptor = new ToolkitDescriptor(spec.slug(), spec.name(), AuthScheme.OAUTH2, spec.fields());
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+    this.missingClientHint = missingClientHint;
+    this.tokenEndpoint = new TokenEndpoint(spec, http, requestTimeout);
   }
 
   /** Starts a builder for the toolkit {@code slug} (normalised: trimmed, lower-cased). */
   public static Builder builder(String slug) {
     return new Builder(Slugs.requireValid(Slugs.normalize(slug)));
+  }
+
+  /** The toolkit this provider serves. */
+  public ToolkitDescriptor descriptor() {
+    return descriptor;
+  }
+
+  String family() {
+    return spec.family();
+  }
+
+  /** Whether a client id is configured (links can be built). */
+  public boolean isClientConfigured() {
+    return clientId != null;
   }
 
   @Override
@@ -86,27 +94,29 @@ public final class OAuth2Toolkit implements ToolkitProvider {
 
   @Override
   public Optional<String> issuer(String toolkit) {
-    return issuer;
+    return spec.issuer();
   }
 
   @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
     requireClient();
+    Map<String, String> fields = connectionFields(request.connectionFields());
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
     query.put("client_id", clientId);
     query.put("redirect_uri", request.redirectUri().toString());
-    List<String> requested = request.scopes().isEmpty() ? scopes : request.scopes();
+    List<String> requested = request.scopes().isEmpty() ? spec.scopes() : request.scopes();
     if (!requested.isEmpty()) {
-      query.put("scope", String.join(scopeSeparator, requested));
+      query.put(spec.scopeParameter(), String.join(spec.scopeSeparator(), requested));
     }
     query.put("state", request.state().reveal());
-    if (pkce) {
+    if (spec.pkce()) {
       query.put("code_challenge", request.codeChallenge());
       query.put("code_challenge_method", AuthorizationRequest.CODE_CHALLENGE_METHOD);
     }
-    authorizationParameters.forEach(query::putIfAbsent);
-    return AuthorizationLink.of(FormBodies.withQuery(authorizationUrl, query));
+    spec.authorizationParameters().forEach(query::putIfAbsent);
+    URI base = URI.create(fill(spec.authorizationUrl(), fields));
+    return new AuthorizationLink(FormBodies.withQuery(base, query), fields);
   }
 
   @Override
@@ -115,16 +125,23 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     String code = request.parameter("code")
         .filter(c -> !c.isEmpty())
         .orElseThrow(() -> ProviderException.definitive("missing_code",
-            "The callback for '" + descriptor.slug() + "' carried no authorization code"));
+            "The callback for '" + spec.slug() + "' carried no authorization code"));
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "authorization_code");
     form.put("code", code);
     form.put("redirect_uri", request.redirectUri().toString());
-    if (pkce) {
+    if (spec.pkce()) {
       form.put("code_verifier", request.codeVerifier().reveal());
     }
-    return tokenEndpoint.post(form, clientId, clientSecret, request.now(), defaultTokenLifetime,
-        scopes, Optional.empty());
+    Map<String, String> fields = request.flowState();
+    Credentials issued = tokenEndpoint.post(URI.create(fill(spec.tokenUrl(), fields)), form, clientId,
+        clientSecret, request.now(), Optional.empty());
+    if (fields.isEmpty()) {
+      return issued;
+    }
+    Credentials.Builder withFields = issued.toBuilder();
+    fields.forEach(withFields::attribute); // refresh needs them for the token URL
+    return withFields.build();
   }
 
   @Override
@@ -132,30 +149,51 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     requireClient();
     String refreshToken = request.credentials().refreshToken()
         .orElseThrow(() -> ProviderException.definitive("no_refresh_token",
-            "The '" + descriptor.slug() + "' account has no refresh token; the user must reconnect"))
+            "The '" + spec.slug() + "' account has no refresh token; the user must reconnect"))
         .reveal();
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "refresh_token");
     form.put("refresh_token", refreshToken);
-    return tokenEndpoint.post(form, clientId, clientSecret, request.now(), defaultTokenLifetime,
-        scopes, Optional.of(request.credentials()));
+    URI tokenUrl = URI.create(fill(spec.tokenUrl(), request.credentials().attributes()));
+    return tokenEndpoint.post(tokenUrl, form, clientId, clientSecret, request.now(),
+        Optional.of(request.credentials()));
+  }
+
+  /** The declared fields' values, checked: every one present and safe to put in a URL. */
+  private Map<String, String> connectionFields(Map<String, String> given) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ConnectionField f : spec.fields()) {
+      String v = given.get(f.name());
+      if (v != null) {
+        out.put(f.name(), v.strip());
+      }
+    }
+    return out;
+  }
+
+  private String fill(String template, Map<String, String> values) {
+    try {
+      return OAuth2Spec.fill(template, values);
+    } catch (IllegalArgumentException e) {
+      throw ProviderException.definitive("invalid_connection_field",
+          "Cannot connect '" + spec.slug() + "': " + e.getMessage());
+    }
   }
 
   private void requireClient() {
     if (clientId == null) {
       throw ProviderException.definitive("client_not_configured",
-          "Toolkit '" + descriptor.slug() + "' has no OAuth client: set clientId (and clientSecret) "
-              + "on OAuth2Toolkit.builder(\"" + descriptor.slug() + "\")");
+          "Toolkit '" + spec.slug() + "' has no OAuth client: " + missingClientHint);
     }
   }
 
   @Override
   public String toString() {
-    return "OAuth2Toolkit[" + descriptor.slug() + ", authorizationUrl=" + authorizationUrl.getHost()
-        + ", clientConfigured=" + (clientId != null) + ", pkce=" + pkce + "]";
+    return "OAuth2Toolkit[" + spec.slug() + ", authorizationUrl=" + spec.authorizationUrl().replaceAll("\\?.*", "")
+        + ", clientConfigured=" + (clientId != null) + ", pkce=" + spec.pkce() + "]";
   }
 
-  /** Builds an {@link OAuth2Toolkit}. Each setting may be set once. Not thread-safe. */
+  /** Builds an {@link OAuth2Toolkit}. Each single-valued setting may be set once. Not thread-safe. */
   public static final class Builder {
     private final String slug;
     private String name;
@@ -163,15 +201,20 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     private URI tokenUrl;
     private String clientId;
     private String clientSecret;
-    private final java.util.ArrayList<String> scopes = new java.util.ArrayList<>();
+    private final List<String> scopes = new ArrayList<>();
     private String scopeSeparator = " ";
     private boolean pkce = true;
     private boolean basicAuth;
+    private boolean jsonBody;
     private final Map<String, String> authorizationParameters = new LinkedHashMap<>();
+    private final Map<String, String> tokenHeaders = new LinkedHashMap<>();
+    private String tokenPath;
+    private String okField;
     private String issuer;
     private HttpClient httpClient;
-    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
+    private final List<String> keepAttributes = new ArrayList<>();
 
     private Builder(String slug) {
       this.slug = slug;
@@ -180,7 +223,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     /** The display name (default: the slug). */
     public Builder name(String name) {
       requireUnset(this.name, "name");
-      this.name = Objects.requireNonNull(name, "name");
+      this.name = requireNonBlank(name, "name");
       return this;
     }
 
@@ -241,9 +284,41 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       return this;
     }
 
+    /** Send the token request as a JSON object instead of a form (default: form). */
+    public Builder jsonTokenRequest(boolean enabled) {
+      this.jsonBody = enabled;
+      return this;
+    }
+
     /** An extra authorization-URL parameter, e.g. {@code access_type=offline}. */
     public Builder authorizationParameter(String name, String value) {
       authorizationParameters.put(requireNonBlank(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** An extra token-request header. */
+    public Builder tokenHeader(String name, String value) {
+      tokenHeaders.put(requireNonBlank(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Where the tokens sit in the token response, e.g. {@code authed_user} (default: the top level). */
+    public Builder tokenResponsePath(String path) {
+      requireUnset(this.tokenPath, "tokenResponsePath");
+      this.tokenPath = requireNonBlank(path, "path");
+      return this;
+    }
+
+    /** A boolean member whose {@code false} marks an HTTP-200 error, e.g. Slack's {@code ok}. */
+    public Builder okField(String field) {
+      requireUnset(this.okField, "okField");
+      this.okField = requireNonBlank(field, "field");
+      return this;
+    }
+
+    /** A top-level token-response member to keep as a credentials attribute, e.g. {@code instance_url}. */
+    public Builder keepAttribute(String member) {
+      keepAttributes.add(requireNonBlank(member, "member"));
       return this;
     }
 
@@ -283,7 +358,14 @@ public final class OAuth2Toolkit implements ToolkitProvider {
         throw new IllegalStateException("OAuth2Toolkit '" + slug
             + "' needs both authorizationUrl(...) and tokenUrl(...)");
       }
-      return new OAuth2Toolkit(this);
+      OAuth2Spec spec = new OAuth2Spec(slug, name == null ? slug : name, slug, authorizationUrl.toString(),
+          tokenUrl.toString(), scopes, scopeSeparator, "scope", pkce, basicAuth, jsonBody, authorizationParameters,
+          tokenHeaders, Optional.ofNullable(tokenPath), Optional.ofNullable(okField), defaultTokenLifetime,
+          List.of(), Optional.ofNullable(issuer), keepAttributes);
+      HttpClient fixed = httpClient;
+      return new OAuth2Toolkit(spec, clientId, clientSecret,
+          "set clientId (and clientSecret) on OAuth2Toolkit.builder(\"" + slug + "\")",
+          fixed != null ? () -> fixed : SharedHttpClient::get, requestTimeout);
     }
 
     private void requireUnset(Object current, String setting) {
@@ -292,7 +374,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       }
     }
 
-    private static String requireNonBlank(String value, String what) {
+    static String requireNonBlank(String value, String what) {
       Objects.requireNonNull(value, what);
       if (value.isBlank()) {
         throw new IllegalArgumentException(what + " must not be blank");
@@ -300,7 +382,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       return value;
     }
 
-    private static Duration requirePositive(Duration d, String what) {
+    static Duration requirePositive(Duration d, String what) {
       Objects.requireNonNull(d, what);
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(what + " must be positive, got " + d);
@@ -308,25 +390,13 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       return d;
     }
 
-    private static URI requireHttp(URI url, String what) {
+    static URI requireHttp(URI url, String what) {
       Objects.requireNonNull(url, what);
       String scheme = url.getScheme();
       if (!url.isAbsolute() || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
         throw new IllegalArgumentException(what + " must be an absolute http(s) URL, got '" + url + "'");
       }
       return url;
-    }
-  }
-
-  /** One HTTP client for every toolkit built without its own; created on first exchange. */
-  private static final class SharedHttpClient {
-    private static final HttpClient INSTANCE = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-
-    static HttpClient get() {
-      return INSTANCE;
     }
   }
 }

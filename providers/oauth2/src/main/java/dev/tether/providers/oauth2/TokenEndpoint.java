@@ -1,12 +1,15 @@
 package dev.tether.providers.oauth2;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ProviderException;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,49 +27,43 @@ import java.util.function.Supplier;
 
 /**
  * Posts grants to an OAuth 2.0 token endpoint and turns the answer into {@link Credentials} or a
- * classified {@link ProviderException}. Never puts a secret or a raw upstream body in a message.
+ * classified {@link ProviderException}, following the spec's quirks (JSON bodies, Basic client
+ * authentication, nested tokens, HTTP-200 errors, form-encoded answers). Never puts a secret or
+ * raw upstream text in a message. Thread-safe.
  */
 final class TokenEndpoint {
   /** Longest {@code expires_in} believed: ten years. Anything above is an upstream bug. */
   static final long MAX_EXPIRES_IN_SECONDS = 10L * 365 * 24 * 3600;
+  /** Token responses larger than this are refused unread. */
+  static final int MAX_RESPONSE_CHARS = 256 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 425, 429);
 
-  private final String toolkit;
-  private final URI tokenUrl;
+  private final OAuth2Spec spec;
   private final Supplier<HttpClient> http;
   private final Duration timeout;
-  private final boolean basicAuth;
 
-  TokenEndpoint(String toolkit, URI tokenUrl, Supplier<HttpClient> http, Duration timeout, boolean basicAuth) {
-    this.toolkit = toolkit;
-    this.tokenUrl = tokenUrl;
+  TokenEndpoint(OAuth2Spec spec, Supplier<HttpClient> http, Duration timeout) {
+    this.spec = spec;
     this.http = http;
     this.timeout = timeout;
-    this.basicAuth = basicAuth;
   }
 
   /**
-   * Posts {@code form} (client credentials are added per the client-authentication method) and
-   * parses the token response.
+   * Posts {@code form} to {@code tokenUrl} (client credentials added per the spec) and parses the
+   * token response.
    *
-   * @param previous credentials whose refresh token and scopes are kept when the response omits them
+   * @param previous credentials whose refresh token, scopes and attributes are kept when the
+   *     response omits them (a refresh)
    */
-  Credentials post(
-      Map<String, String> form,
-      String clientId,
-      String clientSecret,
-      Instant now,
-      Duration defaultLifetime,
-      List<String> requestedScopes,
+  Credentials post(URI tokenUrl, Map<String, String> form, String clientId, String clientSecret, Instant now,
       Optional<Credentials> previous) {
-    var body = new java.util.LinkedHashMap<>(form);
-    HttpRequest.Builder request = HttpRequest.newBuilder(tokenUrl)
-        .timeout(timeout)
-        .header("Content-Type", "application/x-www-form-urlencoded")
+    Map<String, String> body = new LinkedHashMap<>(form);
+    HttpRequest.Builder request = HttpRequest.newBuilder(tokenUrl).timeout(timeout)
         .header("Accept", "application/json");
-    if (basicAuth && clientSecret != null) {
+    spec.tokenHeaders().forEach(request::setHeader);
+    if (spec.basicAuth() && clientSecret != null) {
       String pair = FormBodies.encode(clientId) + ":" + FormBodies.encode(clientSecret);
       request.header("Authorization",
           "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
@@ -76,101 +73,146 @@ final class TokenEndpoint {
         body.put("client_secret", clientSecret);
       }
     }
-    request.POST(HttpRequest.BodyPublishers.ofString(FormBodies.encode(body)));
+    if (spec.jsonBody()) {
+      ObjectNode json = JSON.createObjectNode();
+      body.forEach(json::put);
+      request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json.toString()));
+    } else {
+      request.header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(FormBodies.encode(body)));
+    }
 
     HttpResponse<String> response;
     try {
       response = http.get().send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
       throw ProviderException.transientFailure("timeout",
-          "Token endpoint of '" + toolkit + "' did not answer within " + timeout + "; retry later");
+          "Token endpoint of '" + spec.slug() + "' did not answer within " + timeout + "; retry later");
     } catch (IOException e) {
-      throw ProviderException.transientFailure("io_error",
-          "Token endpoint of '" + toolkit + "' could not be reached (" + e.getClass().getSimpleName()
-              + "); retry later");
+      throw ProviderException.transientFailure("io_error", "Token endpoint of '" + spec.slug()
+          + "' could not be reached (" + e.getClass().getSimpleName() + "); retry later");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProviderException.transientFailure("interrupted",
-          "Interrupted while calling the token endpoint of '" + toolkit + "'");
+          "Interrupted while calling the token endpoint of '" + spec.slug() + "'");
     }
-    return parse(response.statusCode(), response.body(), now, defaultLifetime, requestedScopes,
-        previous);
+    return parse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+        response.body(), now, previous);
   }
 
-  Credentials parse(
-      int status,
-      String body,
-      Instant now,
-      Duration defaultLifetime,
-      List<String> requestedScopes,
-      Optional<Credentials> previous) {
+  Credentials parse(int status, String contentType, String body, Instant now, Optional<Credentials> previous) {
     if (status >= 500 || RETRYABLE_4XX.contains(status)) {
       throw ProviderException.transientFailure("http_" + status,
-          "Token endpoint of '" + toolkit + "' answered HTTP " + status + "; retry later");
+          "Token endpoint of '" + spec.slug() + "' answered HTTP " + status + "; retry later");
     }
-    JsonNode json;
-    try {
-      json = JSON.readTree(body == null ? "" : body);
-    } catch (IOException e) {
-      json = null;
-    }
-    if (json != null && json.hasNonNull("error")) {
-      String code = ProviderException.sanitize(json.get("error").asText());
+    JsonNode root = read(contentType, body == null ? "" : body);
+    if (root != null && hasError(root)) {
+      String code = ProviderException.sanitize(root.path("error").asText(null));
       throw ProviderException.definitive(code,
-          "Token endpoint of '" + toolkit + "' rejected the grant (" + code + ")");
+          "Token endpoint of '" + spec.slug() + "' rejected the grant (" + code + ")");
     }
     if (status >= 400) {
       throw ProviderException.definitive("http_" + status,
-          "Token endpoint of '" + toolkit + "' answered HTTP " + status);
+          "Token endpoint of '" + spec.slug() + "' answered HTTP " + status);
     }
-    if (json == null || !json.isObject()) {
-      throw ProviderException.transientFailure("invalid_token_response",
-          "Token endpoint of '" + toolkit + "' answered with something other than a JSON object");
+    if (root == null || !root.isObject()) {
+      throw invalid("answered with something other than a JSON object");
     }
-    JsonNode access = json.get("access_token");
+    JsonNode token = spec.tokenPath().map(path -> root.at("/" + path.replace(".", "/"))).orElse(root);
+    if (!token.isObject()) {
+      throw invalid("answered without the '" + spec.tokenPath().orElse("") + "' object its tokens are under");
+    }
+    JsonNode access = token.get("access_token");
     if (access == null || !access.isTextual() || access.asText().isEmpty()) {
-      throw ProviderException.transientFailure("invalid_token_response",
-          "Token endpoint of '" + toolkit + "' answered without an access_token");
+      throw invalid("answered without an access_token");
     }
     Credentials.Builder out = previous.map(Credentials::toBuilder)
         .orElseGet(() -> Credentials.builder(AuthScheme.OAUTH2))
         .accessToken(access.asText())
-        .expiresAt(now.plus(lifetime(json.get("expires_in"), defaultLifetime)));
-    JsonNode refresh = json.get("refresh_token");
+        .expiresAt(now.plus(lifetime(token.get("expires_in"))));
+    JsonNode refresh = token.get("refresh_token");
     if (refresh != null && refresh.isTextual() && !refresh.asText().isEmpty()) {
       out.refreshToken(refresh.asText());
     }
-    JsonNode scope = json.get("scope");
+    JsonNode scope = token.get("scope");
     if (scope != null && scope.isTextual() && !scope.asText().isBlank()) {
       out.scopes(Arrays.asList(scope.asText().trim().split("[ ,]+")));
     } else if (previous.isEmpty()) {
-      out.scopes(requestedScopes);
+      out.scopes(spec.scopes());
     }
-    JsonNode tokenType = json.get("token_type");
+    JsonNode tokenType = token.get("token_type");
     if (tokenType != null && tokenType.isTextual()) {
       out.attribute("token_type", tokenType.asText());
+    }
+    for (String attribute : spec.keepAttributes()) {
+      JsonNode value = root.get(attribute);
+      if (value != null && value.isValueNode() && !value.isNull()) {
+        out.attribute(attribute, value.asText());
+      }
     }
     return out.build();
   }
 
-  private Duration lifetime(JsonNode expiresIn, Duration defaultLifetime) {
+  /** HTTP-200 errors: an {@code error} member, or the spec's ok-field set to false. */
+  private boolean hasError(JsonNode root) {
+    if (!root.isObject()) {
+      return false;
+    }
+    if (spec.okField().isPresent()) {
+      JsonNode ok = root.get(spec.okField().get());
+      if (ok != null && ok.isBoolean() && !ok.asBoolean()) {
+        return true;
+      }
+    }
+    return root.hasNonNull("error") && !root.hasNonNull("access_token");
+  }
+
+  /** JSON, or a form-encoded answer (what GitHub sends without {@code Accept: application/json}). */
+  private JsonNode read(String contentType, String body) {
+    if (body.length() > MAX_RESPONSE_CHARS) {
+      throw invalid("answered with more than " + MAX_RESPONSE_CHARS + " characters");
+    }
+    boolean form = contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
+        || (!body.isBlank() && !body.stripLeading().startsWith("{") && !body.stripLeading().startsWith("[")
+            && body.contains("=") && !body.contains("<"));
+    if (form) {
+      ObjectNode node = JSON.createObjectNode();
+      for (String pair : body.strip().split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          node.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+      return node;
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  private Duration lifetime(JsonNode expiresIn) {
     if (expiresIn == null || expiresIn.isNull()) {
-      return defaultLifetime;
+      return spec.defaultTokenLifetime();
     }
     long seconds;
     if (expiresIn.isIntegralNumber() && expiresIn.canConvertToLong()) {
       seconds = expiresIn.asLong();
-    } else if (expiresIn.isTextual() && expiresIn.asText().matches("\\d{1,12}")) {
+    } else if (expiresIn.isTextual() && expiresIn.asText().matches("-?\\d{1,12}")) {
       seconds = Long.parseLong(expiresIn.asText());
     } else {
-      throw ProviderException.transientFailure("invalid_token_response",
-          "Token endpoint of '" + toolkit + "' sent an expires_in that is not a whole number");
+      throw invalid("sent an expires_in that is not a whole number");
     }
     if (seconds < 0 || seconds > MAX_EXPIRES_IN_SECONDS) {
-      throw ProviderException.transientFailure("invalid_token_response",
-          "Token endpoint of '" + toolkit + "' sent expires_in=" + seconds
-              + ", outside 0.." + MAX_EXPIRES_IN_SECONDS + " seconds");
+      throw invalid("sent expires_in=" + seconds + ", outside 0.." + MAX_EXPIRES_IN_SECONDS + " seconds");
     }
     return Duration.ofSeconds(seconds);
+  }
+
+  private ProviderException invalid(String what) {
+    return ProviderException.transientFailure("invalid_token_response",
+        "Token endpoint of '" + spec.slug() + "' " + what);
   }
 }

@@ -173,7 +173,7 @@ class OAuth2ToolkitTest {
 
   @Test
   void exchange_nonJsonOrMissingToken_isTransient() {
-    server.answer(200, "access_token=at&scope=x");
+    server.answer(200, "<html>not a token</html>");
     assertThatThrownBy(() -> gmail().build().exchange(exchange("c"))).isInstanceOfSatisfying(ProviderException.class,
         e -> assertThat(e.errorCode()).isEqualTo("invalid_token_response"));
     server.answer(200, "{\"token_type\":\"Bearer\"}");

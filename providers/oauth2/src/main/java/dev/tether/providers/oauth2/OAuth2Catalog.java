@@ -1,0 +1,278 @@
+package dev.tether.providers.oauth2;
+
+import dev.tether.spi.AuthorizationLink;
+import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ExchangeRequest;
+import dev.tether.spi.RefreshRequest;
+import dev.tether.spi.ToolkitDescriptor;
+import dev.tether.spi.ToolkitProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+/**
+ * The bundled catalog of real OAuth 2.0 toolkits (Gmail, Google Sheets, Outlook, GitHub, Slack,
+ * Notion, Jira, Salesforce, Zendesk, …), each family's quirks kept as data in
+ * {@code catalog.json}.
+ *
+ * <p>Found by {@link java.util.ServiceLoader} when this module is on the class or module path. A
+ * discovered catalog reads client credentials per <em>family</em> from system properties
+ * {@code tether.<family>.client-id} / {@code tether.<family>.client-secret}, else environment
+ * variables {@code TETHER_<FAMILY>_CLIENT_ID} / {@code TETHER_<FAMILY>_CLIENT_SECRET} (e.g.
+ * {@code TETHER_GOOGLE_CLIENT_ID} serves gmail, googlesheets, googledrive, googlecalendar and
+ * googledocs). A toolkit whose family has no client is still listed; asking for its link fails with
+ * a message naming both settings. Register a {@link #builder()}-made catalog explicitly to set
+ * clients in code or point a family at other endpoints (a sandbox).
+ *
+ * <p>Thread-safe. The constructor does no I/O: the catalog is read on first use.
+ */
+public final class OAuth2Catalog implements ToolkitProvider {
+  private static final String BUNDLED = "catalog.json";
+
+  private final Builder config;
+  private volatile Map<String, OAuth2Toolkit> toolkits;
+
+  /** The bundled catalog with clients from system properties and the environment (for ServiceLoader). */
+  public OAuth2Catalog() {
+    this(new Builder());
+  }
+
+  private OAuth2Catalog(Builder config) {
+    this.config = config;
+  }
+
+  /** Starts configuring a catalog. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The environment variable holding {@code family}'s client id, e.g. {@code TETHER_GOOGLE_CLIENT_ID}. */
+  public static String clientIdVariable(String family) {
+    return "TETHER_" + family.toUpperCase(Locale.ROOT) + "_CLIENT_ID";
+  }
+
+  /** The environment variable holding {@code family}'s client secret. */
+  public static String clientSecretVariable(String family) {
+    return "TETHER_" + family.toUpperCase(Locale.ROOT) + "_CLIENT_SECRET";
+  }
+
+  /** The families of the catalog and their toolkit slugs, in catalog order. */
+  public Map<String, List<String>> families() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (OAuth2Toolkit t : toolkitsBySlug().values()) {
+      out.computeIfAbsent(t.family(), f -> new ArrayList<>()).add(t.descriptor().slug());
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** The toolkit {@code slug} of this catalog, to use on its own. */
+  public Optional<OAuth2Toolkit> toolkit(String slug) {
+    return Optional.ofNullable(toolkitsBySlug().get(slug));
+  }
+
+  @Override
+  public List<ToolkitDescriptor> toolkits() {
+    List<ToolkitDescriptor> out = new ArrayList<>();
+    toolkitsBySlug().values().forEach(t -> out.add(t.descriptor()));
+    return out;
+  }
+
+  @Override
+  public Optional<String> issuer(String toolkit) {
+    return toolkit(toolkit).flatMap(t -> t.issuer(toolkit));
+  }
+
+  @Override
+  public AuthorizationLink authorize(AuthorizationRequest request) {
+    return require(request.toolkit()).authorize(request);
+  }
+
+  @Override
+  public Credentials exchange(ExchangeRequest request) {
+    return require(request.toolkit()).exchange(request);
+  }
+
+  @Override
+  public Credentials refresh(RefreshRequest request) {
+    return require(request.toolkit()).refresh(request);
+  }
+
+  private OAuth2Toolkit require(String slug) {
+    OAuth2Toolkit t = toolkitsBySlug().get(slug);
+    if (t == null) {
+      throw new IllegalArgumentException("Toolkit '" + slug + "' is not in this OAuth 2.0 catalog");
+    }
+    return t;
+  }
+
+  private Map<String, OAuth2Toolkit> toolkitsBySlug() {
+    Map<String, OAuth2Toolkit> loaded = toolkits;
+    if (loaded == null) {
+      synchronized (this) {
+        loaded = toolkits;
+        if (loaded == null) {
+          loaded = config.load();
+          toolkits = loaded;
+        }
+      }
+    }
+    return loaded;
+  }
+
+  @Override
+  public String toString() {
+    Map<String, OAuth2Toolkit> loaded = toolkits;
+    return "OAuth2Catalog[" + (loaded == null ? "not loaded" : loaded.size() + " toolkits") + "]";
+  }
+
+  /** Configures an {@link OAuth2Catalog}. Not thread-safe. */
+  public static final class Builder {
+    private String catalogJson;
+    private String source = BUNDLED;
+    private final Map<String, String[]> clients = new LinkedHashMap<>();
+    private final Map<String, URI[]> endpoints = new LinkedHashMap<>();
+    private final Map<String, String> issuers = new LinkedHashMap<>();
+    private Map<String, String> environment;
+    private Properties systemProperties;
+    private HttpClient httpClient;
+    private Duration requestTimeout = OAuth2Toolkit.DEFAULT_REQUEST_TIMEOUT;
+
+    private Builder() {}
+
+    /** Uses this catalog JSON instead of the bundled one (validated at {@link #build()}). */
+    public Builder catalog(String json, String sourceName) {
+      this.catalogJson = Objects.requireNonNull(json, "json");
+      this.source = Objects.requireNonNull(sourceName, "sourceName");
+      return this;
+    }
+
+    /** The OAuth client of {@code family} (wins over system properties and the environment). */
+    public Builder client(String family, String clientId, String clientSecret) {
+      clients.put(family, new String[] {OAuth2Toolkit.Builder.requireNonBlank(clientId, "clientId"),
+          clientSecret});
+      return this;
+    }
+
+    /** Points {@code family} at other endpoints (a sandbox, a private deployment). */
+    public Builder endpoints(String family, URI authorizationUrl, URI tokenUrl) {
+      endpoints.put(family, new URI[] {OAuth2Toolkit.Builder.requireHttp(authorizationUrl, "authorizationUrl"),
+          OAuth2Toolkit.Builder.requireHttp(tokenUrl, "tokenUrl")});
+      return this;
+    }
+
+    /** The issuer {@code family}'s callbacks must carry in {@code iss} when they carry one. */
+    public Builder issuer(String family, String issuer) {
+      issuers.put(family, OAuth2Toolkit.Builder.requireNonBlank(issuer, "issuer"));
+      return this;
+    }
+
+    /** Where {@code TETHER_*} variables are read (default: {@link System#getenv()}). */
+    public Builder environment(Map<String, String> variables) {
+      this.environment = Map.copyOf(variables);
+      return this;
+    }
+
+    /** Where {@code tether.*} properties are read (default: {@link System#getProperties()}). */
+    public Builder systemProperties(Properties properties) {
+      this.systemProperties = Objects.requireNonNull(properties, "properties");
+      return this;
+    }
+
+    /** The HTTP client for token endpoints (default: one shared client, created on first use). */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** How long one token-endpoint request may take (default 10 s). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = OAuth2Toolkit.Builder.requirePositive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * The catalog, read and checked now.
+     *
+     * @throws IllegalArgumentException naming every invalid entry, or a family set here that the
+     *     catalog does not have
+     */
+    public OAuth2Catalog build() {
+      OAuth2Catalog catalog = new OAuth2Catalog(this);
+      Map<String, List<String>> families = catalog.families();
+      for (Map<String, ?> configured : List.of(clients, endpoints, issuers)) {
+        for (String family : configured.keySet()) {
+          if (!families.containsKey(family)) {
+            throw new IllegalArgumentException("Unknown OAuth 2.0 family '" + family + "'; the catalog has "
+                + families.keySet());
+          }
+        }
+      }
+      return catalog;
+    }
+
+    Map<String, OAuth2Toolkit> load() {
+      String json = catalogJson != null ? catalogJson : bundled();
+      Supplier<HttpClient> http = httpClient != null ? () -> httpClient : SharedHttpClient::get;
+      Map<String, OAuth2Toolkit> out = new LinkedHashMap<>();
+      for (CatalogReader.Family family : CatalogReader.read(json, source)) {
+        String[] client = clients.getOrDefault(family.name(), configuredClient(family.name()));
+        String hint = "set " + clientIdVariable(family.name()) + " and " + clientSecretVariable(family.name())
+            + " (or system properties tether." + family.name() + ".client-id/-secret), or "
+            + "OAuth2Catalog.builder().client(\"" + family.name() + "\", id, secret)";
+        for (OAuth2Spec spec : family.toolkits()) {
+          out.put(spec.slug(), new OAuth2Toolkit(adjust(spec), client == null ? null : client[0],
+              client == null ? null : client[1], hint, http, requestTimeout));
+        }
+      }
+      return Collections.unmodifiableMap(out);
+    }
+
+    private OAuth2Spec adjust(OAuth2Spec spec) {
+      URI[] urls = endpoints.get(spec.family());
+      String issuer = issuers.get(spec.family());
+      if (urls == null && issuer == null) {
+        return spec;
+      }
+      return new OAuth2Spec(spec.slug(), spec.name(), spec.family(),
+          urls == null ? spec.authorizationUrl() : urls[0].toString(),
+          urls == null ? spec.tokenUrl() : urls[1].toString(), spec.scopes(), spec.scopeSeparator(),
+          spec.scopeParameter(), spec.pkce(), spec.basicAuth(), spec.jsonBody(), spec.authorizationParameters(),
+          spec.tokenHeaders(), spec.tokenPath(), spec.okField(), spec.defaultTokenLifetime(), spec.fields(),
+          issuer == null ? spec.issuer() : Optional.of(issuer), spec.keepAttributes());
+    }
+
+    private String[] configuredClient(String family) {
+      Properties props = systemProperties != null ? systemProperties : System.getProperties();
+      Map<String, String> env = environment != null ? environment : System.getenv();
+      String id = props.getProperty("tether." + family + ".client-id", env.get(clientIdVariable(family)));
+      String secret = props.getProperty("tether." + family + ".client-secret", env.get(clientSecretVariable(family)));
+      return id == null || id.isBlank() ? null : new String[] {id, secret == null || secret.isBlank() ? null : secret};
+    }
+
+    private static String bundled() {
+      try (InputStream in = OAuth2Catalog.class.getResourceAsStream(BUNDLED)) {
+        if (in == null) {
+          throw new IllegalStateException("The bundled " + BUNDLED + " is missing from tether-providers-oauth2");
+        }
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Could not read the bundled " + BUNDLED, e);
+      }
+    }
+  }
+}
