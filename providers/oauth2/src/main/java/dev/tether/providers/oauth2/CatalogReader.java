@@ -111,15 +111,18 @@ final class CatalogReader {
     Optional<String> issuer = Optional.ofNullable(text(at, f, "issuer", null));
     Set<String> declared = new HashSet<>();
     fields.forEach(c -> declared.add(c.name()));
-    for (String template : new String[] {authorizationUrl, tokenUrl}) {
+    Map<String, String> templates = new LinkedHashMap<>();
+    templates.put("authorization_url", authorizationUrl);
+    templates.put("token_url", tokenUrl);
+    templates.forEach((key, template) -> {
       if (template != null) {
         for (String placeholder : OAuth2Spec.placeholders(template)) {
           if (!declared.contains(placeholder)) {
-            problems.add(at + ": URL placeholder {" + placeholder + "} is not a declared field");
+            problems.add(at + "." + key + ": URL placeholder {" + placeholder + "} is not a declared field");
           }
         }
       }
-    }
+    });
     JsonNode toolkits = f.get("toolkits");
     if (toolkits == null || !toolkits.isObject() || toolkits.size() == 0) {
       problems.add(at + ".toolkits: must be an object with at least one toolkit");

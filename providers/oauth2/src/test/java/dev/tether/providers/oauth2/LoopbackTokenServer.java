@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * type and body, records each request, and can hold answers back to provoke timeouts.
  */
 final class LoopbackTokenServer implements AutoCloseable {
-  record Recorded(String method, Map<String, List<String>> headers, String body) {
+  record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
     String header(String name) {
       return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -31,12 +31,21 @@ final class LoopbackTokenServer implements AutoCloseable {
   volatile String body = "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
   private final CountDownLatch release = new CountDownLatch(1);
   volatile boolean hold;
+  /** Plays GitHub: a form-encoded answer unless the request asks for JSON. */
+  volatile boolean formUnlessJsonAccepted;
 
   LoopbackTokenServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/token", exchange -> {
+    server.createContext("/", exchange -> {
       String requestBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      requests.add(new Recorded(exchange.getRequestMethod(), Map.copyOf(exchange.getRequestHeaders()), requestBody));
+      requests.add(new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+          Map.copyOf(exchange.getRequestHeaders()), requestBody));
+      String answerType = contentType;
+      String answer = body;
+      if (formUnlessJsonAccepted && !"application/json".equals(exchange.getRequestHeaders().getFirst("Accept"))) {
+        answerType = "application/x-www-form-urlencoded";
+        answer = "access_token=form-token&scope=repo&token_type=bearer";
+      }
       if (hold) {
         try {
           release.await(30, TimeUnit.SECONDS);
@@ -44,8 +53,8 @@ final class LoopbackTokenServer implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", contentType);
+      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", answerType);
       exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
       if (bytes.length > 0) {
         exchange.getResponseBody().write(bytes);
@@ -56,7 +65,11 @@ final class LoopbackTokenServer implements AutoCloseable {
   }
 
   URI tokenUrl() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/token");
+    return URI.create(base() + "/token");
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   void answer(int newStatus, String newBody) {
