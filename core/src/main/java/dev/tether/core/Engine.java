@@ -823,13 +823,18 @@ final class Engine {
   // ---------------------------------------------------------------- credentials and refresh
 
   Credentials credentials(String id) {
+    return credentials(id, refreshSkew);
+  }
+
+  /** @param margin refresh when the token expires within this (the skew, or more for proactive refresh) */
+  private Credentials credentials(String id, Duration margin) {
     AccountRecord r = account(id).orElseThrow(() -> new AccountNotFoundException(id));
     if (r.status() != ACTIVE) {
       throw new CredentialsUnavailableException(id, r.status(), r.statusReason(), false, "Account " + id
           + " ('" + r.toolkit() + "') is " + r.status() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")")
           + "; connect it again with session.authorize(\"" + r.toolkit() + "\")");
     }
-    if (!dueForRefresh(r.credentials(), clock.instant())) {
+    if (!dueForRefresh(r.credentials(), clock.instant(), margin)) {
       return r.credentials();
     }
     CompletableFuture<Credentials> mine = new CompletableFuture<>();
@@ -842,7 +847,7 @@ final class Engine {
       }
     }
     try {
-      Credentials out = refresh(id);
+      Credentials out = refresh(id, margin);
       mine.complete(out);
       return out;
     } catch (RuntimeException | Error e) {
@@ -853,16 +858,16 @@ final class Engine {
     }
   }
 
-  /** Within the clock skew of expiry (or past it): refresh before handing the token out. */
-  private boolean dueForRefresh(Credentials c, Instant now) {
-    return c.expiresAt().map(e -> !now.plus(refreshSkew).isBefore(e)).orElse(false);
+  /** Within {@code margin} of expiry (or past it): refresh before handing the token out. */
+  private static boolean dueForRefresh(Credentials c, Instant now, Duration margin) {
+    return c.expiresAt().map(e -> !now.plus(margin).isBefore(e)).orElse(false);
   }
 
   /** Runs one refresh; the caller holds the account's single-flight slot. */
-  private Credentials refresh(String id) {
+  private Credentials refresh(String id, Duration margin) {
     AccountRecord r = store.account(id).orElseThrow(() -> new AccountNotFoundException(id));
     Instant now = clock.instant();
-    if (r.status() != ACTIVE || !dueForRefresh(r.credentials(), now)) {
+    if (r.status() != ACTIVE || !dueForRefresh(r.credentials(), now, margin)) {
       return credentialsOrThrow(r); // another caller refreshed or the account changed meanwhile
     }
     ProviderRegistry.Entry entry = registry.find(r.toolkit()).orElseThrow();
@@ -928,14 +933,14 @@ final class Engine {
    * @return how many accounts were due
    */
   int refreshExpiring(Duration lookahead) {
-    Instant horizon = clock.instant().plus(refreshSkew).plus(lookahead);
+    Duration margin = refreshSkew.plus(lookahead);
+    Instant now = clock.instant();
     int due = 0;
     for (AccountRecord r : store.allAccounts()) {
-      if (r.status() == ACTIVE && r.credentials() != null
-          && r.credentials().expiresAt().map(e -> !horizon.isBefore(e)).orElse(false)) {
+      if (r.status() == ACTIVE && r.credentials() != null && dueForRefresh(r.credentials(), now, margin)) {
         due++;
         try {
-          credentials(r.id());
+          credentials(r.id(), margin);
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.DEBUG, () -> "Proactive refresh of " + r.id() + " failed: " + e.getMessage());
         }

@@ -40,6 +40,11 @@ final class FakeProvider implements ToolkitProvider {
   final Map<String, RuntimeException> authorizeFailures = new ConcurrentHashMap<>();
   /** Per toolkit: what exchange does (default: credentials with a token named after the code). */
   volatile Function<ExchangeRequest, Credentials> exchange = FakeProvider::tokenFor;
+  /** What refresh does (default: refuses definitively, as a provider without refresh support). */
+  volatile Function<RefreshRequest, Credentials> refresh = r -> {
+    throw ProviderException.definitive("refresh_unsupported", "fake provider does not refresh");
+  };
+  final AtomicInteger refreshCalls = new AtomicInteger();
 
   FakeProvider(ToolkitDescriptor... toolkits) {
     this.toolkits = List.of(toolkits);
@@ -94,7 +99,8 @@ final class FakeProvider implements ToolkitProvider {
 
   @Override
   public Credentials refresh(RefreshRequest request) {
-    throw ProviderException.definitive("refresh_unsupported", "fake provider does not refresh");
+    refreshCalls.incrementAndGet();
+    return refresh.apply(request);
   }
 
   /** The state carried by a link this provider built. */
