@@ -461,6 +461,10 @@ final class Engine {
     }
     PendingFlow flow = found.get();
     try {
+      CompletableFuture<CallbackResult> first = flow.claimed();
+      if (first != null) {
+        return formResult(flow, first.join()); // a double submit gets the first outcome
+      }
       Optional<AccountRecord> account = account(flow.accountId());
       if (account.isEmpty() || account.get().status() != INITIATED) {
         return formResult(flow, finished(flow, account.orElse(null)));

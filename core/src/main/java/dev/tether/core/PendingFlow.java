@@ -59,6 +59,11 @@ final class PendingFlow {
     return outcome.compareAndExchange(null, mine);
   }
 
+  /** The outcome of the callback or form submission that claimed the flow, if one did. */
+  CompletableFuture<CallbackResult> claimed() {
+    return outcome.get();
+  }
+
   /** Gives the flow back after a transient failure, so the user's retry can exchange again. */
   void release(CompletableFuture<CallbackResult> mine) {
     outcome.compareAndSet(mine, null);

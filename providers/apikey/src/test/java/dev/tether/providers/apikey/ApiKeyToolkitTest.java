@@ -1,0 +1,97 @@
+package dev.tether.providers.apikey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tether.spi.AuthScheme;
+import dev.tether.spi.ConnectRequest;
+import dev.tether.spi.ConnectionField;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ProviderException;
+import dev.tether.spi.Secret;
+import dev.tether.spi.ToolkitDescriptor;
+import dev.tether.spi.ToolkitProvider;
+import java.time.Instant;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+
+class ApiKeyToolkitTest {
+  private static ConnectRequest request(String slug, Map<String, String> fields) {
+    return new ConnectRequest(slug, "user_1", fields, Instant.EPOCH);
+  }
+
+  @Test
+  void catalog_servesTheBundledToolkits_withASecretKeyField() {
+    ApiKeyCatalog catalog = new ApiKeyCatalog();
+    assertThat(catalog.toolkits()).extracting(ToolkitDescriptor::slug)
+        .containsExactly("exa", "tavily", "serpapi", "firecrawl", "openai");
+    assertThat(catalog.toolkits()).allSatisfy(d -> {
+      assertThat(d.isFormBased()).isTrue();
+      assertThat(d.fields()).singleElement().satisfies(f -> {
+        assertThat(f.name()).isEqualTo("api_key");
+        assertThat(f.secret()).isTrue();
+        assertThat(f.required()).isTrue();
+      });
+    });
+    assertThat(catalog.toolkits().get(0).authScheme()).isEqualTo(AuthScheme.API_KEY);
+    assertThat(catalog.toolkits().get(1).authScheme()).isEqualTo(AuthScheme.BEARER);
+  }
+
+  @Test
+  void connect_returnsKeyWithHowItIsSent() {
+    ApiKeyCatalog catalog = new ApiKeyCatalog();
+    Credentials exa = catalog.connect(request("exa", Map.of("api_key", "exa-key-123456")));
+    assertThat(exa.accessToken()).contains(Secret.of("exa-key-123456"));
+    assertThat(exa.attributes()).containsEntry("placement", "header").containsEntry("name", "x-api-key")
+        .containsEntry("check_url", "https://api.exa.ai");
+    assertThat(exa.expiresAt()).as("keys do not expire").isEmpty();
+    assertThat(catalog.connect(request("serpapi", Map.of("api_key", "serp-key-123456"))).attributes())
+        .containsEntry("placement", "query").containsEntry("name", "api_key");
+    assertThat(catalog.connect(request("tavily", Map.of("api_key", "tvly-123456789"))).attributes())
+        .containsEntry("placement", "bearer");
+  }
+
+  @Test
+  void connect_badKeys_failDefinitively_namingTheFieldNotTheValue() {
+    ApiKeyCatalog catalog = new ApiKeyCatalog();
+    for (String bad : new String[] {"short", "has a space inside", "x".repeat(2000)}) {
+      assertThatThrownBy(() -> catalog.connect(request("exa", Map.of("api_key", bad))))
+          .isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.isDefinitive()).isTrue();
+            assertThat(e.getMessage()).contains("api_key").doesNotContain(bad);
+          });
+    }
+    assertThatThrownBy(() -> catalog.connect(request("openai", Map.of("api_key", "pk-1234567890"))))
+        .hasMessageContaining("must start with 'sk-'").hasMessageNotContaining("pk-1234567890");
+    assertThatThrownBy(() -> catalog.connect(request("exa", Map.of())))
+        .hasMessageContaining("api_key is required");
+  }
+
+  @Test
+  void basicToolkit_collectsUserAndPassword() {
+    ApiKeyToolkit jenkins = ApiKeyToolkit.builder("jenkins").name("Jenkins").basic().build();
+    assertThat(jenkins.descriptor().authScheme()).isEqualTo(AuthScheme.BASIC);
+    assertThat(jenkins.descriptor().fields()).extracting(ConnectionField::name, ConnectionField::secret)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("username", false),
+            org.assertj.core.groups.Tuple.tuple("password", true));
+    Credentials c = jenkins.connect(request("jenkins", Map.of("username", "ada", "password", "pw")));
+    assertThat(c.attributes()).containsEntry("username", "ada").containsEntry("placement", "basic");
+    assertThat(c.accessToken()).contains(Secret.of("pw"));
+    assertThat(c.toString()).doesNotContain("pw,").doesNotContain("=pw");
+  }
+
+  @Test
+  void builder_needsToKnowHowTheKeyIsSent() {
+    assertThatIllegalStateException().isThrownBy(() -> ApiKeyToolkit.builder("x").build())
+        .withMessageContaining("header(...)");
+    assertThatIllegalStateException().isThrownBy(() -> ApiKeyToolkit.builder("x").bearer().header("h"));
+  }
+
+  @Test
+  void serviceLoader_findsTheCatalog() {
+    assertThat(ServiceLoader.load(ToolkitProvider.class).stream().map(p -> p.type().getName()))
+        .contains(ApiKeyCatalog.class.getName());
+  }
+}

@@ -1,0 +1,314 @@
+package dev.tether.providers.oauth1;
+
+import dev.tether.spi.AuthScheme;
+import dev.tether.spi.AuthorizationLink;
+import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ExchangeRequest;
+import dev.tether.spi.ProviderException;
+import dev.tether.spi.Secret;
+import dev.tether.spi.Slugs;
+import dev.tether.spi.ToolkitDescriptor;
+import dev.tether.spi.ToolkitProvider;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * A provider for one OAuth 1.0a toolkit (RFC 5849, HMAC-SHA1), configured in code.
+ *
+ * <p>{@link #authorize} obtains temporary credentials (a request token) from the upstream, with
+ * the host's redirect URI plus the engine's {@code state} as {@code oauth_callback}, and returns
+ * the authorization URL; the request-token secret travels in the link's private flow state. On
+ * the callback ({@code oauth_token} + {@code oauth_verifier}) {@link #exchange} obtains the token
+ * credentials. OAuth 1.0a tokens carry no expiry; credentials hold the token as access token and
+ * its secret as the {@code token_secret} secret.
+ *
+ * <p>Immutable and thread-safe. The constructor does no I/O; {@link #authorize} and
+ * {@link #exchange} call the upstream with the JDK {@link HttpClient}.
+ */
+public final class OAuth1Toolkit implements ToolkitProvider {
+  /** Name of the token secret in {@link Credentials#secrets()}. */
+  public static final String TOKEN_SECRET = "token_secret";
+
+  static final String FLOW_TOKEN = "oauth_token";
+  static final String FLOW_TOKEN_SECRET = "oauth_token_secret";
+  private static final SecureRandom NONCES = new SecureRandom();
+
+  private final ToolkitDescriptor descriptor;
+  private final URI requestTokenUrl;
+  private final URI authorizeUrl;
+  private final URI accessTokenUrl;
+  private final String consumerKey;
+  private final String consumerSecret;
+  private final String missingClientHint;
+  private final Map<String, String> authorizationParameters;
+  private final HttpClient httpClient;
+  private final Duration timeout;
+
+  private OAuth1Toolkit(Builder b) {
+    this.descriptor = new ToolkitDescriptor(b.slug, b.name == null ? b.slug : b.name, AuthScheme.OAUTH1);
+    this.requestTokenUrl = b.requestTokenUrl;
+    this.authorizeUrl = b.authorizeUrl;
+    this.accessTokenUrl = b.accessTokenUrl;
+    this.consumerKey = b.consumerKey;
+    this.consumerSecret = b.consumerSecret;
+    this.missingClientHint = b.missingClientHint;
+    this.authorizationParameters = Map.copyOf(b.authorizationParameters);
+    this.httpClient = b.httpClient;
+    this.timeout = b.timeout;
+  }
+
+  /** Starts a builder for the toolkit {@code slug}. */
+  public static Builder builder(String slug) {
+    return new Builder(Slugs.requireValid(Slugs.normalize(slug)));
+  }
+
+  /** The toolkit this provider serves. */
+  public ToolkitDescriptor descriptor() {
+    return descriptor;
+  }
+
+  @Override
+  public List<ToolkitDescriptor> toolkits() {
+    return List.of(descriptor);
+  }
+
+  /** OAuth 1.0a callbacks carry {@code oauth_verifier}, not {@code code}. */
+  @Override
+  public String grantParameter(String toolkit) {
+    return "oauth_verifier";
+  }
+
+  @Override
+  public AuthorizationLink authorize(AuthorizationRequest request) {
+    requireClient();
+    String callback = request.redirectUri() + (request.redirectUri().getRawQuery() == null ? "?" : "&")
+        + "state=" + OAuth1Signer.encode(request.state().reveal());
+    Map<String, String> answer = post(requestTokenUrl, List.of(new SimpleEntry<>("oauth_callback", callback)), null,
+        request.now());
+    if (!"true".equals(answer.get("oauth_callback_confirmed"))) {
+      throw ProviderException.definitive("callback_not_confirmed", "The request-token endpoint of '"
+          + descriptor.slug() + "' did not confirm the callback (OAuth 1.0a requires oauth_callback_confirmed=true)");
+    }
+    String token = requireValue(answer, "oauth_token");
+    String tokenSecret = requireValue(answer, "oauth_token_secret");
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("oauth_token", token);
+    query.putAll(authorizationParameters);
+    String joined = query.entrySet().stream()
+        .map(e -> OAuth1Signer.encode(e.getKey()) + "=" + OAuth1Signer.encode(e.getValue()))
+        .collect(Collectors.joining("&"));
+    URI url = URI.create(authorizeUrl + (authorizeUrl.getRawQuery() == null ? "?" : "&") + joined);
+    return new AuthorizationLink(url, Map.of(FLOW_TOKEN, token, FLOW_TOKEN_SECRET, tokenSecret));
+  }
+
+  @Override
+  public Credentials exchange(ExchangeRequest request) {
+    requireClient();
+    String expected = request.flowState().get(FLOW_TOKEN);
+    String returned = request.parameter("oauth_token").orElse("");
+    if (expected == null || !Secret.of(expected).matches(returned)) {
+      throw ProviderException.definitive("token_mismatch", "The callback for '" + descriptor.slug()
+          + "' carried another request token than the one issued for this link");
+    }
+    String verifier = request.parameter("oauth_verifier").filter(v -> !v.isEmpty())
+        .orElseThrow(() -> ProviderException.definitive("missing_verifier",
+            "The callback for '" + descriptor.slug() + "' carried no oauth_verifier"));
+    Map<String, String> answer = post(accessTokenUrl, List.of(new SimpleEntry<>("oauth_token", expected),
+        new SimpleEntry<>("oauth_verifier", verifier)), request.flowState().get(FLOW_TOKEN_SECRET), request.now());
+    return Credentials.builder(AuthScheme.OAUTH1)
+        .accessToken(requireValue(answer, "oauth_token"))
+        .secret(TOKEN_SECRET, requireValue(answer, "oauth_token_secret"))
+        .build();
+  }
+
+  /** Signs and posts an empty-bodied request; returns the form-encoded answer. */
+  private Map<String, String> post(URI url, List<Map.Entry<String, String>> extra, String tokenSecret,
+      java.time.Instant now) {
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    List<Map.Entry<String, String>> protocol = new ArrayList<>();
+    protocol.add(new SimpleEntry<>("oauth_consumer_key", consumerKey));
+    protocol.add(new SimpleEntry<>("oauth_nonce", java.util.HexFormat.of().formatHex(nonce)));
+    protocol.add(new SimpleEntry<>("oauth_signature_method", "HMAC-SHA1"));
+    protocol.add(new SimpleEntry<>("oauth_timestamp", Long.toString(now.getEpochSecond())));
+    protocol.add(new SimpleEntry<>("oauth_version", "1.0"));
+    protocol.addAll(extra);
+    String signature = OAuth1Signer.hmacSha1(OAuth1Signer.baseString("POST", url, protocol), consumerSecret,
+        tokenSecret);
+    protocol.add(new SimpleEntry<>("oauth_signature", signature));
+    HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+        .header("Authorization", OAuth1Signer.authorizationHeader(protocol))
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    HttpResponse<String> response;
+    try {
+      response = (httpClient != null ? httpClient : SharedHttpClient.INSTANCE)
+          .send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      throw ProviderException.transientFailure("timeout", "'" + descriptor.slug() + "' did not answer within "
+          + timeout + "; retry later");
+    } catch (IOException e) {
+      throw ProviderException.transientFailure("io_error", "'" + descriptor.slug() + "' could not be reached ("
+          + e.getClass().getSimpleName() + "); retry later");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProviderException.transientFailure("interrupted", "Interrupted while calling '" + descriptor.slug() + "'");
+    }
+    int status = response.statusCode();
+    if (status >= 500 || status == 429) {
+      throw ProviderException.transientFailure("http_" + status, "'" + descriptor.slug() + "' answered HTTP "
+          + status + "; retry later");
+    }
+    if (status >= 400) {
+      throw ProviderException.definitive("http_" + status, "'" + descriptor.slug() + "' refused the request (HTTP "
+          + status + ")");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : response.body().strip().split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        out.put(OAuth1Signer.decode(pair.substring(0, eq)), OAuth1Signer.decode(pair.substring(eq + 1)));
+      }
+    }
+    return out;
+  }
+
+  private String requireValue(Map<String, String> answer, String name) {
+    String v = answer.get(name);
+    if (v == null || v.isEmpty()) {
+      throw ProviderException.transientFailure("invalid_token_response", "'" + descriptor.slug()
+          + "' answered without " + name);
+    }
+    return v;
+  }
+
+  private void requireClient() {
+    if (consumerKey == null || consumerSecret == null) {
+      throw ProviderException.definitive("client_not_configured",
+          "Toolkit '" + descriptor.slug() + "' has no OAuth 1.0a consumer: " + missingClientHint);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "OAuth1Toolkit[" + descriptor.slug() + ", consumerConfigured=" + (consumerKey != null) + "]";
+  }
+
+  /** Builds an {@link OAuth1Toolkit}. Not thread-safe. */
+  public static final class Builder {
+    private final String slug;
+    private String name;
+    private URI requestTokenUrl;
+    private URI authorizeUrl;
+    private URI accessTokenUrl;
+    private String consumerKey;
+    private String consumerSecret;
+    private String missingClientHint;
+    private final Map<String, String> authorizationParameters = new LinkedHashMap<>();
+    private HttpClient httpClient;
+    private Duration timeout = Duration.ofSeconds(10);
+
+    private Builder(String slug) {
+      this.slug = slug;
+      this.missingClientHint = "set consumerKey and consumerSecret on OAuth1Toolkit.builder(\"" + slug + "\")";
+    }
+
+    /** The display name (default: the slug). */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** The temporary-credentials (request token) endpoint. Required. */
+    public Builder requestTokenUrl(URI url) {
+      this.requestTokenUrl = requireHttp(url, "requestTokenUrl");
+      return this;
+    }
+
+    /** The resource-owner authorization endpoint. Required. */
+    public Builder authorizeUrl(URI url) {
+      this.authorizeUrl = requireHttp(url, "authorizeUrl");
+      return this;
+    }
+
+    /** The token-credentials (access token) endpoint. Required. */
+    public Builder accessTokenUrl(URI url) {
+      this.accessTokenUrl = requireHttp(url, "accessTokenUrl");
+      return this;
+    }
+
+    /** The consumer key and secret; without them the toolkit is listed but links fail, saying what to set. */
+    public Builder consumer(String key, String secret) {
+      this.consumerKey = Objects.requireNonNull(key, "key");
+      this.consumerSecret = Objects.requireNonNull(secret, "secret");
+      return this;
+    }
+
+    /** An extra authorization-URL parameter, e.g. Trello's {@code expiration=never}. */
+    public Builder authorizationParameter(String name, String value) {
+      authorizationParameters.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The HTTP client (default: one shared client). */
+    public Builder httpClient(HttpClient client) {
+      this.httpClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** How long one upstream request may take (default 10 s). */
+    public Builder requestTimeout(Duration requestTimeout) {
+      Objects.requireNonNull(requestTimeout, "requestTimeout");
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
+      }
+      this.timeout = requestTimeout;
+      return this;
+    }
+
+    Builder missingClientHint(String hint) {
+      this.missingClientHint = hint;
+      return this;
+    }
+
+    /**
+     * The provider.
+     *
+     * @throws IllegalStateException if an endpoint is missing
+     */
+    public OAuth1Toolkit build() {
+      if (requestTokenUrl == null || authorizeUrl == null || accessTokenUrl == null) {
+        throw new IllegalStateException("OAuth1Toolkit '" + slug
+            + "' needs requestTokenUrl(...), authorizeUrl(...) and accessTokenUrl(...)");
+      }
+      return new OAuth1Toolkit(this);
+    }
+
+    private static URI requireHttp(URI url, String what) {
+      Objects.requireNonNull(url, what);
+      if (!url.isAbsolute() || !("https".equalsIgnoreCase(url.getScheme()) || "http".equalsIgnoreCase(url.getScheme()))) {
+        throw new IllegalArgumentException(what + " must be an absolute http(s) URL, got '" + url + "'");
+      }
+      return url;
+    }
+  }
+
+  /** One HTTP client for every toolkit built without its own; created on first use. */
+  private static final class SharedHttpClient {
+    static final HttpClient INSTANCE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+}
