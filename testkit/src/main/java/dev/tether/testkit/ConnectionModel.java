@@ -1,0 +1,255 @@
+package dev.tether.testkit;
+
+import dev.tether.core.ConnectionStatus;
+import dev.tether.core.ManageConnectionsResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A small reference model of the connection rules of CONTRACT §2 in single-account mode: what
+ * status every account should have after each thing that happens, and what the meta-tool should
+ * answer. Compare an engine against it step by step (for instance in a jqwik {@code ActionChain}):
+ * tell the model what happened, then check that {@link #status} matches the engine and that
+ * {@link #checkInvariants()} holds.
+ *
+ * <p>It knows nothing of the engine's code; it is the contract, written small. Not thread-safe.
+ */
+public final class ConnectionModel {
+  private final Duration linkTtl;
+  private final Duration refreshSkew;
+  private final Map<String, Account> accounts = new LinkedHashMap<>();
+  private long order;
+
+  private static final class Account {
+    final String id;
+    final String user;
+    final String toolkit;
+    ConnectionStatus status = ConnectionStatus.INITIATED;
+    final Instant linkExpiresAt;
+    Instant tokenExpiresAt;
+    long connectedOrder = -1;
+    boolean everActive;
+
+    Account(String id, String user, String toolkit, Instant linkExpiresAt) {
+      this.id = id;
+      this.user = user;
+      this.toolkit = toolkit;
+      this.linkExpiresAt = linkExpiresAt;
+    }
+  }
+
+  /** A model with the engine's link TTL and token refresh skew. */
+  public ConnectionModel(Duration linkTtl, Duration refreshSkew) {
+    this.linkTtl = Objects.requireNonNull(linkTtl, "linkTtl");
+    this.refreshSkew = Objects.requireNonNull(refreshSkew, "refreshSkew");
+  }
+
+  /** The model with the engine's defaults: 10-minute links, 60-second skew. */
+  public static ConnectionModel withDefaults() {
+    return new ConnectionModel(Duration.ofMinutes(10), Duration.ofSeconds(60));
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** The status account {@code id} must have; empty once deleted or never known. */
+  public Optional<ConnectionStatus> status(String id) {
+    return Optional.ofNullable(accounts.get(id)).map(a -> a.status);
+  }
+
+  /** Every account the model knows, oldest first. */
+  public Set<String> accountIds() {
+    return Set.copyOf(accounts.keySet());
+  }
+
+  /** The pending (INITIATED, unexpired) account of a user and toolkit. */
+  public Optional<String> pending(String user, String toolkit) {
+    return pair(user, toolkit).stream().filter(a -> a.status == ConnectionStatus.INITIATED)
+        .map(a -> a.id).findFirst();
+  }
+
+  /** The ACTIVE account a session of {@code user} uses for {@code toolkit}. */
+  public Optional<String> active(String user, String toolkit) {
+    return pair(user, toolkit).stream().filter(a -> a.status == ConnectionStatus.ACTIVE)
+        .max(Comparator.comparingLong(a -> a.connectedOrder)).map(a -> a.id);
+  }
+
+  /** What the meta-tool must answer for an OAuth toolkit the session may use. */
+  public ManageConnectionsResult.Status expectedManage(String user, String toolkit, boolean reinitiateAll) {
+    return !reinitiateAll && active(user, toolkit).isPresent()
+        ? ManageConnectionsResult.Status.ACTIVE : ManageConnectionsResult.Status.INITIATED;
+  }
+
+  /** Whether the meta-tool must hand back the existing pending link rather than a new one. */
+  public boolean reusesPendingLink(String user, String toolkit, boolean reinitiateAll) {
+    return !reinitiateAll && active(user, toolkit).isEmpty() && pending(user, toolkit).isPresent();
+  }
+
+  /** Whether a first callback for {@code id} at {@code now} must connect the account. */
+  public boolean callbackConnects(String id, Instant now) {
+    Account a = accounts.get(id);
+    return a != null && a.status == ConnectionStatus.INITIATED && now.isBefore(a.linkExpiresAt);
+  }
+
+  /** Whether the state of {@code id}'s link is still known at {@code now} (younger than the TTL). */
+  public boolean stateKnown(String id, Instant now) {
+    Account a = accounts.get(id);
+    return a != null && now.isBefore(a.linkExpiresAt);
+  }
+
+  /** Whether asking for {@code id}'s credentials at {@code now} must refresh them first. */
+  public boolean refreshDue(String id, Instant now) {
+    Account a = accounts.get(id);
+    return a != null && a.status == ConnectionStatus.ACTIVE && a.tokenExpiresAt != null
+        && !now.plus(refreshSkew).isBefore(a.tokenExpiresAt);
+  }
+
+  // ------------------------------------------------------------------ what happened
+
+  /** A new link was issued for {@code id}: the pair's previous pending link expires. */
+  public void linkIssued(String id, String user, String toolkit, Instant now) {
+    if (accounts.containsKey(id)) {
+      throw new AssertionError("Account id " + id + " was issued twice");
+    }
+    pending(user, toolkit).ifPresent(old -> accounts.get(old).status = ConnectionStatus.EXPIRED);
+    accounts.put(id, new Account(id, user, toolkit, now.plus(linkTtl)));
+  }
+
+  /** The callback for {@code id} exchanged successfully; the pair's other ACTIVE account goes INACTIVE. */
+  public void connected(String id, Instant tokenExpiresAt) {
+    Account a = require(id);
+    for (Account other : pair(a.user, a.toolkit)) {
+      if (other.status == ConnectionStatus.ACTIVE) {
+        other.status = ConnectionStatus.INACTIVE;
+      }
+    }
+    a.status = ConnectionStatus.ACTIVE;
+    a.everActive = true;
+    a.tokenExpiresAt = tokenExpiresAt;
+    a.connectedOrder = order++;
+  }
+
+  /** The provider returned an error for {@code id}'s link. */
+  public void failed(String id) {
+    Account a = require(id);
+    if (a.status == ConnectionStatus.INITIATED) {
+      a.status = ConnectionStatus.FAILED;
+    }
+  }
+
+  /** The clock moved to {@code now}: links past their TTL expire. */
+  public void timePassed(Instant now) {
+    for (Account a : accounts.values()) {
+      if (a.status == ConnectionStatus.INITIATED && !now.isBefore(a.linkExpiresAt)) {
+        a.status = ConnectionStatus.EXPIRED;
+      }
+    }
+  }
+
+  /** {@code id}'s token was refreshed. */
+  public void refreshed(String id, Instant tokenExpiresAt) {
+    require(id).tokenExpiresAt = tokenExpiresAt;
+  }
+
+  /** {@code id}'s token could not be refreshed (definitively): ACTIVE → EXPIRED. */
+  public void tokenDied(String id) {
+    Account a = require(id);
+    if (a.status == ConnectionStatus.ACTIVE) {
+      a.status = ConnectionStatus.EXPIRED;
+    }
+  }
+
+  /** Whether {@code disable(id)} is allowed. */
+  public boolean canDisable(String id) {
+    return status(id).orElse(null) == ConnectionStatus.ACTIVE;
+  }
+
+  /** Whether {@code enable(id)} is allowed. */
+  public boolean canEnable(String id) {
+    return status(id).orElse(null) == ConnectionStatus.INACTIVE;
+  }
+
+  /** {@code id} was disabled. */
+  public void disabled(String id) {
+    require(id).status = ConnectionStatus.INACTIVE;
+  }
+
+  /** {@code id} was enabled: in single-account mode the pair's other ACTIVE account goes INACTIVE. */
+  public void enabled(String id) {
+    Account a = require(id);
+    for (Account other : pair(a.user, a.toolkit)) {
+      if (other.status == ConnectionStatus.ACTIVE) {
+        other.status = ConnectionStatus.INACTIVE;
+      }
+    }
+    a.status = ConnectionStatus.ACTIVE;
+  }
+
+  /** {@code id} was deleted. */
+  public void deleted(String id) {
+    accounts.remove(id);
+  }
+
+  /**
+   * The rules that hold after every step: per user and toolkit at most one pending link and at
+   * most one ACTIVE account; an account that was ever ACTIVE is never INITIATED.
+   *
+   * @throws AssertionError naming the broken rule
+   */
+  public void checkInvariants() {
+    Map<String, int[]> perPair = new LinkedHashMap<>();
+    for (Account a : accounts.values()) {
+      int[] counts = perPair.computeIfAbsent(a.user + "/" + a.toolkit, k -> new int[2]);
+      if (a.status == ConnectionStatus.INITIATED) {
+        counts[0]++;
+        if (a.everActive) {
+          throw new AssertionError(a.id + " went from ACTIVE back to INITIATED");
+        }
+      }
+      if (a.status == ConnectionStatus.ACTIVE) {
+        counts[1]++;
+      }
+    }
+    perPair.forEach((pair, c) -> {
+      if (c[0] > 1) {
+        throw new AssertionError(pair + " has " + c[0] + " pending links");
+      }
+      if (c[1] > 1) {
+        throw new AssertionError(pair + " has " + c[1] + " ACTIVE accounts in single-account mode");
+      }
+    });
+  }
+
+  private List<Account> pair(String user, String toolkit) {
+    List<Account> out = new ArrayList<>();
+    for (Account a : accounts.values()) {
+      if (a.user.equals(user) && a.toolkit.equals(toolkit)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private Account require(String id) {
+    Account a = accounts.get(id);
+    if (a == null) {
+      throw new IllegalArgumentException("The model knows no account " + id);
+    }
+    return a;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("ConnectionModel[");
+    accounts.values().forEach(a -> sb.append(a.id, 0, Math.min(a.id.length(), 8)).append(':').append(a.user)
+        .append('/').append(a.toolkit).append('=').append(a.status).append(' '));
+    return sb.append(']').toString();
+  }
+}

@@ -1,0 +1,250 @@
+package dev.tether.testkit;
+
+import dev.tether.spi.AuthScheme;
+import dev.tether.spi.AuthorizationLink;
+import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.ConnectRequest;
+import dev.tether.spi.ConnectionField;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ExchangeRequest;
+import dev.tether.spi.ProviderException;
+import dev.tether.spi.RefreshRequest;
+import dev.tether.spi.ToolkitDescriptor;
+import dev.tether.spi.ToolkitProvider;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * An in-process provider for tests: serves the toolkits it is built with, builds links on
+ * {@code https://fake.tether.test/{slug}/authorize}, and exchanges, refreshes and accepts keys as
+ * scripted. Counts every call. Use {@link #approve} / {@link #deny} to play the user's browser.
+ *
+ * <pre>{@code
+ * FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").noAuth("hackernews", "HN").build();
+ * Tether tether = Tether.builder().redirectUri(URI.create("https://app.test/cb")).clock(clock)
+ *     .discoverProviders(false).provider(fake).build();
+ * ConnectionRequest r = tether.createSession("u").authorize("gmail");
+ * tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "code-1"));
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class FakeToolkitProvider implements ToolkitProvider {
+  /** The issuer the fake reports (callbacks may carry it as {@code iss}). */
+  public static final String ISSUER = "https://fake.tether.test";
+
+  private final List<ToolkitDescriptor> toolkits;
+  private final Duration tokenLifetime;
+  private final AtomicInteger authorizeCount = new AtomicInteger();
+  private final AtomicInteger exchangeCount = new AtomicInteger();
+  private final AtomicInteger refreshCount = new AtomicInteger();
+  private final AtomicInteger connectCount = new AtomicInteger();
+  private final Map<String, ProviderException> authorizeFailures = new ConcurrentHashMap<>();
+  private volatile Function<ExchangeRequest, Credentials> exchange;
+  private volatile Function<RefreshRequest, Credentials> refresh;
+
+  private FakeToolkitProvider(Builder b) {
+    this.toolkits = List.copyOf(b.toolkits);
+    this.tokenLifetime = b.tokenLifetime;
+    this.exchange = this::issue;
+    this.refresh = this::rotate;
+  }
+
+  /** Starts describing the toolkits the fake serves. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The callback parameters of a user who approves {@code link} and is sent back with {@code code}. */
+  public static Map<String, String> approve(URI link, String code) {
+    return Map.of("state", stateOf(link), "code", code, "iss", ISSUER);
+  }
+
+  /** The callback parameters of a user who denies {@code link}. */
+  public static Map<String, String> deny(URI link, String error) {
+    return Map.of("state", stateOf(link), "error", error);
+  }
+
+  /** The state carried by a link this fake built. */
+  public static String stateOf(URI link) {
+    String raw = Objects.requireNonNull(link, "link").getRawQuery();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        if (pair.startsWith("state=")) {
+          return URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    throw new IllegalArgumentException("Not a link of FakeToolkitProvider (no state): " + link.getHost());
+  }
+
+  /** Makes {@link #authorize} fail for {@code slug} with {@code failure}; {@code null} clears it. */
+  public void failAuthorize(String slug, ProviderException failure) {
+    if (failure == null) {
+      authorizeFailures.remove(slug);
+    } else {
+      authorizeFailures.put(slug, failure);
+    }
+  }
+
+  /** Scripts what {@link #exchange} does (default: issue tokens named after the code). */
+  public void onExchange(Function<ExchangeRequest, Credentials> behaviour) {
+    this.exchange = Objects.requireNonNull(behaviour, "behaviour");
+  }
+
+  /** Scripts what {@link #refresh} does (default: a new access token and a rotated refresh token). */
+  public void onRefresh(Function<RefreshRequest, Credentials> behaviour) {
+    this.refresh = Objects.requireNonNull(behaviour, "behaviour");
+  }
+
+  /** How many links were asked for. */
+  public int authorizeCount() {
+    return authorizeCount.get();
+  }
+
+  /** How many callbacks were exchanged. */
+  public int exchangeCount() {
+    return exchangeCount.get();
+  }
+
+  /** How many refreshes were asked for. */
+  public int refreshCount() {
+    return refreshCount.get();
+  }
+
+  /** How many typed credentials were accepted or refused. */
+  public int connectCount() {
+    return connectCount.get();
+  }
+
+  @Override
+  public List<ToolkitDescriptor> toolkits() {
+    return toolkits;
+  }
+
+  @Override
+  public Optional<String> issuer(String toolkit) {
+    return Optional.of(ISSUER);
+  }
+
+  @Override
+  public AuthorizationLink authorize(AuthorizationRequest request) {
+    authorizeCount.incrementAndGet();
+    ProviderException failure = authorizeFailures.get(request.toolkit());
+    if (failure != null) {
+      throw failure;
+    }
+    StringBuilder url = new StringBuilder(ISSUER).append('/').append(request.toolkit()).append("/authorize?state=")
+        .append(URLEncoder.encode(request.state().reveal(), StandardCharsets.UTF_8))
+        .append("&code_challenge=").append(request.codeChallenge()).append("&code_challenge_method=S256");
+    request.connectionFields().forEach((k, v) ->
+        url.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return new AuthorizationLink(URI.create(url.toString()), request.connectionFields());
+  }
+
+  @Override
+  public Credentials exchange(ExchangeRequest request) {
+    exchangeCount.incrementAndGet();
+    return exchange.apply(request);
+  }
+
+  @Override
+  public Credentials refresh(RefreshRequest request) {
+    refreshCount.incrementAndGet();
+    return refresh.apply(request);
+  }
+
+  @Override
+  public Credentials connect(ConnectRequest request) {
+    connectCount.incrementAndGet();
+    Map<String, String> fields = request.fields();
+    String key = fields.getOrDefault("api_key", "");
+    if (key.length() < 8) {
+      throw ProviderException.definitive("invalid_api_key", "api_key must be at least 8 characters");
+    }
+    return Credentials.builder(AuthScheme.API_KEY).accessToken(key).attribute("placement", "header").build();
+  }
+
+  private Credentials issue(ExchangeRequest r) {
+    String code = r.parameter("code").orElse("none");
+    return Credentials.builder(AuthScheme.OAUTH2).accessToken("fake-access-" + code)
+        .refreshToken("fake-refresh-" + code).expiresAt(r.now().plus(tokenLifetime)).build();
+  }
+
+  private Credentials rotate(RefreshRequest r) {
+    int n = refreshCount.get();
+    return r.credentials().toBuilder().accessToken("fake-access-r" + n).refreshToken("fake-refresh-r" + n)
+        .expiresAt(r.now().plus(tokenLifetime)).build();
+  }
+
+  @Override
+  public String toString() {
+    List<String> slugs = new ArrayList<>();
+    toolkits.forEach(t -> slugs.add(t.slug()));
+    return "FakeToolkitProvider" + slugs;
+  }
+
+  /** Describes a {@link FakeToolkitProvider}. Not thread-safe. */
+  public static final class Builder {
+    private final Map<String, ToolkitDescriptor> toolkitsBySlug = new LinkedHashMap<>();
+    private final List<ToolkitDescriptor> toolkits = new ArrayList<>();
+    private Duration tokenLifetime = Duration.ofHours(1);
+
+    private Builder() {}
+
+    /** An OAuth 2.0 toolkit. */
+    public Builder oauth2(String slug, String name) {
+      return add(new ToolkitDescriptor(slug, name, AuthScheme.OAUTH2));
+    }
+
+    /** An OAuth 2.0 toolkit whose connect-link form collects {@code field} before the redirect. */
+    public Builder oauth2WithField(String slug, String name, String field) {
+      return add(new ToolkitDescriptor(slug, name, AuthScheme.OAUTH2, List.of(ConnectionField.plain(field, field))));
+    }
+
+    /** A toolkit that needs no auth. */
+    public Builder noAuth(String slug, String name) {
+      return add(new ToolkitDescriptor(slug, name, AuthScheme.NONE));
+    }
+
+    /** An API-key toolkit (field {@code api_key}, at least 8 characters). */
+    public Builder apiKey(String slug, String name) {
+      return add(new ToolkitDescriptor(slug, name, AuthScheme.API_KEY,
+          List.of(ConnectionField.secret("api_key", name + " API key"))));
+    }
+
+    /** Lifetime of issued access tokens (default 1 hour). */
+    public Builder tokenLifetime(Duration lifetime) {
+      this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
+      return this;
+    }
+
+    private Builder add(ToolkitDescriptor d) {
+      if (toolkitsBySlug.putIfAbsent(d.slug(), d) != null) {
+        throw new IllegalArgumentException("Toolkit '" + d.slug() + "' was already added");
+      }
+      toolkits.add(d);
+      return this;
+    }
+
+    /** The fake. */
+    public FakeToolkitProvider build() {
+      if (toolkits.isEmpty()) {
+        throw new IllegalStateException("A FakeToolkitProvider needs at least one toolkit");
+      }
+      return new FakeToolkitProvider(this);
+    }
+  }
+}

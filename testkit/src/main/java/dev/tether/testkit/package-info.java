@@ -1,0 +1,14 @@
+/**
+ * Tools for property-testing connection rules and custom providers, for use in test scope.
+ *
+ * <ul>
+ *   <li>{@link dev.tether.testkit.TestClock} — a clock tests move instead of sleeping;
+ *   <li>{@link dev.tether.testkit.FakeToolkitProvider} — an in-process provider with scripted
+ *       outcomes, and helpers that play the user's browser;
+ *   <li>{@link dev.tether.testkit.ConnectionArbitraries} — jqwik arbitraries for slugs, user ids,
+ *       meta-tool inputs and callback URLs;
+ *   <li>{@link dev.tether.testkit.ConnectionModel} — a small reference model of the connection
+ *       rules (CONTRACT §2) to compare an engine against, step by step.
+ * </ul>
+ */
+package dev.tether.testkit;
