@@ -79,6 +79,28 @@ public final class Tether {
   }
 
   /**
+   * As {@link #handleCallback(Map)}, from the request URI the provider redirected the browser to
+   * (only its query is read). A parameter that appears twice is refused ({@code
+   * duplicate_parameter}) without touching any account: an honest provider never repeats one.
+   */
+  public CallbackResult handleCallback(URI requestUri) {
+    Objects.requireNonNull(requestUri, "requestUri");
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    String raw = requestUri.getRawQuery();
+    if (raw != null && !raw.isEmpty()) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+        if (params.putIfAbsent(name, value) != null) {
+          return CallbackResult.rejected("duplicate_parameter");
+        }
+      }
+    }
+    return engine.handleCallback(params);
+  }
+
+  /**
    * Resolves a connect link id ({@code ln_…}, the last path segment of a link under the
    * configured connect base URL) while its account is pending; empty when unknown or expired.
    */
