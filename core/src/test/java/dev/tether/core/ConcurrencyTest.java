@@ -147,6 +147,48 @@ class ConcurrencyTest {
     }
   }
 
+  @RepeatedTest(30)
+  void concurrentRefreshes_sameAccount_refreshOnce_allGetTheNewToken() throws Exception {
+    FakeProvider provider = FakeProvider.standard();
+    Tether tether = TestEngines.builder(provider, clock).build();
+    ConnectionRequest r = tether.createSession("alice").authorize("gmail");
+    tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    provider.refresh = req -> dev.tether.spi.Credentials.builder(dev.tether.spi.AuthScheme.OAUTH2)
+        .accessToken("refreshed-" + provider.refreshCalls.get()).refreshToken("r2")
+        .expiresAt(req.now().plus(Duration.ofHours(1))).build();
+    clock.advance(Duration.ofMinutes(59).plusSeconds(30));
+    List<Callable<String>> calls = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      calls.add(() -> tether.credentials(r.id()).accessToken().orElseThrow().reveal());
+    }
+    assertThat(new HashSet<>(race(calls))).containsExactly("refreshed-1");
+    assertThat(provider.refreshCalls).hasValue(1);
+  }
+
+  @RepeatedTest(50)
+  void linkExpiryRacingCompletion_yieldsExactlyOneOfTheTwo() throws Exception {
+    FakeProvider provider = FakeProvider.standard();
+    List<ConnectionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Tether tether = TestEngines.builder(provider, clock).listener(events::add).build();
+    ConnectionRequest r = tether.createSession("alice").authorize("gmail");
+    clock.advance(Duration.ofMinutes(9).plusSeconds(59));
+    Map<String, String> params = TestEngines.approve(r.redirectUrl(), "c");
+    List<Callable<Object>> racers = List.of(
+        () -> tether.handleCallback(params),
+        () -> {
+          clock.advance(Duration.ofSeconds(1));
+          tether.cleanUp();
+          return null;
+        });
+    CallbackResult result = (CallbackResult) race(racers).get(0);
+    ConnectionStatus end = tether.account(r.id()).orElseThrow().status();
+
+    assertThat(end).isIn(ConnectionStatus.ACTIVE, ConnectionStatus.EXPIRED);
+    assertThat(result.successful()).isEqualTo(end == ConnectionStatus.ACTIVE);
+    assertThat(events).filteredOn(e -> e.accountId().equals(r.id()) && e.previousStatus().isPresent())
+        .as("one terminal change").singleElement().extracting(ConnectionEvent::status).isEqualTo(end);
+  }
+
   @Test
   void concurrentSessionsAndLinks_acrossUsers_allRecorded() throws Exception {
     FakeProvider provider = FakeProvider.standard();
