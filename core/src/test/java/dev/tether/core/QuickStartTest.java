@@ -94,6 +94,18 @@ class QuickStartTest {
     assertThat(shown).as("README quick start must match QuickStartTest").isEqualTo(snippet);
   }
 
+  @Test
+  void readme_showsTheToolDefinitionTheCodeHands() throws Exception {
+    String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+    String block = String.join("\n", between(readme, "<!-- tool-definition:begin -->", "<!-- tool-definition:end -->")
+        .stream().filter(l -> !l.startsWith("```")).collect(Collectors.toList()));
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode shown = json.readTree(block);
+    ToolDefinition actual = Tether.builder().discoverProviders(false).build().createSession("u").tools().get(0);
+    assertThat(shown.get("name").asText()).isEqualTo(actual.name());
+    assertThat(shown.get("input_schema")).isEqualTo(json.readTree(actual.inputSchema()));
+  }
+
   private static List<String> between(String text, String begin, String end) {
     List<String> lines = List.of(text.split("\n", -1));
     int from = -1;

@@ -147,6 +147,7 @@ public final class OAuth2Catalog implements ToolkitProvider {
     private final Map<String, String[]> clients = new LinkedHashMap<>();
     private final Map<String, URI[]> endpoints = new LinkedHashMap<>();
     private final Map<String, String> issuers = new LinkedHashMap<>();
+    private final Map<String, List<String>> scopes = new LinkedHashMap<>();
     private Map<String, String> environment;
     private Properties systemProperties;
     private HttpClient httpClient;
@@ -172,6 +173,16 @@ public final class OAuth2Catalog implements ToolkitProvider {
     public Builder endpoints(String family, URI authorizationUrl, URI tokenUrl) {
       endpoints.put(family, new URI[] {OAuth2Toolkit.Builder.requireHttp(authorizationUrl, "authorizationUrl"),
           OAuth2Toolkit.Builder.requireHttp(tokenUrl, "tokenUrl")});
+      return this;
+    }
+
+    /** Replaces the scopes {@code toolkit} asks for (the catalog's are a sensible default, not a must). */
+    public Builder scopes(String toolkit, String... requested) {
+      List<String> list = new ArrayList<>();
+      for (String scope : requested) {
+        list.add(OAuth2Toolkit.Builder.requireNonBlank(scope, "scope"));
+      }
+      scopes.put(Objects.requireNonNull(toolkit, "toolkit"), List.copyOf(list));
       return this;
     }
 
@@ -222,6 +233,12 @@ public final class OAuth2Catalog implements ToolkitProvider {
           }
         }
       }
+      for (String toolkit : scopes.keySet()) {
+        if (catalog.toolkit(toolkit).isEmpty()) {
+          throw new IllegalArgumentException("Unknown toolkit '" + toolkit + "' in scopes(...); the catalog has "
+              + catalog.toolkitsBySlug().keySet());
+        }
+      }
       return catalog;
     }
 
@@ -245,12 +262,14 @@ public final class OAuth2Catalog implements ToolkitProvider {
     private OAuth2Spec adjust(OAuth2Spec spec) {
       URI[] urls = endpoints.get(spec.family());
       String issuer = issuers.get(spec.family());
-      if (urls == null && issuer == null) {
+      List<String> requested = scopes.get(spec.slug());
+      if (urls == null && issuer == null && requested == null) {
         return spec;
       }
       return new OAuth2Spec(spec.slug(), spec.name(), spec.family(),
           urls == null ? spec.authorizationUrl() : urls[0].toString(),
-          urls == null ? spec.tokenUrl() : urls[1].toString(), spec.scopes(), spec.scopeSeparator(),
+          urls == null ? spec.tokenUrl() : urls[1].toString(), requested == null ? spec.scopes() : requested,
+          spec.scopeSeparator(),
           spec.scopeParameter(), spec.pkce(), spec.basicAuth(), spec.jsonBody(), spec.authorizationParameters(),
           spec.tokenHeaders(), spec.tokenPath(), spec.okField(), spec.defaultTokenLifetime(), spec.fields(),
           issuer == null ? spec.issuer() : Optional.of(issuer), spec.keepAttributes());

@@ -152,6 +152,18 @@ class OAuth2CatalogTest {
   }
 
   @Test
+  void scopes_canBeReplacedPerToolkit() {
+    OAuth2Catalog catalog = OAuth2Catalog.builder().environment(Map.of()).systemProperties(new Properties())
+        .client("google", "id", "secret").scopes("gmail", "openid", "email").build();
+    assertThat(FormBodiesTestSupport.query(catalog.authorize(request("gmail", Map.of())).url()))
+        .containsEntry("scope", "openid email");
+    assertThat(FormBodiesTestSupport.query(catalog.authorize(request("googledocs", Map.of())).url()))
+        .containsEntry("scope", "https://www.googleapis.com/auth/documents");
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Catalog.builder().scopes("gmial", "x").build())
+        .withMessageContaining("Unknown toolkit 'gmial'");
+  }
+
+  @Test
   void brokenCatalogEntry_failsNamingIt() {
     String broken = "{\"catalog_version\":1,\"families\":{"
         + "\"good\":{\"authorization_url\":\"https://a.example/auth\",\"token_url\":\"https://a.example/token\","

@@ -1,0 +1,275 @@
+package dev.tether.examples.walkthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.core.ConnectedAccount;
+import dev.tether.core.ConnectionEvent;
+import dev.tether.core.ConnectionRequest;
+import dev.tether.core.ConnectionStatus;
+import dev.tether.core.ManageConnectionsResult;
+import dev.tether.core.Session;
+import dev.tether.core.SessionOptions;
+import dev.tether.core.Tether;
+import dev.tether.core.ToolkitInfo;
+import dev.tether.providers.apikey.ApiKeyCatalog;
+import dev.tether.providers.oauth2.OAuth2Catalog;
+import dev.tether.spi.Credentials;
+import dev.tether.testkit.TestClock;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * Tether end to end, with no accounts, no credentials and no network beyond loopback: a sandbox
+ * authorization server plays Google and GitHub, a small JDK HttpServer plays the host app, and
+ * this class plays the agent and the user through both flows of the seed documents and the
+ * account lifecycle. {@code --serve} keeps it all running for a person with a real browser.
+ */
+public final class Walkthrough {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOOL = "COMPOSIO_MANAGE_CONNECTIONS";
+
+  /** What the walkthrough ended with, for its test. */
+  record Result(String firstMessage, String secondMessage, ConnectionStatus manualGmail, ConnectionStatus manualExa,
+      boolean tokenRefreshed, ConnectionStatus unusedLink, ConnectionStatus replacedAccount,
+      ConnectionStatus replacement) {}
+
+  private final PrintStream out;
+  private final Browser user = new Browser();
+
+  private Walkthrough(PrintStream out) {
+    this.out = out;
+  }
+
+  /** {@code [--serve] [--port N]}. */
+  public static void main(String[] args) throws Exception {
+    boolean serve = false;
+    int port = 8080;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--serve" -> serve = true;
+        case "--port" -> port = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println("usage: Walkthrough [--serve] [--port N]   (unknown argument '" + args[i] + "')");
+          System.exit(2);
+        }
+      }
+    }
+    if (serve) {
+      serve(port, System.out);
+    } else {
+      run(System.out);
+    }
+  }
+
+  /** The scripted walkthrough. */
+  static Result run(PrintStream out) throws Exception {
+    return new Walkthrough(out).play();
+  }
+
+  /**
+   * The sandbox catalog: gmail and github are the bundled catalog's toolkits, pointed at the
+   * sandbox. A family with real client credentials in the environment ({@code TETHER_GOOGLE_*},
+   * {@code TETHER_GITHUB_*}) keeps its real endpoints when {@code realWhereConfigured}.
+   */
+  static OAuth2Catalog catalog(Sandbox sandbox, boolean realWhereConfigured) {
+    OAuth2Catalog.Builder b = OAuth2Catalog.builder();
+    for (String[] family : new String[][] {{"google", "gmail"}, {"github", "github"}}) {
+      if (realWhereConfigured && System.getenv(OAuth2Catalog.clientIdVariable(family[0])) != null) {
+        continue;
+      }
+      b.client(family[0], "sandbox-" + family[0], "sandbox-secret")
+          .endpoints(family[0], sandbox.authorizationUrl(), sandbox.tokenUrl())
+          .scopes(family[1], "openid", "email");
+    }
+    return b.build();
+  }
+
+  private Result play() throws Exception {
+    long started = System.nanoTime();
+    TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    try (Sandbox sandbox = new Sandbox(false); HostApp host = new HostApp(0)) {
+      Tether tether = engine(host, sandbox, clock, false);
+      host.serve(tether, () -> null);
+      out.println("Tether walkthrough: sandbox identity provider at " + sandbox.authorizationUrl().resolve("/")
+          + ", host app at " + host.base());
+
+      // ---------------------------------------------------------------- 1. in chat
+      step("1. In chat: the agent needs gmail and github for user_123");
+      Session chat = tether.createSession("user_123",
+          SessionOptions.builder().callbackUrl(host.landingPage()).build());
+      JsonNode first = agent(chat, "{\"toolkits\": [\"gmail\", \"github\"]}", true);
+      for (String toolkit : List.of("gmail", "github")) {
+        URI link = URI.create(first.at("/data/results/" + toolkit + "/redirect_url").asText());
+        say("user  → opens the " + toolkit + " link " + link + " and signs in at the sandbox");
+        HttpResponse<String> landed = user.signIn(link, "user_123");
+        say("user  ← lands on " + landed.uri());
+      }
+      JsonNode second = agent(chat, "{\"toolkits\": [\"gmail\", \"github\"], \"session_id\": \"" + chat.id() + "\"}", false);
+      String secondMessage = second.at("/data/message").asText();
+      say("agent ← \"" + secondMessage + "\"");
+
+      // ---------------------------------------------------------------- 2. manual pre-flight
+      step("2. Manual pre-flight: the app connects user_456 before any chat (manageConnections=false)");
+      Session app = tether.createSession("user_456", SessionOptions.builder().manageConnections(false)
+          .toolkits("gmail", "github", "exa").callbackUrl(host.landingPage()).build());
+      say("session.toolkits(): " + describe(app.toolkits().items()));
+      List<String> required = List.of("gmail", "exa");
+      List<String> connected = app.toolkits().items().stream()
+          .filter(t -> t.connection().map(ToolkitInfo.Connection::isActive).orElse(false))
+          .map(ToolkitInfo::slug).collect(Collectors.toList());
+      List<String> pending = required.stream().filter(t -> !connected.contains(t)).collect(Collectors.toList());
+      say("pending: " + pending);
+
+      ConnectionRequest gmailRequest = app.authorize("gmail");
+      say("authorize(\"gmail\") → " + gmailRequest.id() + " " + gmailRequest.status() + "; send the user to "
+          + gmailRequest.redirectUrl());
+      CompletableFuture<HttpResponse<String>> signingIn =
+          CompletableFuture.supplyAsync(() -> user.signIn(gmailRequest.redirectUrl(), "user_456"));
+      ConnectedAccount gmail = gmailRequest.waitForConnection(Duration.ofSeconds(30));
+      signingIn.join();
+      say("waitForConnection() → " + gmail.id() + " " + gmail.status());
+
+      ConnectionRequest exaRequest = app.authorize("exa");
+      say("authorize(\"exa\") → " + exaRequest.id() + " " + exaRequest.status() + "; send the user to "
+          + exaRequest.redirectUrl());
+      HttpResponse<String> formPage = user.open(exaRequest.redirectUrl());
+      say("user  ← the link shows a form: " + (formPage.body().contains("type=\"password\"")
+          ? "\"Exa API key\" (a password field)" : "?"));
+      user.submit(exaRequest.redirectUrl(), Map.of("api_key", "exa-sandbox-key-0123456789"));
+      ConnectedAccount exa = exaRequest.waitForConnection(Duration.ofSeconds(30));
+      say("user  → submits a key; waitForConnection() → " + exa.id() + " " + exa.status());
+      say("connected: " + app.toolkits().items().stream()
+          .filter(t -> t.connection().map(ToolkitInfo.Connection::isActive).orElse(false))
+          .map(t -> t.slug() + " " + t.connection().get().connectedAccount().get().id()).collect(Collectors.joining(", ")));
+
+      // ---------------------------------------------------------------- 3. lifecycle
+      step("3. Lifecycle: refresh, an unused link, reinitiate_all");
+      Credentials before = tether.credentials(gmail.id());
+      say("credentials(" + gmail.id() + ") → access token " + fingerprint(before) + ", expires " + before.expiresAt().orElseThrow());
+      clock.advance(Duration.ofMinutes(61));
+      Credentials after = tether.credentials(gmail.id());
+      boolean refreshed = !fingerprint(after).equals(fingerprint(before));
+      say("clock +61 min → credentials(" + gmail.id() + ") refreshed at the sandbox → access token " + fingerprint(after)
+          + (after.refreshToken().equals(before.refreshToken()) ? "" : ", refresh token rotated"));
+
+      ConnectionRequest unused = app.authorize("github");
+      say("authorize(\"github\") → " + unused.id() + " " + unused.status() + ", and the user never opens it");
+      clock.advance(Duration.ofMinutes(11));
+      tether.cleanUp();
+      ConnectionStatus unusedStatus = tether.account(unused.id()).orElseThrow().status();
+      say("clock +11 min → " + unused.id() + " is " + unusedStatus);
+
+      String oldGmail = chat.manageConnections(List.of("gmail"), false).results().get("gmail").connectedAccountId().orElseThrow();
+      JsonNode reinit = agent(chat, "{\"toolkits\": [\"gmail\"], \"reinitiate_all\": true, \"session_id\": \"" + chat.id() + "\"}", false);
+      String newGmail = reinit.at("/data/results/gmail/connected_account_id").asText();
+      say("agent ← new link for " + newGmail + " (was_reinitiated=" + reinit.at("/data/results/gmail/was_reinitiated").asBoolean()
+          + "); " + oldGmail + " is still " + tether.account(oldGmail).orElseThrow().status());
+      user.signIn(URI.create(reinit.at("/data/results/gmail/redirect_url").asText()), "user_123");
+      ConnectionStatus replaced = tether.account(oldGmail).orElseThrow().status();
+      ConnectionStatus replacement = tether.account(newGmail).orElseThrow().status();
+      say("user  → signs in again: " + newGmail + " " + replacement + ", " + oldGmail + " " + replaced);
+
+      out.printf("%nDone in %.1f s. Every account above lived in this JVM only.%n", (System.nanoTime() - started) / 1e9);
+      return new Result(first.at("/data/message").asText(), secondMessage, gmail.status(), exa.status(), refreshed,
+          unusedStatus, replaced, replacement);
+    }
+  }
+
+  private Tether engine(HostApp host, Sandbox sandbox, Clock clock, boolean realWhereConfigured) {
+    return Tether.builder()
+        .redirectUri(host.callbackEndpoint())
+        .connectBaseUrl(host.linkBase())
+        .clock(clock)
+        .discoverProviders(false)
+        .provider(catalog(sandbox, realWhereConfigured))
+        .provider(new ApiKeyCatalog())
+        .listener(this::event)
+        .build();
+  }
+
+  private void event(ConnectionEvent e) {
+    if (e.type() == ConnectionEvent.Type.STATUS_CHANGED && e.previousStatus().isPresent()) {
+      say("event   " + e.accountId() + " " + e.toolkit() + " " + e.previousStatus().get() + " → " + e.status()
+          + e.reason().map(r -> " (" + r + ")").orElse(""));
+    } else if (e.type() == ConnectionEvent.Type.TOKEN_REFRESHED) {
+      say("event   " + e.accountId() + " " + e.toolkit() + " token refreshed");
+    }
+  }
+
+  private JsonNode agent(Session session, String arguments, boolean showJson) throws Exception {
+    say("agent → " + TOOL + " " + arguments);
+    JsonNode response = JSON.readTree(session.execute(TOOL, arguments));
+    if (showJson) {
+      for (String line : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(response).split("\n")) {
+        out.println("        " + line);
+      }
+    }
+    return response;
+  }
+
+  private static String describe(List<ToolkitInfo> toolkits) {
+    return toolkits.stream().map(t -> t.slug() + " " + t.connection().flatMap(ToolkitInfo.Connection::connectedAccount)
+        .map(a -> a.status().name()).orElse("not connected")).collect(Collectors.joining(", "));
+  }
+
+  /** A short, one-way fingerprint: the walkthrough never prints a token. */
+  private static String fingerprint(Credentials c) throws Exception {
+    byte[] hash = MessageDigest.getInstance("SHA-256")
+        .digest(c.accessToken().orElseThrow().reveal().getBytes(StandardCharsets.UTF_8));
+    return "#" + HexFormat.of().formatHex(hash, 0, 4);
+  }
+
+  private void step(String title) {
+    out.println();
+    out.println(title);
+  }
+
+  private void say(String line) {
+    out.println("   " + line);
+  }
+
+  /** Keeps the sandbox and the host running for a person with a browser, until Ctrl-C. */
+  static void serve(int port, PrintStream out) throws Exception {
+    Sandbox sandbox = new Sandbox(true);
+    HostApp host = new HostApp(port);
+    Walkthrough narrator = new Walkthrough(out);
+    Tether tether = narrator.engine(host, sandbox, Clock.systemUTC(), true);
+    Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
+        .callbackUrl(host.landingPage()).build());
+    host.serve(tether, () -> demo);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      host.close();
+      sandbox.close();
+      out.println("Stopped.");
+      stopped.countDown();
+    }, "walkthrough-shutdown"));
+    List<String> real = new ArrayList<>();
+    for (String family : List.of("google", "github")) {
+      if (System.getenv(OAuth2Catalog.clientIdVariable(family)) != null) {
+        real.add(family);
+      }
+    }
+    out.println("Sandbox sign-in page at " + sandbox.authorizationUrl().resolve("/") + " (any user name works)");
+    out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
+        + "TETHER_GITHUB_CLIENT_ID/SECRET and register " + host.callbackEndpoint() + ")" : real));
+    out.println("Open " + host.base() + "/ in a browser, or this gmail connect link: "
+        + demo.authorize("gmail").redirectUrl());
+    out.println("Ctrl-C stops.");
+    stopped.await();
+  }
+}
