@@ -1007,10 +1007,17 @@ final class Engine {
     publish(changes);
   }
 
+  /**
+   * Expires due links, and forgets links that ended without ever connecting (FAILED or EXPIRED,
+   * no credentials) once their TTL has passed again: nothing can happen to them any more, and
+   * keeping them would let a user who keeps asking for links slow down every later call.
+   */
   private void expireDue(EngineStore.Slot slot, Instant now, Changes changes) {
     for (AccountRecord a : slot.accounts()) {
       if (a.linkExpiredAt(now)) {
         transition(slot, a, new AccountEvent.LinkExpired(), now, changes);
+      } else if (a.status().isTerminal() && a.connectedAt() == null && !now.isBefore(a.updatedAt().plus(linkTtl))) {
+        slot.remove(a.id());
       }
     }
   }

@@ -175,6 +175,21 @@ class AuthorizeTest {
   }
 
   @Test
+  void abandonedLinks_areForgottenOneTtlAfterTheyEnded_connectedOnesAreKept() {
+    ConnectionRequest connected = session.authorize("gmail");
+    tether.handleCallback(TestEngines.approve(connected.redirectUrl(), "c"));
+    tether.disable(connected.id());
+    ConnectionRequest first = session.authorize("gmail");
+    ConnectionRequest second = session.authorize("gmail");
+    assertThat(tether.account(first.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.EXPIRED);
+    clock.advance(Duration.ofMinutes(10));
+    session.authorize("gmail");
+    assertThat(tether.account(first.id())).as("superseded and aged out").isEmpty();
+    assertThat(tether.account(second.id())).as("expired just now: still listed").isPresent();
+    assertThat(tether.account(connected.id())).as("was connected once: kept").isPresent();
+  }
+
+  @Test
   void linkTtl_isConfigurable() {
     Tether quick = TestEngines.builder(provider, clock).linkTtl(Duration.ofMinutes(2)).build();
     ConnectionRequest r = quick.createSession("u").authorize("gmail");

@@ -37,6 +37,7 @@ public final class ConnectionModel {
     Instant tokenExpiresAt;
     long connectedOrder = -1;
     boolean everActive;
+    Instant endedAt;
 
     Account(String id, String user, String toolkit, Instant linkExpiresAt) {
       this.id = id;
@@ -92,6 +93,16 @@ public final class ConnectionModel {
     return !reinitiateAll && active(user, toolkit).isEmpty() && pending(user, toolkit).isPresent();
   }
 
+  /**
+   * Whether the engine may already have forgotten {@code id}: a link that ended (FAILED or
+   * EXPIRED) without ever connecting, one link TTL or more ago. Engines prune such records lazily,
+   * so a forgettable account may be absent or still present with its last status.
+   */
+  public boolean forgettable(String id, Instant now) {
+    Account a = accounts.get(id);
+    return a != null && !a.everActive && a.endedAt != null && !now.isBefore(a.endedAt.plus(linkTtl));
+  }
+
   /** Whether a first callback for {@code id} at {@code now} must connect the account. */
   public boolean callbackConnects(String id, Instant now) {
     Account a = accounts.get(id);
@@ -118,7 +129,7 @@ public final class ConnectionModel {
     if (accounts.containsKey(id)) {
       throw new AssertionError("Account id " + id + " was issued twice");
     }
-    pending(user, toolkit).ifPresent(old -> accounts.get(old).status = ConnectionStatus.EXPIRED);
+    pending(user, toolkit).ifPresent(old -> end(accounts.get(old), ConnectionStatus.EXPIRED, now));
     accounts.put(id, new Account(id, user, toolkit, now.plus(linkTtl)));
   }
 
@@ -136,11 +147,11 @@ public final class ConnectionModel {
     a.connectedOrder = order++;
   }
 
-  /** The provider returned an error for {@code id}'s link. */
-  public void failed(String id) {
+  /** The provider returned an error for {@code id}'s link at {@code now}. */
+  public void failed(String id, Instant now) {
     Account a = require(id);
     if (a.status == ConnectionStatus.INITIATED) {
-      a.status = ConnectionStatus.FAILED;
+      end(a, ConnectionStatus.FAILED, now);
     }
   }
 
@@ -148,7 +159,7 @@ public final class ConnectionModel {
   public void timePassed(Instant now) {
     for (Account a : accounts.values()) {
       if (a.status == ConnectionStatus.INITIATED && !now.isBefore(a.linkExpiresAt)) {
-        a.status = ConnectionStatus.EXPIRED;
+        end(a, ConnectionStatus.EXPIRED, now);
       }
     }
   }
@@ -158,12 +169,17 @@ public final class ConnectionModel {
     require(id).tokenExpiresAt = tokenExpiresAt;
   }
 
-  /** {@code id}'s token could not be refreshed (definitively): ACTIVE → EXPIRED. */
-  public void tokenDied(String id) {
+  /** {@code id}'s token could not be refreshed (definitively) at {@code now}: ACTIVE → EXPIRED. */
+  public void tokenDied(String id, Instant now) {
     Account a = require(id);
     if (a.status == ConnectionStatus.ACTIVE) {
-      a.status = ConnectionStatus.EXPIRED;
+      end(a, ConnectionStatus.EXPIRED, now);
     }
+  }
+
+  private static void end(Account a, ConnectionStatus terminal, Instant now) {
+    a.status = terminal;
+    a.endedAt = now;
   }
 
   /** Whether {@code disable(id)} is allowed. */
