@@ -50,7 +50,6 @@ final class Engine {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
   static final int MAX_TOOLKITS_PER_CALL = 50;
-  static final int MAX_STATE_LENGTH = 512;
 
   private final Clock clock;
   private final Duration linkTtl;
@@ -371,23 +370,21 @@ final class Engine {
           + d.fields().stream().map(ConnectionField::name).collect(Collectors.joining(", "))
           + " through a connect-link form; set Tether.builder().connectBaseUrl(...) and serve that form");
     }
-    Secret state = ids.state();
-    Secret verifier = ids.verifier();
-    String accountId = ids.accountId();
-    String linkId = ids.linkId();
+    Ids.LinkSecrets secrets = ids.link();
+    String accountId = secrets.accountId();
     // A toolkit with form fields builds its provider link only once the form is submitted.
     AuthorizationLink link = d.fields().isEmpty()
-        ? buildLink(entry, session.userId(), state, verifier, Map.of(), now) : null;
+        ? buildLink(entry, session.userId(), secrets.state(), secrets.verifier(), Map.of(), now) : null;
     Instant expiresAt = now.plus(linkTtl);
-    URI shown = connectBaseUrl == null ? link.url() : connectLinkUrl(linkId);
+    URI shown = connectBaseUrl == null ? link.url() : connectLinkUrl(secrets.linkId());
     pending(slot).ifPresent(old ->
         transition(slot, old, new AccountEvent.Superseded(accountId), now, changes));
     Transition t = AccountStateMachine.initiate(accountId, session.userId(), d.slug(),
-        !session.options().multiAccount(), linkId, expiresAt, shown, now);
+        !session.options().multiAccount(), secrets.linkId(), expiresAt, shown, now);
     slot.put(t.next());
     t.change().ifPresent(changes::add);
-    store.putFlow(new PendingFlow(Ids.stateKey(state.reveal()), linkId, accountId, session.userId(), d.slug(),
-        link == null ? state : null, verifier, redirectUriOrBlank(), callbackUrl, link, d.fields(), expiresAt,
+    store.putFlow(new PendingFlow(secrets.key(), accountId, session.userId(), d.slug(), secrets.state(),
+        secrets.verifier(), redirectUriOrBlank(), callbackUrl, link, d.fields(), expiresAt,
         !session.options().multiAccount()));
     return t.next();
   }
@@ -434,7 +431,8 @@ final class Engine {
     if (linkId == null || linkId.length() > 64) {
       return Optional.empty();
     }
-    Optional<PendingFlow> flow = store.flowByLink(linkId.strip());
+    String key = Ids.keyOfLink(linkId.strip());
+    Optional<PendingFlow> flow = key == null ? Optional.empty() : store.flow(key);
     Instant now = clock.instant();
     if (flow.isEmpty() || !now.isBefore(flow.get().expiresAt())) {
       return Optional.empty();
@@ -453,8 +451,8 @@ final class Engine {
 
   ConnectLinkResult submitConnectLink(String linkId, Map<String, String> values) {
     Objects.requireNonNull(values, "values");
-    Optional<PendingFlow> found = linkId == null || linkId.length() > 64 ? Optional.empty()
-        : store.flowByLink(linkId.strip());
+    String key = linkId == null ? null : Ids.keyOfLink(linkId.strip());
+    Optional<PendingFlow> found = key == null ? Optional.empty() : store.flow(key);
     if (found.isEmpty() || !clock.instant().isBefore(found.get().expiresAt())) {
       return new ConnectLinkResult(false, Optional.empty(), Optional.empty(), Optional.empty(),
           List.of("This connect link is unknown or has expired; ask for a new one."));
@@ -617,11 +615,10 @@ final class Engine {
       if (state == null || state.isEmpty()) {
         return CallbackResult.rejected("missing_state");
       }
-      if (state.length() > MAX_STATE_LENGTH) {
-        return CallbackResult.rejected("unknown_state");
-      }
-      Optional<PendingFlow> found = store.flowByState(Ids.stateKey(state));
-      if (found.isEmpty() || !clock.instant().isBefore(found.get().expiresAt())) {
+      String key = Ids.keyOf(state);
+      Optional<PendingFlow> found = key == null ? Optional.empty() : store.flow(key);
+      if (found.isEmpty() || !Ids.sameState(found.get().state(), state)
+          || !clock.instant().isBefore(found.get().expiresAt())) {
         return CallbackResult.rejected("unknown_state");
       }
       PendingFlow flow = found.get();

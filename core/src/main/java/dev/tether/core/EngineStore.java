@@ -35,11 +35,8 @@ interface EngineStore {
 
   void putFlow(PendingFlow flow);
 
-  /** The flow whose state hashes to {@code stateKey}, unless its link TTL has passed. */
-  Optional<PendingFlow> flowByState(String stateKey);
-
-  /** The flow behind connect link {@code linkId}, unless its link TTL has passed. */
-  Optional<PendingFlow> flowByLink(String linkId);
+  /** The flow stored under {@code key} (its state's selector), unless its link TTL has passed. */
+  Optional<PendingFlow> flow(String key);
 
   /** Performs pending expiry now (expired flows are reported to the engine's expiry sink). */
   void cleanUp();

@@ -20,8 +20,7 @@ import java.util.function.Function;
  */
 final class InMemoryStore implements EngineStore {
   private final Cache<String, SessionRecord> sessions;
-  private final Cache<String, PendingFlow> flowsByState;
-  private final Cache<String, PendingFlow> flowsByLink;
+  private final Cache<String, PendingFlow> flows;
   private final ConcurrentHashMap<String, AccountRecord> accounts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, SlotImpl>> slots = new ConcurrentHashMap<>();
 
@@ -35,7 +34,7 @@ final class InMemoryStore implements EngineStore {
         .expireAfterAccess(sessionIdleTimeout)
         .executor(Runnable::run)
         .build();
-    this.flowsByState = Caffeine.newBuilder()
+    this.flows = Caffeine.newBuilder()
         .ticker(ticker)
         .expireAfterWrite(linkTtl)
         .executor(Runnable::run)
@@ -44,11 +43,6 @@ final class InMemoryStore implements EngineStore {
             onFlowExpired.accept(flow);
           }
         })
-        .build();
-    this.flowsByLink = Caffeine.newBuilder()
-        .ticker(ticker)
-        .expireAfterWrite(linkTtl)
-        .executor(Runnable::run)
         .build();
   }
 
@@ -110,25 +104,18 @@ final class InMemoryStore implements EngineStore {
 
   @Override
   public void putFlow(PendingFlow flow) {
-    flowsByState.put(flow.stateKey(), flow);
-    flowsByLink.put(flow.linkId(), flow);
+    flows.put(flow.key(), flow);
   }
 
   @Override
-  public Optional<PendingFlow> flowByState(String stateKey) {
-    return Optional.ofNullable(flowsByState.getIfPresent(stateKey));
-  }
-
-  @Override
-  public Optional<PendingFlow> flowByLink(String linkId) {
-    return Optional.ofNullable(flowsByLink.getIfPresent(linkId));
+  public Optional<PendingFlow> flow(String key) {
+    return Optional.ofNullable(flows.getIfPresent(key));
   }
 
   @Override
   public void cleanUp() {
     sessions.cleanUp();
-    flowsByState.cleanUp();
-    flowsByLink.cleanUp();
+    flows.cleanUp();
   }
 
   /** Guarded by its own monitor. */

@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * immutable but for the claimed outcome, which is set once by compare-and-set.
  */
 final class PendingFlow {
-  private final String stateKey;
-  private final String linkId;
+  private final String key;
   private final String accountId;
   private final String userId;
   private final String toolkit;
@@ -32,11 +31,10 @@ final class PendingFlow {
   private final boolean exclusive;
   private final AtomicReference<CompletableFuture<CallbackResult>> outcome = new AtomicReference<>();
 
-  PendingFlow(String stateKey, String linkId, String accountId, String userId, String toolkit,
+  PendingFlow(String key, String accountId, String userId, String toolkit,
       Secret state, Secret verifier, URI redirectUri, URI callbackUrl, AuthorizationLink link, List<ConnectionField> form,
       Instant expiresAt, boolean exclusive) {
-    this.stateKey = stateKey;
-    this.linkId = linkId;
+    this.key = key;
     this.accountId = accountId;
     this.userId = userId;
     this.toolkit = toolkit;
@@ -69,12 +67,9 @@ final class PendingFlow {
     outcome.compareAndSet(mine, null);
   }
 
-  String stateKey() {
-    return stateKey;
-  }
-
-  String linkId() {
-    return linkId;
+  /** The state's selector: the key the flow is stored under, and its link id without {@code ln_}. */
+  String key() {
+    return key;
   }
 
   String accountId() {
@@ -89,7 +84,7 @@ final class PendingFlow {
     return toolkit;
   }
 
-  /** Kept for links built after a form: the provider's link must carry the state issued with the link. */
+  /** The whole state, to check a presented one in constant time and to build links after a form. */
   Secret state() {
     return state;
   }

@@ -35,8 +35,8 @@ class SecurityTest {
     }
     for (AuthorizationRequest r : provider.authorizeRequests) {
       String state = r.state().reveal();
-      assertThat(Base64.getUrlDecoder().decode(state)).hasSizeGreaterThanOrEqualTo(32);
-      assertThat(state).matches("[A-Za-z0-9_-]{43}");
+      assertThat(Base64.getUrlDecoder().decode(state)).as("384 random bits").hasSize(48);
+      assertThat(state).matches("[A-Za-z0-9_-]{64}");
       states.add(state);
     }
     assertThat(states).hasSize(200);
@@ -46,7 +46,7 @@ class SecurityTest {
   void pkce_verifierFollowsRfc7636_challengeIsS256OfIt() throws Exception {
     Ids ids = new Ids(new SecureRandom());
     for (int i = 0; i < 100; i++) {
-      Secret verifier = ids.verifier();
+      Secret verifier = ids.link().verifier();
       assertThat(verifier.reveal()).hasSizeBetween(43, 128).matches("[A-Za-z0-9\\-._~]+");
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.reveal().getBytes(StandardCharsets.US_ASCII));
       assertThat(Ids.challenge(verifier)).isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(hash));
@@ -62,13 +62,21 @@ class SecurityTest {
     }
     assertThat(seen).hasSize(1000).allMatch(id -> id.matches("ca_[a-z2-7]{26}"));
     assertThat(ids.sessionId()).matches("trs_[a-z2-7]{26}");
-    assertThat(ids.linkId()).matches("ln_[a-z2-7]{26}");
+    Ids.LinkSecrets link = ids.link();
+    assertThat(link.accountId()).matches("ca_[a-z2-7]{26}");
+    assertThat(link.linkId()).as("the state's selector").isEqualTo("ln_" + link.state().reveal().substring(0, 32));
   }
 
   @Test
-  void stateKey_isAHash_notTheState() {
-    String state = "the-state";
-    assertThat(Ids.stateKey(state)).doesNotContain(state).hasSize(43);
+  void stateCheck_needsTheWholeState_notJustItsSelector() {
+    FakeProvider provider = FakeProvider.standard();
+    Tether tether = TestEngines.builder(provider, clock).build();
+    ConnectionRequest r = tether.createSession("u").authorize("gmail");
+    String state = FakeProvider.stateOf(r.redirectUrl());
+    String forged = state.substring(0, 32) + "A".repeat(32);
+    assertThat(tether.handleCallback(java.util.Map.of("state", forged, "code", "c")).error()).contains("unknown_state");
+    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(tether.handleCallback(java.util.Map.of("state", state, "code", "c")).successful()).isTrue();
   }
 
   @Test

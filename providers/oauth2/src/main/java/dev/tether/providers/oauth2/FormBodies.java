@@ -13,6 +13,18 @@ final class FormBodies {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** {@code value} as is when it holds only unreserved characters (a base64url state), else encoded. */
+  static String encodeIfNeeded(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || c == '.' || c == '~')) {
+        return encode(value);
+      }
+    }
+    return value;
+  }
+
   static String encode(Map<String, String> parameters) {
     StringBuilder sb = new StringBuilder(128);
     parameters.forEach((name, value) -> {

@@ -101,6 +101,11 @@ public final class OAuth2Toolkit implements ToolkitProvider {
   public AuthorizationLink authorize(AuthorizationRequest request) {
     requireClient();
     Map<String, String> fields = connectionFields(request.connectionFields());
+    if (fields.isEmpty() && request.scopes().isEmpty()) {
+      // The hot path: everything but state and challenge is the same for every link of this client.
+      LinkTemplate template = linkTemplate(request.redirectUri());
+      return AuthorizationLink.of(URI.create(template.render(request.state().reveal(), request.codeChallenge())));
+    }
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
     query.put("client_id", clientId);
@@ -117,6 +122,52 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     spec.authorizationParameters().forEach(query::putIfAbsent);
     URI base = URI.create(fill(spec.authorizationUrl(), fields));
     return new AuthorizationLink(FormBodies.withQuery(base, query), fields);
+  }
+
+  /**
+   * The authorization URL split around its two per-link values, encoded once per redirect URI.
+   * The same parameters, in the same order, as the general path.
+   */
+  private record LinkTemplate(URI redirectUri, String head, String middle, String tail) {
+    String render(String state, String challenge) {
+      StringBuilder sb = new StringBuilder(head.length() + tail.length() + 160).append(head)
+          .append(FormBodies.encodeIfNeeded(state));
+      if (middle != null) {
+        sb.append(middle).append(FormBodies.encodeIfNeeded(challenge));
+      }
+      return sb.append(tail).toString();
+    }
+  }
+
+  private volatile LinkTemplate template;
+
+  private LinkTemplate linkTemplate(URI redirectUri) {
+    LinkTemplate current = template;
+    if (current != null && current.redirectUri().equals(redirectUri)) {
+      return current;
+    }
+    Map<String, String> before = new LinkedHashMap<>();
+    before.put("response_type", "code");
+    before.put("client_id", clientId);
+    before.put("redirect_uri", redirectUri.toString());
+    if (!spec.scopes().isEmpty()) {
+      before.put(spec.scopeParameter(), String.join(spec.scopeSeparator(), spec.scopes()));
+    }
+    Map<String, String> after = new LinkedHashMap<>();
+    if (spec.pkce()) {
+      after.put("code_challenge_method", AuthorizationRequest.CODE_CHALLENGE_METHOD);
+    }
+    spec.authorizationParameters().forEach((k, v) -> {
+      if (!before.containsKey(k) && !k.equals("state") && !k.startsWith("code_challenge")) {
+        after.put(k, v);
+      }
+    });
+    String head = FormBodies.withQuery(URI.create(spec.authorizationUrl()), before).toString() + "&state=";
+    String middle = spec.pkce() ? "&code_challenge=" : null;
+    String tail = after.isEmpty() ? "" : "&" + FormBodies.encode(after);
+    current = new LinkTemplate(redirectUri, head, middle, tail);
+    template = current;
+    return current;
   }
 
   @Override
