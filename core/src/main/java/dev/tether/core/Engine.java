@@ -328,6 +328,7 @@ final class Engine {
       });
     } finally {
       publish(changes);
+      drainExpired();
     }
     return new ConnectionRequest(this, created.id(), slug, created.redirectUrl(), created.linkExpiresAt());
   }
@@ -603,6 +604,7 @@ final class Engine {
       return t.next();
     });
     publish(changes);
+    drainExpired();
     return created.view();
   }
 
@@ -984,12 +986,19 @@ final class Engine {
 
   void cleanUp() {
     store.cleanUp();
-    drainExpired();
+    drainExpired(Integer.MAX_VALUE);
   }
 
+  /** Links a caller expires on its way out: enough to keep up, never a long pause for one caller. */
+  static final int DRAIN_PER_CALL = 8;
+
   private void drainExpired() {
+    drainExpired(DRAIN_PER_CALL);
+  }
+
+  private void drainExpired(int limit) {
     String id;
-    while ((id = expiredLinks.poll()) != null) {
+    for (int i = 0; i < limit && (id = expiredLinks.poll()) != null; i++) {
       store.account(id).filter(r -> r.status() == INITIATED).ifPresent(this::expireLink);
     }
   }

@@ -103,6 +103,19 @@ class EventsTest {
   }
 
   @Test
+  void linkExpiry_isDeliveredByTheNextAuthorize_withoutCleanUp() {
+    Session s = tether.createSession("alice");
+    ConnectionRequest r = s.authorize("gmail");
+    clock.advance(java.time.Duration.ofMinutes(10));
+    events.clear();
+    tether.createSession("bob").authorize("github"); // any later write drains what expired
+    assertThat(events).anySatisfy(e -> {
+      assertThat(e.accountId()).isEqualTo(r.id());
+      assertThat(e.status()).isEqualTo(ConnectionStatus.EXPIRED);
+    });
+  }
+
+  @Test
   void throwingListener_isLoggedAndSkipped_othersStillCalled_engineUnaffected() {
     List<ConnectionEvent> after = new CopyOnWriteArrayList<>();
     tether.addListener(e -> {

@@ -1,0 +1,88 @@
+package dev.tether.benchmarks;
+
+import dev.tether.core.Tether;
+import dev.tether.testkit.TestClock;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+
+/**
+ * Retained heap per entry, measured as the growth of the used heap after full GCs: Tether's ACTIVE
+ * accounts (sessions idled out, flows expired: what stays), Tether's pending links (account and
+ * flow), and Spring's {@code OAuth2AuthorizedClient} entries in its in-memory service. Tokens are
+ * 43 characters everywhere. Run in its own JVM: {@code MemoryFootprint active|pending|spring N}.
+ */
+public final class MemoryFootprint {
+  private MemoryFootprint() {}
+
+  public static void main(String[] args) {
+    String kind = args[0];
+    int n = Integer.parseInt(args[1]);
+    long before = usedAfterGc();
+    Object keep = populate(kind, n);
+    long after = usedAfterGc();
+    System.out.printf("memory %s %d %.1f%n", kind, n, (after - before) / (double) n);
+    if (keep.hashCode() == 42) {
+      System.out.println();
+    }
+  }
+
+  private static Object populate(String kind, int n) {
+    switch (kind) {
+      case "active": {
+        TestClock clock = TestClock.standing();
+        Tether tether = Populations.engine(clock, Populations.provider());
+        String[] ids = Populations.active(tether, n);
+        clock.advance(Duration.ofMinutes(11)); // sessions idle out, completed flows expire
+        tether.cleanUp();
+        return List.of(tether, ids.length);
+      }
+      case "pending": {
+        TestClock clock = TestClock.standing();
+        Tether tether = Populations.engine(clock, Populations.provider());
+        String[] ids = Populations.pending(tether, n);
+        clock.advance(Duration.ofMinutes(2)); // sessions idle out, links still pending
+        tether.cleanUp();
+        return List.of(tether, ids.length);
+      }
+      case "spring": {
+        ClientRegistration registration = ClientRegistration.withRegistrationId("gmail").clientId(Fixtures.CLIENT_ID)
+            .clientSecret(Fixtures.CLIENT_SECRET).authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+            .redirectUri(Fixtures.REDIRECT_URI).authorizationUri(Fixtures.AUTHORIZATION_URL).tokenUri(Fixtures.TOKEN_URL)
+            .scope(Fixtures.SCOPE).build();
+        InMemoryOAuth2AuthorizedClientService service =
+            new InMemoryOAuth2AuthorizedClientService(new InMemoryClientRegistrationRepository(registration));
+        Instant now = Instant.now();
+        for (int i = 0; i < n; i++) {
+          String user = "user_" + i;
+          service.saveAuthorizedClient(new OAuth2AuthorizedClient(registration, user,
+              new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, Populations.token(), now, now.plusSeconds(3600),
+                  Set.of(Fixtures.SCOPE)),
+              new OAuth2RefreshToken(Populations.token(), now)), new ConnectionCheckBenchmark.PrincipalName(user));
+        }
+        return service;
+      }
+      default:
+        throw new IllegalArgumentException("kind must be active, pending or spring, got " + kind);
+    }
+  }
+
+  private static long usedAfterGc() {
+    List<Long> used = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      used.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return used.stream().mapToLong(Long::longValue).min().orElseThrow();
+  }
+}
