@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -206,9 +205,7 @@ final class Engine {
     }
     ManageConnectionsResult.Summary summary =
         new ManageConnectionsResult.Summary(results.size(), active, initiated, failed);
-    return new ManageConnectionsResult(results, summary, message(summary), session.id(),
-        "Pass session_id \"" + session.id() + "\" in every later COMPOSIO_MANAGE_CONNECTIONS call "
-            + "of this conversation.");
+    return new ManageConnectionsResult(results, summary, message(summary), session.id(), session.instructions());
   }
 
   /**
@@ -281,6 +278,13 @@ final class Engine {
       return ToolkitResult.failed(slug, "This session is pinned to account " + pinnedId.get() + " for '"
           + slug + "', which is " + pinned.map(a -> a.status().name()).orElse("deleted")
           + "; the host must reconnect it or create a session without the pin.");
+    }
+    if (!reinitiate) {
+      // The hot path of every agent tool call: an ACTIVE account answers without taking the lock.
+      AccountRecord active = latestActive(store.snapshot(session.userId(), slug));
+      if (active != null) {
+        return ToolkitResult.active(slug, active);
+      }
     }
     Instant now = clock.instant();
     Changes changes = new Changes(now);
@@ -1058,8 +1062,21 @@ final class Engine {
 
   /** The most recently connected ACTIVE account. */
   private static Optional<AccountRecord> latestActive(EngineStore.Slot slot) {
-    return slot.accounts().stream().filter(a -> a.status() == ACTIVE)
-        .max(Comparator.comparing(a -> a.connectedAt() == null ? a.createdAt() : a.connectedAt()));
+    return Optional.ofNullable(latestActive(slot.accounts()));
+  }
+
+  private static AccountRecord latestActive(List<AccountRecord> accounts) {
+    AccountRecord best = null;
+    for (AccountRecord a : accounts) {
+      if (a.status() == ACTIVE && (best == null || !connectedAt(a).isBefore(connectedAt(best)))) {
+        best = a;
+      }
+    }
+    return best;
+  }
+
+  private static Instant connectedAt(AccountRecord a) {
+    return a.connectedAt() == null ? a.createdAt() : a.connectedAt();
   }
 
   private static Optional<AccountRecord> latest(EngineStore.Slot slot) {

@@ -27,6 +27,12 @@ interface EngineStore {
    */
   <T> T withSlot(String userId, String toolkit, boolean create, Function<Slot, T> action);
 
+  /**
+   * A consistent snapshot of one (user, toolkit) pair's accounts, oldest first, read without
+   * taking the pair's lock (it may be a moment old; decisions that change state take the lock).
+   */
+  List<AccountRecord> snapshot(String userId, String toolkit);
+
   /** A snapshot of one user's accounts, oldest first. */
   List<AccountRecord> accountsOf(String userId);
 

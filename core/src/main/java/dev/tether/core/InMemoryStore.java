@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ final class InMemoryStore implements EngineStore {
   private final Cache<String, PendingFlow> flows;
   private final ConcurrentHashMap<String, AccountRecord> accounts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, SlotImpl>> slots = new ConcurrentHashMap<>();
+  private static final AccountRecord[] NONE = new AccountRecord[0];
 
   /**
    * @param ticker the engine clock as nanoseconds, so tests advance expiry by moving the clock
@@ -80,6 +82,13 @@ final class InMemoryStore implements EngineStore {
   }
 
   @Override
+  public List<AccountRecord> snapshot(String userId, String toolkit) {
+    Map<String, SlotImpl> byToolkit = slots.get(userId);
+    SlotImpl slot = byToolkit == null ? null : byToolkit.get(toolkit);
+    return slot == null ? List.of() : slot.accounts();
+  }
+
+  @Override
   public List<AccountRecord> accountsOf(String userId) {
     Map<String, SlotImpl> byToolkit = slots.get(userId);
     if (byToolkit == null) {
@@ -118,30 +127,48 @@ final class InMemoryStore implements EngineStore {
     flows.cleanUp();
   }
 
-  /** Guarded by its own monitor. */
+  /**
+   * Changed under its own monitor; read without it through {@link #records}, an immutable array
+   * replaced whole on every change (so a reader sees a consistent snapshot).
+   */
   private final class SlotImpl implements Slot {
-    private final ArrayList<String> ids = new ArrayList<>(2);
+    private volatile AccountRecord[] records = NONE;
 
     @Override
     public List<AccountRecord> accounts() {
-      List<AccountRecord> out = new ArrayList<>(ids.size());
-      for (String id : ids) {
-        out.add(InMemoryStore.this.accounts.get(id));
-      }
-      return out;
+      return Arrays.asList(records);
     }
 
     @Override
     public void put(AccountRecord record) {
-      if (InMemoryStore.this.accounts.put(record.id(), record) == null) {
-        ids.add(record.id());
+      AccountRecord[] current = records;
+      for (int i = 0; i < current.length; i++) {
+        if (current[i].id().equals(record.id())) {
+          AccountRecord[] next = current.clone();
+          next[i] = record;
+          InMemoryStore.this.accounts.put(record.id(), record);
+          records = next;
+          return;
+        }
       }
+      AccountRecord[] next = Arrays.copyOf(current, current.length + 1);
+      next[current.length] = record;
+      InMemoryStore.this.accounts.put(record.id(), record);
+      records = next;
     }
 
     @Override
     public void remove(String accountId) {
-      if (ids.remove(accountId)) {
-        InMemoryStore.this.accounts.remove(accountId);
+      AccountRecord[] current = records;
+      for (int i = 0; i < current.length; i++) {
+        if (current[i].id().equals(accountId)) {
+          AccountRecord[] next = new AccountRecord[current.length - 1];
+          System.arraycopy(current, 0, next, 0, i);
+          System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+          records = next;
+          InMemoryStore.this.accounts.remove(accountId);
+          return;
+        }
       }
     }
   }

@@ -2,9 +2,10 @@ package dev.tether.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.core.ManageConnectionsResult.ToolkitResult;
 import java.io.IOException;
@@ -48,10 +49,10 @@ final class ManageConnectionsTool {
   private ManageConnectionsTool() {}
 
   static String execute(Engine engine, String sessionId, String argumentsJson) {
-    if (engine.session(sessionId).isEmpty()) {
+    SessionRecord session = engine.session(sessionId).orElse(null);
+    if (session == null) {
       return error("Session " + sessionId + " has expired; create a new session and use its session_id.");
     }
-    SessionRecord session = engine.session(sessionId).get();
     if (!session.options().manageConnections()) {
       return error(SLUG + " is disabled for this session (manageConnections=false); the application "
           + "connects accounts itself.");
@@ -63,53 +64,104 @@ final class ManageConnectionsTool {
       return error("Arguments are " + argumentsJson.length() + " characters long; the limit is "
           + MAX_ARGUMENTS_LENGTH + ".");
     }
-    JsonNode args;
+    Arguments args;
     try {
-      args = JSON.readTree(argumentsJson);
+      args = Arguments.parse(argumentsJson);
+    } catch (BadArguments e) {
+      return error(e.getMessage());
     } catch (JsonProcessingException e) {
       return error("Arguments are not valid JSON (line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr() + "); pass an object such as {\"toolkits\": [\"gmail\"]}.");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    if (args == null || !args.isObject()) {
-      return error("Arguments must be a JSON object such as {\"toolkits\": [\"gmail\"]}.");
+    if (args.sessionId != null && !args.sessionId.equals(session.id())) {
+      return error("Unknown session_id '" + shorten(args.sessionId) + "'; pass the session_id \""
+          + session.id() + "\" of this session.");
     }
-    JsonNode sid = args.get("session_id");
-    if (sid != null && !sid.isNull()) {
-      if (!sid.isTextual()) {
-        return error("session_id must be a string.");
-      }
-      if (!sid.asText().equals(session.id())) {
-        return error("Unknown session_id '" + shorten(sid.asText()) + "'; pass the session_id \""
-            + session.id() + "\" of this session.");
-      }
-    }
-    JsonNode reinit = args.get("reinitiate_all");
-    if (reinit != null && !reinit.isNull() && !reinit.isBoolean()) {
-      return error("reinitiate_all must be true or false.");
-    }
-    JsonNode toolkitsNode = args.get("toolkits");
-    if (toolkitsNode == null || toolkitsNode.isNull()) {
+    if (args.toolkits == null) {
       return error("toolkits is required: pass an array of 1 to " + Engine.MAX_TOOLKITS_PER_CALL
           + " toolkit slugs, e.g. [\"gmail\"].");
     }
-    if (!toolkitsNode.isArray()) {
-      return error("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
-    }
-    List<String> toolkits = new ArrayList<>(toolkitsNode.size());
-    for (int i = 0; i < toolkitsNode.size(); i++) {
-      JsonNode item = toolkitsNode.get(i);
-      if (!item.isTextual()) {
-        return error("toolkits[" + i + "] must be a string such as \"gmail\".");
-      }
-      toolkits.add(item.asText());
-    }
     ManageConnectionsResult result;
     try {
-      result = engine.manage(session, toolkits, reinit != null && reinit.asBoolean(false));
+      result = engine.manage(session, args.toolkits, args.reinitiateAll);
     } catch (IllegalArgumentException e) {
       return error(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
     }
     return render(result);
+  }
+
+  /** A request-level problem with the arguments, as the one sentence the agent gets back. */
+  private static final class BadArguments extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadArguments(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The arguments, read with the streaming parser (no tree for a few fields). */
+  private static final class Arguments {
+    List<String> toolkits;
+    boolean reinitiateAll;
+    String sessionId;
+
+    static Arguments parse(String json) throws IOException, BadArguments {
+      Arguments out = new Arguments();
+      try (JsonParser p = JSON.getFactory().createParser(json)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          throw new BadArguments("Arguments must be a JSON object such as {\"toolkits\": [\"gmail\"]}.");
+        }
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken value = p.nextToken();
+          switch (field) {
+            case "toolkits":
+              out.toolkits = toolkits(p, value);
+              break;
+            case "reinitiate_all":
+              if (value != JsonToken.VALUE_NULL && !value.isBoolean()) {
+                throw new BadArguments("reinitiate_all must be true or false.");
+              }
+              out.reinitiateAll = value == JsonToken.VALUE_TRUE;
+              break;
+            case "session_id":
+              if (value != JsonToken.VALUE_NULL && value != JsonToken.VALUE_STRING) {
+                throw new BadArguments("session_id must be a string.");
+              }
+              out.sessionId = value == JsonToken.VALUE_NULL ? null : p.getText();
+              break;
+            default:
+              p.skipChildren(); // LLMs add fields; they are ignored
+          }
+        }
+        if (t != JsonToken.END_OBJECT) {
+          throw new BadArguments("Arguments must be a JSON object such as {\"toolkits\": [\"gmail\"]}.");
+        }
+      }
+      return out;
+    }
+
+    private static List<String> toolkits(JsonParser p, JsonToken value) throws IOException, BadArguments {
+      if (value == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      if (value != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        throw new BadArguments("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
+      }
+      List<String> out = new ArrayList<>(4);
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t != JsonToken.VALUE_STRING) {
+          throw new BadArguments("toolkits[" + out.size() + "] must be a string such as \"gmail\".");
+        }
+        out.add(p.getText());
+      }
+      return out;
+    }
   }
 
   static String render(ManageConnectionsResult result) {
