@@ -14,8 +14,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,9 +120,5 @@ final class FakeProvider implements ToolkitProvider {
           java.net.URLDecoder.decode(v, StandardCharsets.UTF_8));
     }
     return out;
-  }
-
-  static List<String> list(String... values) {
-    return Collections.unmodifiableList(new ArrayList<>(Arrays.asList(values)));
   }
 }
