@@ -7,6 +7,16 @@ import java.util.Map;
 
 /** Percent-encoding for query strings and form bodies (space as {@code %20}). */
 final class FormBodies {
+  /** RFC 3986 unreserved characters: never percent-encoded. */
+  private static final boolean[] UNRESERVED = new boolean[128];
+
+  static {
+    String unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+    for (int i = 0; i < unreserved.length(); i++) {
+      UNRESERVED[unreserved.charAt(i)] = true;
+    }
+  }
+
   private FormBodies() {}
 
   static String encode(String value) {
@@ -15,10 +25,9 @@ final class FormBodies {
 
   /** {@code value} as is when it holds only unreserved characters (a base64url state), else encoded. */
   static String encodeIfNeeded(String value) {
-    for (int i = 0; i < value.length(); i++) {
+    for (int i = 0, n = value.length(); i < n; i++) {
       char c = value.charAt(i);
-      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~')) {
+      if (c >= 128 || !UNRESERVED[c]) {
         return encode(value);
       }
     }

@@ -104,7 +104,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     if (fields.isEmpty() && request.scopes().isEmpty()) {
       // The hot path: everything but state and challenge is the same for every link of this client.
       LinkTemplate template = linkTemplate(request.redirectUri());
-      return AuthorizationLink.of(URI.create(template.render(request.state().reveal(), request.codeChallenge())));
+      return AuthorizationLink.of(template.render(request.state().reveal(), request.codeChallenge()));
     }
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
