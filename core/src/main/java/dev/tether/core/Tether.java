@@ -3,7 +3,6 @@ package dev.tether.core;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ToolkitProvider;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -364,7 +363,7 @@ public final class Tether {
         tokenRefreshSkew = DEFAULT_TOKEN_REFRESH_SKEW;
       }
       ProviderRegistry registry = ProviderRegistry.assemble(providers, discover == null || discover, loader);
-      Tether tether = new Tether(new Engine(this, registry, new Ids(new SecureRandom())));
+      Tether tether = new Tether(new Engine(this, registry, Ids.perThreadDrbg()));
       if (refreshScheduler != null) {
         Duration lookahead = refreshInterval;
         refreshScheduler.scheduleWithFixedDelay(() -> tether.refreshExpiring(lookahead),

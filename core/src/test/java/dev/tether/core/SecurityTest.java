@@ -117,4 +117,24 @@ class SecurityTest {
     assertThat(result.toString()).doesNotContain(state).doesNotContain("CODE-SECRET");
     assertThat(tether.account(r.id()).orElseThrow().toString()).doesNotContain("access-");
   }
+
+  /** The engine's ids come from a DRBG per thread: each thread's secrets are well formed and never repeat. */
+  @Test
+  void perThreadDrbg_givesDistinctWellFormedStatesOnEveryThread() throws Exception {
+    Ids ids = Ids.perThreadDrbg();
+    Set<String> states = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 500; i++) {
+          states.add(ids.link().state().reveal());
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(states).hasSize(2000).allMatch(s -> s.matches("[A-Za-z0-9_-]{64}"));
+  }
 }
