@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.core.ManageConnectionsResult.ToolkitResult;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,7 +202,7 @@ final class ManageConnectionsTool {
       g.writeStringField("connected_account_id", r.connectedAccountId().get());
     }
     if (r.createdAt().isPresent()) {
-      g.writeStringField("created_at", r.createdAt().get().toString());
+      g.writeStringField("created_at", Iso8601.format(r.createdAt().get()));
     }
     if (r.redirectUrl().isPresent()) {
       g.writeStringField("redirect_url", r.redirectUrl().get().toString());
@@ -239,12 +239,33 @@ final class ManageConnectionsTool {
   }
 
   private static String write(Body body) {
-    StringWriter out = new StringWriter(512);
+    Chars out = new Chars();
     try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
       body.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toString();
+    return out.text.toString();
+  }
+
+  /** A writer into a StringBuilder: {@code StringWriter} appends to a synchronized StringBuffer. */
+  private static final class Chars extends Writer {
+    final StringBuilder text = new StringBuilder(1024);
+
+    @Override
+    public void write(char[] chars, int offset, int length) {
+      text.append(chars, offset, length);
+    }
+
+    @Override
+    public void write(String s, int offset, int length) {
+      text.append(s, offset, offset + length);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 }
