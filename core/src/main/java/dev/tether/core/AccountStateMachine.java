@@ -8,7 +8,6 @@ import static dev.tether.core.ConnectionStatus.INITIATED;
 
 import dev.tether.spi.Credentials;
 import io.vavr.control.Either;
-import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -31,7 +30,7 @@ final class AccountStateMachine {
 
   /** (new) → INITIATED. */
   static Transition initiate(String id, String userId, String toolkit, boolean exclusive,
-      String linkId, Instant linkExpiresAt, URI redirectUrl, Instant now) {
+      String linkId, Instant linkExpiresAt, String redirectUrl, Instant now) {
     AccountRecord r = new AccountRecord(id, userId, toolkit, INITIATED, null, now, now, null,
         exclusive, null, linkId, linkExpiresAt, redirectUrl);
     return new Transition(r, Optional.of(new StatusChange(Optional.empty(), r)));

@@ -22,10 +22,11 @@ public final class ConnectionRequest {
   private final Engine engine;
   private final String id;
   private final String toolkit;
-  private final URI redirectUrl;
+  private final String redirectUrl;
+  private volatile URI parsed;
   private final Instant linkExpiresAt;
 
-  ConnectionRequest(Engine engine, String id, String toolkit, URI redirectUrl, Instant linkExpiresAt) {
+  ConnectionRequest(Engine engine, String id, String toolkit, String redirectUrl, Instant linkExpiresAt) {
     this.engine = engine;
     this.id = id;
     this.toolkit = toolkit;
@@ -50,6 +51,20 @@ public final class ConnectionRequest {
 
   /** Where to send the user: the connect link, or the provider's authorization URL. */
   public URI redirectUrl() {
+    URI u = parsed;
+    if (u == null) {
+      u = URI.create(redirectUrl);
+      parsed = u;
+    }
+    return u;
+  }
+
+  /**
+   * {@link #redirectUrl()} as text, e.g. for an HTTP {@code Location} header: the same characters
+   * as {@code redirectUrl().toString()}, without parsing a {@code URI} (which costs more than the
+   * rest of creating the link).
+   */
+  public String redirectUrlString() {
     return redirectUrl;
   }
 
@@ -119,6 +134,6 @@ public final class ConnectionRequest {
   /** Shows the link's host only: a direct authorization URL carries the state. */
   @Override
   public String toString() {
-    return "ConnectionRequest[" + id + ", toolkit=" + toolkit + ", redirectTo=" + redirectUrl.getHost() + "]";
+    return "ConnectionRequest[" + id + ", toolkit=" + toolkit + ", redirectTo=" + redirectUrl().getHost() + "]";
   }
 }

@@ -281,7 +281,7 @@ final class Engine {
     }
     if (!reinitiate) {
       // The hot path of every agent tool call: an ACTIVE account answers without taking the lock.
-      AccountRecord active = latestActive(store.snapshot(session.userId(), slug));
+      AccountRecord active = latestActive(store.snapshot(session.userId(), d.slug()));
       if (active != null) {
         return ToolkitResult.active(slug, active);
       }
@@ -381,7 +381,7 @@ final class Engine {
     AuthorizationLink link = d.fields().isEmpty()
         ? buildLink(entry, session.userId(), secrets.state(), secrets.verifier(), Map.of(), now) : null;
     Instant expiresAt = now.plus(linkTtl);
-    URI shown = connectBaseUrl == null ? link.url() : connectLinkUrl(secrets.linkId());
+    String shown = connectBaseUrl == null ? link.urlString() : connectLinkUrl(secrets.linkId());
     pending(slot).ifPresent(old ->
         transition(slot, old, new AccountEvent.Superseded(accountId), now, changes));
     Transition t = AccountStateMachine.initiate(accountId, session.userId(), d.slug(),
@@ -427,9 +427,9 @@ final class Engine {
     }
   }
 
-  private URI connectLinkUrl(String linkId) {
+  private String connectLinkUrl(String linkId) {
     String base = connectBaseUrl.toString();
-    return URI.create(base.endsWith("/") ? base + linkId : base + "/" + linkId);
+    return base.endsWith("/") ? base + linkId : base + "/" + linkId;
   }
 
   Optional<ConnectLink> connectLink(String linkId) {
@@ -841,7 +841,7 @@ final class Engine {
           + " ('" + r.toolkit() + "') is " + r.status() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")")
           + "; connect it again with session.authorize(\"" + r.toolkit() + "\")");
     }
-    if (!dueForRefresh(r.credentials(), clock.instant(), margin)) {
+    if (!r.dueForRefresh(clock.instant(), margin)) {
       return r.credentials();
     }
     CompletableFuture<Credentials> mine = new CompletableFuture<>();
@@ -865,16 +865,11 @@ final class Engine {
     }
   }
 
-  /** Within {@code margin} of expiry (or past it): refresh before handing the token out. */
-  private static boolean dueForRefresh(Credentials c, Instant now, Duration margin) {
-    return c.expiresAt().map(e -> !now.plus(margin).isBefore(e)).orElse(false);
-  }
-
   /** Runs one refresh; the caller holds the account's single-flight slot. */
   private Credentials refresh(String id, Duration margin) {
     AccountRecord r = store.account(id).orElseThrow(() -> new AccountNotFoundException(id));
     Instant now = clock.instant();
-    if (r.status() != ACTIVE || !dueForRefresh(r.credentials(), now, margin)) {
+    if (r.status() != ACTIVE || !r.dueForRefresh(now, margin)) {
       return credentialsOrThrow(r); // another caller refreshed or the account changed meanwhile
     }
     ProviderRegistry.Entry entry = registry.find(r.toolkit()).orElseThrow();
@@ -889,7 +884,7 @@ final class Engine {
           + " failed to refresh " + id + " (" + e.getClass().getName() + ")");
       return refreshFailed(r, "provider_error", false, "its provider failed; see the log");
     }
-    if (fresh.refreshToken().isEmpty() && r.credentials().refreshToken().isPresent()) {
+    if (fresh.refreshToken().isEmpty() && r.hasRefreshToken()) {
       fresh = fresh.toBuilder().refreshToken(r.credentials().refreshToken().get().reveal()).build();
     }
     Credentials stored = fresh;
@@ -918,7 +913,7 @@ final class Engine {
           + r.id() + " ('" + r.toolkit() + "') expired: its token could not be refreshed (" + code + "); connect "
           + "it again with session.authorize(\"" + r.toolkit() + "\")");
     }
-    if (r.credentials().expiresAt().map(now::isBefore).orElse(true)) {
+    if (r.credentialsExpireAt().map(now::isBefore).orElse(true)) {
       return r.credentials(); // still valid for a little while: better than failing the caller
     }
     throw new CredentialsUnavailableException(r.id(), ACTIVE, code, true, "Refreshing account " + r.id()
@@ -944,7 +939,7 @@ final class Engine {
     Instant now = clock.instant();
     int due = 0;
     for (AccountRecord r : store.allAccounts()) {
-      if (r.status() == ACTIVE && r.credentials() != null && dueForRefresh(r.credentials(), now, margin)) {
+      if (r.status() == ACTIVE && r.dueForRefresh(now, margin)) {
         due++;
         try {
           credentials(r.id(), margin);
@@ -1026,7 +1021,7 @@ final class Engine {
     for (AccountRecord a : slot.accounts()) {
       if (a.linkExpiredAt(now)) {
         transition(slot, a, new AccountEvent.LinkExpired(), now, changes);
-      } else if (a.status().isTerminal() && a.connectedAt() == null && !now.isBefore(a.updatedAt().plus(linkTtl))) {
+      } else if (a.abandonedLongerThan(linkTtl, now)) {
         slot.remove(a.id());
       }
     }
@@ -1068,15 +1063,11 @@ final class Engine {
   private static AccountRecord latestActive(List<AccountRecord> accounts) {
     AccountRecord best = null;
     for (AccountRecord a : accounts) {
-      if (a.status() == ACTIVE && (best == null || !connectedAt(a).isBefore(connectedAt(best)))) {
+      if (a.status() == ACTIVE && (best == null || a.connectedOrCreatedNanos() >= best.connectedOrCreatedNanos())) {
         best = a;
       }
     }
     return best;
-  }
-
-  private static Instant connectedAt(AccountRecord a) {
-    return a.connectedAt() == null ? a.createdAt() : a.connectedAt();
   }
 
   private static Optional<AccountRecord> latest(EngineStore.Slot slot) {
@@ -1095,43 +1086,66 @@ final class Engine {
   // ---------------------------------------------------------------- publishing
 
   /** Events gathered inside a slot lock, published after it is released. */
+  /**
+   * What one call changed, announced once its lock is released. Keeps the records, not events:
+   * the events (and their account snapshots) are built only when someone listens.
+   */
   private static final class Changes {
     private final Instant now;
-    private final List<ConnectionEvent> events = new ArrayList<>(2);
+    private List<Change> changes;
+
+    private record Change(ConnectionEvent.Type type, AccountRecord account, Optional<ConnectionStatus> from,
+        Optional<String> code) {
+      ConnectionEvent event(Instant now) {
+        return new ConnectionEvent(type, account.view(), from, code, now);
+      }
+    }
 
     Changes(Instant now) {
       this.now = now;
     }
 
+    private void add(Change change) {
+      if (changes == null) {
+        changes = new ArrayList<>(2);
+      }
+      changes.add(change);
+    }
+
     void add(StatusChange change) {
-      events.add(new ConnectionEvent(ConnectionEvent.Type.STATUS_CHANGED, change.account().view(),
-          change.from(), Optional.empty(), now));
+      add(new Change(ConnectionEvent.Type.STATUS_CHANGED, change.account(), change.from(), Optional.empty()));
     }
 
     void refreshed(AccountRecord r) {
-      events.add(new ConnectionEvent(ConnectionEvent.Type.TOKEN_REFRESHED, r.view(), Optional.of(r.status()),
-          Optional.empty(), now));
+      add(new Change(ConnectionEvent.Type.TOKEN_REFRESHED, r, Optional.of(r.status()), Optional.empty()));
     }
 
     void refreshFailed(AccountRecord r, String code) {
-      events.add(new ConnectionEvent(ConnectionEvent.Type.REFRESH_FAILED, r.view(), Optional.of(r.status()),
-          Optional.of(code), now));
+      add(new Change(ConnectionEvent.Type.REFRESH_FAILED, r, Optional.of(r.status()), Optional.of(code)));
     }
 
     void deleted(AccountRecord r) {
-      events.add(new ConnectionEvent(ConnectionEvent.Type.DELETED, r.view(), Optional.of(r.status()),
-          Optional.empty(), now));
+      add(new Change(ConnectionEvent.Type.DELETED, r, Optional.of(r.status()), Optional.empty()));
     }
   }
 
   private void publish(Changes changes) {
-    for (ConnectionEvent event : changes.events) {
-      if (event.type() == ConnectionEvent.Type.DELETED) {
-        settle(event.accountId(), null);
-      } else if (event.type() == ConnectionEvent.Type.STATUS_CHANGED) {
-        settle(event.accountId(), store.account(event.accountId()).orElse(null));
+    if (changes.changes == null) {
+      return;
+    }
+    boolean listened = !listeners.isEmpty();
+    for (Changes.Change change : changes.changes) {
+      String id = change.account().id();
+      if (waiters.containsKey(id)) { // a waiter registering later checks the current state itself
+        if (change.type() == ConnectionEvent.Type.DELETED) {
+          settle(id, null);
+        } else if (change.type() == ConnectionEvent.Type.STATUS_CHANGED) {
+          settle(id, store.account(id).orElse(null));
+        }
       }
-      listeners.publish(event);
+      if (listened) {
+        listeners.publish(change.event(changes.now));
+      }
     }
   }
 }

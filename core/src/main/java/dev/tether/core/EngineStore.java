@@ -10,7 +10,8 @@ import java.util.function.Function;
  *
  * <p>Contract: account records and flows are immutable values or safely published; every change
  * to a (user, toolkit) pair's accounts happens inside {@link #withSlot}, which gives mutual
- * exclusion per pair (a distributed store would take a lock or use compare-and-set there).
+ * exclusion per pair at least (the in-memory store locks per user; a distributed store would take a
+ * lock or use compare-and-set there). Actions must not call {@code withSlot} again.
  */
 interface EngineStore {
   void putSession(SessionRecord session);

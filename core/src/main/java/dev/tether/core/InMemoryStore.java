@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,13 +19,21 @@ import java.util.function.Function;
 
 /**
  * The in-memory {@link EngineStore}: Caffeine caches for sessions (idle expiry) and pending flows
- * (link TTL), concurrent maps for accounts, a monitor per (user, toolkit) slot. Thread-safe.
+ * (link TTL), a concurrent map of accounts by id and one of each user's accounts; a per-user lock,
+ * which exists only while in use, guards all changes to a user's accounts. Thread-safe.
  */
 final class InMemoryStore implements EngineStore {
   private final Cache<String, SessionRecord> sessions;
   private final Cache<String, PendingFlow> flows;
   private final ConcurrentHashMap<String, AccountRecord> accounts = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, SlotImpl>> slots = new ConcurrentHashMap<>();
+  /**
+   * Each user's accounts, all toolkits: one {@link AccountRecord} (the common case: no array) or
+   * {@link Several}. Replaced whole on every change, so a
+   * lock-free reader sees a consistent snapshot; a user with no account has no entry.
+   */
+  private final ConcurrentHashMap<String, Object> users = new ConcurrentHashMap<>();
+  /** Users' locks, present only while someone holds or waits for one: nothing is kept at rest. */
+  private final ConcurrentHashMap<String, UserLock> locks = new ConcurrentHashMap<>();
   private static final AccountRecord[] NONE = new AccountRecord[0];
 
   /**
@@ -65,49 +75,35 @@ final class InMemoryStore implements EngineStore {
 
   @Override
   public <T> T withSlot(String userId, String toolkit, boolean create, Function<Slot, T> action) {
-    SlotImpl slot;
-    if (create) {
-      slot = slots.computeIfAbsent(userId, u -> new ConcurrentHashMap<>())
-          .computeIfAbsent(toolkit, t -> new SlotImpl());
-    } else {
-      Map<String, SlotImpl> byToolkit = slots.get(userId);
-      slot = byToolkit == null ? null : byToolkit.get(toolkit);
-      if (slot == null) {
-        return action.apply(EmptySlot.INSTANCE);
-      }
+    if (!create && !users.containsKey(userId)) {
+      return action.apply(EmptySlot.INSTANCE);
     }
-    synchronized (slot) {
-      return action.apply(slot);
+    UserLock lock = locks.compute(userId, (u, held) -> (held == null ? new UserLock() : held).join());
+    try {
+      synchronized (lock) {
+        return action.apply(new SlotView(userId, toolkit));
+      }
+    } finally {
+      locks.computeIfPresent(userId, (u, held) -> held.leave());
     }
   }
 
   @Override
   public List<AccountRecord> snapshot(String userId, String toolkit) {
-    Map<String, SlotImpl> byToolkit = slots.get(userId);
-    SlotImpl slot = byToolkit == null ? null : byToolkit.get(toolkit);
-    return slot == null ? List.of() : slot.accounts();
+    return select(users.get(userId), toolkit);
   }
 
   @Override
   public List<AccountRecord> accountsOf(String userId) {
-    Map<String, SlotImpl> byToolkit = slots.get(userId);
-    if (byToolkit == null) {
-      return List.of();
-    }
-    List<AccountRecord> out = new ArrayList<>();
-    for (SlotImpl slot : byToolkit.values()) {
-      synchronized (slot) {
-        out.addAll(slot.accounts());
-      }
-    }
-    out.sort(Comparator.comparing(AccountRecord::createdAt));
+    List<AccountRecord> out = new ArrayList<>(select(users.get(userId), null));
+    out.sort(Comparator.comparingLong(AccountRecord::createdAtNanos));
     return out;
   }
 
   @Override
   public List<AccountRecord> allAccounts() {
     List<AccountRecord> out = new ArrayList<>(accounts.values());
-    out.sort(Comparator.comparing(AccountRecord::createdAt));
+    out.sort(Comparator.comparingLong(AccountRecord::createdAtNanos));
     return out;
   }
 
@@ -127,46 +123,144 @@ final class InMemoryStore implements EngineStore {
     flows.cleanUp();
   }
 
+  /** A user's lock and how many callers hold or wait for it; counted only inside the map's compute. */
+  private static final class UserLock {
+    private int users;
+
+    UserLock join() {
+      users++;
+      return this;
+    }
+
+    /** Null, removing the lock, when the last caller leaves. */
+    UserLock leave() {
+      return --users == 0 ? null : this;
+    }
+  }
+
+  /** The records of {@code toolkit} (all when null), oldest first. */
+  private static List<AccountRecord> select(Object records, String toolkit) {
+    if (records == null) {
+      return List.of();
+    }
+    if (records instanceof AccountRecord) {
+      AccountRecord r = (AccountRecord) records;
+      return toolkit == null || sameToolkit(r, toolkit) ? List.of(r) : List.of();
+    }
+    Several several = (Several) records;
+    if (toolkit == null) {
+      return Arrays.asList(several.all);
+    }
+    if (several.byToolkit != null) {
+      Object found = several.byToolkit.get(toolkit);
+      return found == null ? List.of()
+          : found instanceof AccountRecord ? List.of((AccountRecord) found) : Arrays.asList((AccountRecord[]) found);
+    }
+    List<AccountRecord> out = null;
+    for (AccountRecord r : several.all) {
+      if (sameToolkit(r, toolkit)) {
+        if (out == null) {
+          out = new ArrayList<>(2);
+        }
+        out.add(r);
+      }
+    }
+    return out == null ? List.of() : out;
+  }
+
+  /** Compares the (cached) hashes first: most records of a many-toolkit user are other toolkits. */
+  private static boolean sameToolkit(AccountRecord r, String toolkit) {
+    String t = r.toolkit();
+    return t == toolkit || (t.hashCode() == toolkit.hashCode() && t.equals(toolkit));
+  }
+
+  private static AccountRecord[] array(Object records) {
+    return records == null ? NONE
+        : records instanceof AccountRecord ? new AccountRecord[] {(AccountRecord) records} : ((Several) records).all;
+  }
+
+  /** The map value for a user's records: nothing, the record itself, or {@link Several}. */
+  private static Object compact(AccountRecord[] records) {
+    return records.length == 0 ? null : records.length == 1 ? records[0] : new Several(records);
+  }
+
   /**
-   * Changed under its own monitor; read without it through {@link #records}, an immutable array
-   * replaced whole on every change (so a reader sees a consistent snapshot).
+   * Two or more records of one user, oldest first. Past {@value #INDEX_FROM} of them they are also
+   * indexed by toolkit, so asking about N toolkits costs N lookups rather than N scans. Immutable.
    */
-  private final class SlotImpl implements Slot {
-    private volatile AccountRecord[] records = NONE;
+  private static final class Several {
+    static final int INDEX_FROM = 5;
+    final AccountRecord[] all;
+    /** toolkit → AccountRecord, or AccountRecord[] oldest first; null below {@link #INDEX_FROM}. */
+    final Map<String, Object> byToolkit;
+
+    Several(AccountRecord[] all) {
+      this.all = all;
+      if (all.length < INDEX_FROM) {
+        this.byToolkit = null;
+        return;
+      }
+      Map<String, List<AccountRecord>> grouped = new LinkedHashMap<>();
+      for (AccountRecord r : all) {
+        grouped.computeIfAbsent(r.toolkit(), t -> new ArrayList<>(1)).add(r);
+      }
+      Map<String, Object> index = new HashMap<>(grouped.size() * 2);
+      grouped.forEach((t, rs) -> index.put(t, rs.size() == 1 ? rs.get(0) : rs.toArray(NONE)));
+      this.byToolkit = Map.copyOf(index);
+    }
+  }
+
+  /** One (user, toolkit) pair's view of the user's accounts; used only under the user's lock. */
+  private final class SlotView implements Slot {
+    private final String userId;
+    private final String toolkit;
+
+    SlotView(String userId, String toolkit) {
+      this.userId = userId;
+      this.toolkit = toolkit;
+    }
 
     @Override
     public List<AccountRecord> accounts() {
-      return Arrays.asList(records);
+      return select(users.get(userId), toolkit);
     }
 
     @Override
     public void put(AccountRecord record) {
-      AccountRecord[] current = records;
+      if (!sameToolkit(record, toolkit) || !record.userId().equals(userId)) {
+        throw new IllegalArgumentException(record + " does not belong to the slot of '" + toolkit + "'");
+      }
+      AccountRecord[] current = array(users.get(userId));
+      AccountRecord[] next = null;
       for (int i = 0; i < current.length; i++) {
         if (current[i].id().equals(record.id())) {
-          AccountRecord[] next = current.clone();
+          next = current.clone();
           next[i] = record;
-          InMemoryStore.this.accounts.put(record.id(), record);
-          records = next;
-          return;
+          break;
         }
       }
-      AccountRecord[] next = Arrays.copyOf(current, current.length + 1);
-      next[current.length] = record;
-      InMemoryStore.this.accounts.put(record.id(), record);
-      records = next;
+      if (next == null) {
+        next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = record;
+      }
+      accounts.put(record.id(), record);
+      users.put(userId, compact(next));
     }
 
     @Override
     public void remove(String accountId) {
-      AccountRecord[] current = records;
+      AccountRecord[] current = array(users.get(userId));
       for (int i = 0; i < current.length; i++) {
-        if (current[i].id().equals(accountId)) {
+        if (current[i].id().equals(accountId) && sameToolkit(current[i], toolkit)) {
           AccountRecord[] next = new AccountRecord[current.length - 1];
           System.arraycopy(current, 0, next, 0, i);
           System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-          records = next;
-          InMemoryStore.this.accounts.remove(accountId);
+          if (next.length == 0) {
+            users.remove(userId);
+          } else {
+            users.put(userId, compact(next));
+          }
+          accounts.remove(accountId);
           return;
         }
       }

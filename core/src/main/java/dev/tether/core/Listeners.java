@@ -21,6 +21,10 @@ final class Listeners {
     return listeners.remove(listener);
   }
 
+  boolean isEmpty() {
+    return listeners.isEmpty();
+  }
+
   void publish(ConnectionEvent event) {
     for (ConnectionListener listener : listeners) {
       try {

@@ -105,7 +105,7 @@ public record ManageConnectionsResult(
       String instruction = "Ask the user to open " + pending.redirectUrl() + " to connect their "
           + displayName + " account, then call this tool again to confirm.";
       return new ToolkitResult(toolkit, Status.INITIATED, false, Optional.of(pending.id()),
-          Optional.empty(), Optional.of(pending.redirectUrl()), Optional.of(instruction), wasReinitiated,
+          Optional.empty(), Optional.of(URI.create(pending.redirectUrl())), Optional.of(instruction), wasReinitiated,
           Optional.empty());
     }
   }

@@ -30,7 +30,7 @@ class AccountStateMachineProperties {
   void noEventSequence_reachesAForbiddenTransition(@ForAll("events") List<AccountEvent> events) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
     AccountRecord r = AccountStateMachine.initiate("ca_1", "u", "gmail", true, "ln_1", t.plusSeconds(600),
-        URI.create("https://auth.example"), t).next();
+        "https://auth.example", t).next();
     boolean wasActive = false;
     for (AccountEvent e : events) {
       t = t.plusSeconds(1);

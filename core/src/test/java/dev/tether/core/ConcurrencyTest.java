@@ -2,6 +2,8 @@ package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.spi.AuthScheme;
+import dev.tether.spi.ToolkitDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -212,5 +214,50 @@ class ConcurrencyTest {
         .collect(Collectors.groupingBy(a -> a.userId() + "/" + a.toolkit(), Collectors.counting()));
     assertThat(activePerPair).as("single-account mode: one ACTIVE per user and toolkit").hasSize(150)
         .allSatisfy((pair, count) -> assertThat(count).isEqualTo(1L));
+  }
+
+  /**
+   * A user's accounts are one map entry, dropped when it empties, and their lock exists only while
+   * someone holds or waits for it: writers racing a delete that empties the entry, and callers
+   * racing the lock's removal, must never lose an account.
+   */
+  @RepeatedTest(20)
+  void connectAndDelete_sameUserAcrossToolkits_loseNoAccount() throws Exception {
+    int toolkits = 8;
+    ToolkitDescriptor[] descriptors = new ToolkitDescriptor[toolkits];
+    for (int i = 0; i < toolkits; i++) {
+      descriptors[i] = new ToolkitDescriptor("tk" + i, "Toolkit " + i, AuthScheme.OAUTH2);
+    }
+    Tether tether = TestEngines.builder(new FakeProvider(descriptors), clock).build();
+    Session session = tether.createSession("alice", SessionOptions.builder().multiAccount(2).build());
+    List<Callable<String>> calls = new ArrayList<>();
+    for (int i = 0; i < toolkits; i++) {
+      String toolkit = "tk" + i;
+      boolean keepLast = i % 2 == 0;
+      calls.add(() -> {
+        String kept = null;
+        for (int round = 0; round < 100; round++) {
+          ConnectionRequest r = session.authorize(toolkit);
+          assertThat(tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c" + round)).successful()).isTrue();
+          if (keepLast && round == 99) {
+            kept = r.id();
+          } else {
+            assertThat(tether.delete(r.id())).isTrue();
+          }
+        }
+        return kept;
+      });
+    }
+    Set<String> kept = race(calls).stream().filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+    assertThat(kept).hasSize(toolkits / 2);
+    Set<String> listed = tether.accounts(AccountQuery.all()).stream().map(ConnectedAccount::id)
+        .collect(Collectors.toSet());
+    assertThat(listed).isEqualTo(kept);
+    for (String id : kept) {
+      ConnectedAccount a = tether.account(id).orElseThrow();
+      assertThat(a.status()).isEqualTo(ConnectionStatus.ACTIVE);
+      assertThat(session.manageConnections(List.of(a.toolkit()), false).results().get(a.toolkit())
+          .connectedAccountId()).contains(id);
+    }
   }
 }
