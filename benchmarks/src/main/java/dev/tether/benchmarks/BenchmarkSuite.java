@@ -67,12 +67,13 @@ public final class BenchmarkSuite {
 
     line("### Link generation (ns/op, lower is better)");
     line("");
-    line("| contender | 1 thread | 2 threads | Tether / this (1 thread) |");
-    line("|---|---|---|---|");
-    for (String c : List.of("tether", "floor", "scribejava", "nimbus", "spring")) {
+    line("| contender | 1 thread | 2 threads | Tether (text) / this | Tether (URI) / this |");
+    line("|---|---|---|---|---|");
+    for (String c : List.of("tether", "tether_uri", "floor", "scribejava", "nimbus", "spring")) {
       String key = "LinkGenerationBenchmark." + c;
       line("| " + c + " | " + one.get(key).show() + " | " + two.get(key).show() + " | "
-          + ratio(one.get("LinkGenerationBenchmark.tether"), one.get(key)) + " |");
+          + ratio(one.get("LinkGenerationBenchmark.tether"), one.get(key)) + " | "
+          + ratio(one.get("LinkGenerationBenchmark.tether_uri"), one.get(key)) + " |");
     }
     line("");
     line("### Connection check, all toolkits ACTIVE (ns/op)");

@@ -8,7 +8,6 @@ import dev.tether.testkit.FakeToolkitProvider;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -30,20 +29,26 @@ public class CallbackBenchmark {
   @State(Scope.Benchmark)
   public static class Engine {
     Tether tether;
-    final AtomicLong users = new AtomicLong();
 
     @Setup(Level.Iteration)
     public void setUp() {
       tether = Tether.builder().redirectUri(URI.create(Fixtures.REDIRECT_URI))
-          .clock(new TickingClock(Duration.ofMillis(1))).sessionIdleTimeout(Duration.ofDays(3650))
+          .clock(new FastForwardClock(1_000)).sessionIdleTimeout(Duration.ofDays(3650))
           .discoverProviders(false).provider(FakeToolkitProvider.builder().oauth2("gmail", "Gmail").build())
           .build();
     }
   }
 
+  /** Each thread names its own new users (a shared counter would be a point of contention). */
+  @State(Scope.Thread)
+  public static class Users {
+    final String prefix = "user_" + Thread.currentThread().getId() + "_";
+    long next;
+  }
+
   @Benchmark
-  public CallbackResult authorizeAndCallback(Engine e) {
-    Session session = e.tether.createSession("user_" + e.users.incrementAndGet());
+  public CallbackResult authorizeAndCallback(Engine e, Users users) {
+    Session session = e.tether.createSession(users.prefix + users.next++);
     ConnectionRequest request = session.authorize("gmail");
     return e.tether.handleCallback(FakeToolkitProvider.approve(request.redirectUrl(), "code"));
   }

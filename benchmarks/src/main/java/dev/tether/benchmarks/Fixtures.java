@@ -4,8 +4,10 @@ import dev.tether.core.Tether;
 import dev.tether.providers.oauth2.OAuth2Toolkit;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.DrbgParameters;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -44,5 +46,15 @@ final class Fixtures {
 
   static String s256(String verifier) {
     return URL_SAFE.encodeToString(sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** A DRBG as Tether's engine draws from: NIST SP 800-90A Hash_DRBG, 256-bit strength. */
+  static SecureRandom drbg() {
+    try {
+      return SecureRandom.getInstance("DRBG",
+          DrbgParameters.instantiation(256, DrbgParameters.Capability.RESEED_ONLY, null));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
