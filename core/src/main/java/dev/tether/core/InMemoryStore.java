@@ -23,7 +23,11 @@ import java.util.function.Function;
  * which exists only while in use, guards all changes to a user's accounts. Thread-safe.
  */
 final class InMemoryStore implements EngineStore {
-  private final Cache<String, SessionRecord> sessions;
+  private final Cache<String, SessionEntry> sessions;
+  private final Ticker ticker;
+  private final long sessionIdleNanos;
+  /** How often a session's use is reported to its cache (each report is shared work): 1/1000 of the timeout. */
+  private final long sessionRecordNanos;
   private final Cache<String, PendingFlow> flows;
   private final ConcurrentHashMap<String, AccountRecord> accounts = new ConcurrentHashMap<>();
   /**
@@ -41,9 +45,14 @@ final class InMemoryStore implements EngineStore {
    * @param onFlowExpired told of each flow whose TTL passed; must not block or take engine locks
    */
   InMemoryStore(Ticker ticker, Duration sessionIdleTimeout, Duration linkTtl, Consumer<PendingFlow> onFlowExpired) {
+    this.ticker = ticker;
+    this.sessionIdleNanos = sessionIdleTimeout.toNanos();
+    this.sessionRecordNanos = sessionIdleNanos / 1000;
+    // The cache only bounds memory: it keeps a session at least one report interval past its
+    // idle timeout; session() decides expiry exactly from the session's own last use.
     this.sessions = Caffeine.newBuilder()
         .ticker(ticker)
-        .expireAfterAccess(sessionIdleTimeout)
+        .expireAfterAccess(sessionIdleTimeout.plusNanos(sessionRecordNanos))
         .executor(Runnable::run)
         .build();
     this.flows = Caffeine.newBuilder()
@@ -60,12 +69,27 @@ final class InMemoryStore implements EngineStore {
 
   @Override
   public void putSession(SessionRecord session) {
-    sessions.put(session.id(), session);
+    sessions.put(session.id(), new SessionEntry(session, ticker.read()));
   }
 
   @Override
   public Optional<SessionRecord> session(String id) {
-    return Optional.ofNullable(sessions.getIfPresent(id));
+    // Read quietly: recording every read in the cache's access order is work shared by all
+    // threads; the entry keeps its own last use and reports it once per report interval.
+    SessionEntry entry = sessions.policy().getIfPresentQuietly(id);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    long now = ticker.read();
+    if (now - entry.lastUsed >= sessionIdleNanos) {
+      return Optional.empty();
+    }
+    entry.lastUsed = Math.max(entry.lastUsed, now);
+    if (now - entry.lastReported >= sessionRecordNanos) {
+      entry.lastReported = now;
+      sessions.getIfPresent(id);
+    }
+    return Optional.of(entry.record);
   }
 
   @Override
@@ -121,6 +145,22 @@ final class InMemoryStore implements EngineStore {
   public void cleanUp() {
     sessions.cleanUp();
     flows.cleanUp();
+  }
+
+  /**
+   * A session and when it was last used. The times are written racily (a concurrent use may write
+   * a time a few microseconds older); that can only bring an idle expiry forward by as much.
+   */
+  private static final class SessionEntry {
+    final SessionRecord record;
+    volatile long lastUsed;
+    volatile long lastReported;
+
+    SessionEntry(SessionRecord record, long now) {
+      this.record = record;
+      this.lastUsed = now;
+      this.lastReported = now;
+    }
   }
 
   /** A user's lock and how many callers hold or wait for it; counted only inside the map's compute. */

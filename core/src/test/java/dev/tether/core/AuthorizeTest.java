@@ -33,6 +33,7 @@ class AuthorizeTest {
     assertThat(r.status()).isEqualTo(ConnectionStatus.INITIATED);
     assertThat(r.toolkit()).isEqualTo("gmail");
     assertThat(r.redirectUrl().toString()).startsWith(FakeProvider.ISSUER + "/gmail?state=");
+    assertThat(r.redirectUrlString()).as("the same link, as text").isEqualTo(r.redirectUrl().toString());
     assertThat(r.linkExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
     assertThat(provider.authorizeRequests.get(0).redirectUri()).isEqualTo(TestEngines.REDIRECT_URI);

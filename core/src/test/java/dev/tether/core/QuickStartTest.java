@@ -67,7 +67,7 @@ class QuickStartTest {
 
     // Or manually: the app starts the flow and sends the user to the link.
     ConnectionRequest request = session.authorize("gmail");
-    URI link = request.redirectUrl();
+    URI link = request.redirectUrl(); // or redirectUrlString() for a Location header, without a URI parse
 
     // The user signs in; the provider redirects the browser to the host's callback endpoint,
     // which hands the query parameters to Tether and redirects where the result says.

@@ -166,6 +166,28 @@ class SessionsTest {
         .hasMessageContaining(s.id());
   }
 
+  /**
+   * Uses between the cache's access reports (one per 1/1000 of the timeout) still count, and a
+   * session idles out exactly one timeout after its last use, never earlier.
+   */
+  @Test
+  void idleExpiry_countsEveryUse_andIsExactToTheNanosecond() {
+    Session a = tether.createSession("a");
+    Session b = tether.createSession("b");
+    int uses = 2161; // 30 hours of use every 50 seconds; the last use falls between two reports
+    for (int i = 0; i < uses; i++) {
+      clock.advance(Duration.ofSeconds(50));
+      tether.cleanUp();
+      assertThat(tether.session(a.id())).isPresent();
+      assertThat(tether.session(b.id())).isPresent();
+    }
+    clock.advance(Duration.ofHours(24).minusNanos(1));
+    tether.cleanUp();
+    assertThat(tether.session(a.id())).as("one nanosecond before its timeout").isPresent();
+    clock.advance(Duration.ofNanos(1));
+    assertThat(tether.session(b.id())).as("at its timeout").isEmpty();
+  }
+
   @Test
   void sessionIdleTimeout_isConfigurable() {
     Tether shortLived = TestEngines.builder(provider, clock).sessionIdleTimeout(Duration.ofMinutes(5)).build();
