@@ -133,7 +133,7 @@ public final class BenchmarkSuite {
         .include(CallbackBenchmark.class.getName())
         .threads(threads)
         .forks(full ? 3 : 1)
-        .warmupIterations(full ? 5 : 3).warmupTime(TimeValue.seconds(1))
+        .warmupIterations(full ? 8 : 5).warmupTime(TimeValue.seconds(1))
         .measurementIterations(full ? 10 : 4).measurementTime(TimeValue.seconds(1))
         .timeUnit(TimeUnit.NANOSECONDS)
         .jvmArgsAppend("-Xmx2g")
@@ -160,7 +160,7 @@ public final class BenchmarkSuite {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx6g"));
     if (main.equals("MemoryFootprint")) {
-      command.add("-XX:+UseParallelGC"); // a compacting full GC makes "used after GC" exact
+      command.add("-XX:+UseParallelGC"); // a compacting full GC before each class histogram
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tether.benchmarks." + main));
     command.addAll(List.of(args));
