@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar quick   # a few minutes on 2 cores
- * java -jar benchmarks/target/benchmarks.jar full    # longer runs, more forks
+ * java -jar benchmarks/target/benchmarks.jar full    # two forks, longer runs: about 25 minutes
  * </pre>
  *
  * The tables are also written to {@code benchmarks/target/results.md}.
@@ -132,9 +132,9 @@ public final class BenchmarkSuite {
         .include(ConnectionCheckBenchmark.class.getName())
         .include(CallbackBenchmark.class.getName())
         .threads(threads)
-        .forks(full ? 3 : 1)
-        .warmupIterations(full ? 8 : 5).warmupTime(TimeValue.seconds(1))
-        .measurementIterations(full ? 10 : 4).measurementTime(TimeValue.seconds(1))
+        .forks(full ? 2 : 1)
+        .warmupIterations(full ? 6 : 5).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(full ? 8 : 4).measurementTime(TimeValue.seconds(1))
         .timeUnit(TimeUnit.NANOSECONDS)
         .jvmArgsAppend("-Xmx2g")
         .build();

@@ -84,7 +84,9 @@ final class InMemoryStore implements EngineStore {
     if (now - entry.lastUsed >= sessionIdleNanos) {
       return Optional.empty();
     }
-    entry.lastUsed = Math.max(entry.lastUsed, now);
+    if (now > entry.lastUsed) {
+      entry.lastUsed = now;
+    }
     if (now - entry.lastReported >= sessionRecordNanos) {
       entry.lastReported = now;
       sessions.getIfPresent(id);
