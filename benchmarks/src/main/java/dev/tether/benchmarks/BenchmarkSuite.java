@@ -89,7 +89,7 @@ public final class BenchmarkSuite {
           + ratio(typed, floor) + " | " + ratio(json, floor) + " | " + ratio(typed, spring) + " |");
     }
     line("");
-    line("### Callback completion, authorize + callback in one operation (ns/op)");
+    line("### Callback completion: authorize + callback (+ deleting the replaced account) per operation (ns/op)");
     line("");
     Score cb = one.get("CallbackBenchmark.authorizeAndCallback");
     line("| 1 thread | 2 threads |");
