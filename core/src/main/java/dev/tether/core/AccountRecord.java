@@ -127,10 +127,6 @@ final class AccountRecord {
     return Times.instant(connectedAt);
   }
 
-  boolean everConnected() {
-    return connectedAt != Times.NONE;
-  }
-
   /** What orders "the most recent" account, without allocating: when it connected, else was created. */
   long connectedOrCreatedNanos() {
     return connectedAt == Times.NONE ? createdAt : connectedAt;
@@ -147,10 +143,6 @@ final class AccountRecord {
   /** A fresh SPI value, or null when the account holds none. */
   Credentials credentials() {
     return credentialShape == null ? null : stored().toCredentials();
-  }
-
-  boolean hasCredentials() {
-    return credentialShape != null;
   }
 
   /** The credentials' expiry, if they have one. */

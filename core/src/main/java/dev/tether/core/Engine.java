@@ -1085,7 +1085,6 @@ final class Engine {
 
   // ---------------------------------------------------------------- publishing
 
-  /** Events gathered inside a slot lock, published after it is released. */
   /**
    * What one call changed, announced once its lock is released. Keeps the records, not events:
    * the events (and their account snapshots) are built only when someone listens.
