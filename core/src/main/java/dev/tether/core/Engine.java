@@ -74,6 +74,7 @@ final class Engine {
     this.registry = registry;
     this.ids = ids;
     this.listeners = new Listeners(b.listeners);
+    Times.nanos(clock.instant()); // a clock Tether cannot record fails here, naming the fix
     this.store = new InMemoryStore(() -> Math.multiplyExact(clock.millis(), 1_000_000L),
         b.sessionIdleTimeout, b.linkTtl, flow -> expiredLinks.add(flow.accountId()));
   }

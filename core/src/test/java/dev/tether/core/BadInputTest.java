@@ -137,4 +137,12 @@ class BadInputTest {
     assertThatIllegalArgumentException().isThrownBy(() -> Tether.builder().linkTtl(java.time.Duration.ZERO))
         .withMessageContaining("at least 1 second");
   }
+
+  @Test
+  void clockOutsideTheRecordableYears_failsAtBuild_namingTheFix() {
+    java.time.Clock far = java.time.Clock.fixed(java.time.Instant.parse("2300-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+    assertThatThrownBy(() -> Tether.builder().discoverProviders(false).provider(FakeProvider.standard()).clock(far).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("2300-01-01T00:00:00Z")
+        .hasMessageContaining("1678 to 2261").hasMessageContaining("Tether.builder().clock(");
+  }
 }

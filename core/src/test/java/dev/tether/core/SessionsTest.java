@@ -168,10 +168,10 @@ class SessionsTest {
 
   /**
    * Uses between the cache's access reports (one per 1/1000 of the timeout) still count, and a
-   * session idles out exactly one timeout after its last use, never earlier.
+   * session idles out exactly one timeout after its last use: not a tick earlier, and at once.
    */
   @Test
-  void idleExpiry_countsEveryUse_andIsExactToTheNanosecond() {
+  void idleExpiry_countsEveryUse_andHappensExactlyAtTheTimeout() {
     Session a = tether.createSession("a");
     Session b = tether.createSession("b");
     int uses = 2161; // 30 hours of use every 50 seconds; the last use falls between two reports
@@ -183,7 +183,7 @@ class SessionsTest {
     }
     clock.advance(Duration.ofHours(24).minusNanos(1));
     tether.cleanUp();
-    assertThat(tether.session(a.id())).as("one nanosecond before its timeout").isPresent();
+    assertThat(tether.session(a.id())).as("just before its timeout").isPresent();
     clock.advance(Duration.ofNanos(1));
     assertThat(tether.session(b.id())).as("at its timeout").isEmpty();
   }
