@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -47,10 +47,10 @@ public final class FakeToolkitProvider implements ToolkitProvider {
 
   private final List<ToolkitDescriptor> toolkits;
   private final Duration tokenLifetime;
-  private final AtomicInteger authorizeCount = new AtomicInteger();
-  private final AtomicInteger exchangeCount = new AtomicInteger();
-  private final AtomicInteger refreshCount = new AtomicInteger();
-  private final AtomicInteger connectCount = new AtomicInteger();
+  private final LongAdder authorizeCount = new LongAdder();
+  private final LongAdder exchangeCount = new LongAdder();
+  private final LongAdder refreshCount = new LongAdder();
+  private final LongAdder connectCount = new LongAdder();
   private final Map<String, ProviderException> authorizeFailures = new ConcurrentHashMap<>();
   private volatile Function<ExchangeRequest, Credentials> exchange;
   private volatile Function<RefreshRequest, Credentials> refresh;
@@ -111,22 +111,22 @@ public final class FakeToolkitProvider implements ToolkitProvider {
 
   /** How many links were asked for. */
   public int authorizeCount() {
-    return authorizeCount.get();
+    return authorizeCount.intValue();
   }
 
   /** How many callbacks were exchanged. */
   public int exchangeCount() {
-    return exchangeCount.get();
+    return exchangeCount.intValue();
   }
 
   /** How many refreshes were asked for. */
   public int refreshCount() {
-    return refreshCount.get();
+    return refreshCount.intValue();
   }
 
   /** How many typed credentials were accepted or refused. */
   public int connectCount() {
-    return connectCount.get();
+    return connectCount.intValue();
   }
 
   @Override
@@ -141,7 +141,7 @@ public final class FakeToolkitProvider implements ToolkitProvider {
 
   @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
-    authorizeCount.incrementAndGet();
+    authorizeCount.increment();
     ProviderException failure = authorizeFailures.get(request.toolkit());
     if (failure != null) {
       throw failure;
@@ -156,19 +156,19 @@ public final class FakeToolkitProvider implements ToolkitProvider {
 
   @Override
   public Credentials exchange(ExchangeRequest request) {
-    exchangeCount.incrementAndGet();
+    exchangeCount.increment();
     return exchange.apply(request);
   }
 
   @Override
   public Credentials refresh(RefreshRequest request) {
-    refreshCount.incrementAndGet();
+    refreshCount.increment();
     return refresh.apply(request);
   }
 
   @Override
   public Credentials connect(ConnectRequest request) {
-    connectCount.incrementAndGet();
+    connectCount.increment();
     Map<String, String> fields = request.fields();
     String key = fields.getOrDefault("api_key", "");
     if (key.length() < 8) {
@@ -184,7 +184,7 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   }
 
   private Credentials rotate(RefreshRequest r) {
-    int n = refreshCount.get();
+    int n = refreshCount.intValue();
     return r.credentials().toBuilder().accessToken("fake-access-r" + n).refreshToken("fake-refresh-r" + n)
         .expiresAt(r.now().plus(tokenLifetime)).build();
   }
