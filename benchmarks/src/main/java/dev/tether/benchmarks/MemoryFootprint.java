@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
@@ -40,22 +41,10 @@ public final class MemoryFootprint {
 
   private static Object populate(String kind, int n) {
     switch (kind) {
-      case "active": {
-        TestClock clock = TestClock.standing();
-        Tether tether = Populations.engine(clock, Populations.provider());
-        String[] ids = Populations.active(tether, n);
-        clock.advance(Duration.ofMinutes(11)); // sessions idle out, completed flows expire
-        tether.cleanUp();
-        return List.of(tether, ids.length);
-      }
-      case "pending": {
-        TestClock clock = TestClock.standing();
-        Tether tether = Populations.engine(clock, Populations.provider());
-        String[] ids = Populations.pending(tether, n);
-        clock.advance(Duration.ofMinutes(2)); // sessions idle out, links still pending
-        tether.cleanUp();
-        return List.of(tether, ids.length);
-      }
+      case "active": // sessions idle out, completed flows expire: what stays for a connected user
+        return filled(n, Populations::active, Duration.ofMinutes(11));
+      case "pending": // sessions idle out, links still pending
+        return filled(n, Populations::pending, Duration.ofMinutes(2));
       case "spring": {
         ClientRegistration registration = ClientRegistration.withRegistrationId("gmail").clientId(Fixtures.CLIENT_ID)
             .clientSecret(Fixtures.CLIENT_SECRET).authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
@@ -83,6 +72,16 @@ public final class MemoryFootprint {
    * prints; it runs a full GC first). Counting live objects is exact where the heap's "used" figure
    * also counts space the collector has not handed back.
    */
+  /** An engine filled by {@code fill}, then aged by {@code age} and cleaned up. */
+  private static Object filled(int n, BiFunction<Tether, Integer, String[]> fill, Duration age) {
+    TestClock clock = TestClock.standing();
+    Tether tether = Populations.engine(clock, Populations.provider());
+    int filled = fill.apply(tether, n).length;
+    clock.advance(age);
+    tether.cleanUp();
+    return List.of(tether, filled);
+  }
+
   private static long usedAfterGc() {
     try {
       Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -194,9 +193,7 @@ final class InMemoryStore implements EngineStore {
       return Arrays.asList(several.all);
     }
     if (several.byToolkit != null) {
-      Object found = several.byToolkit.get(toolkit);
-      return found == null ? List.of()
-          : found instanceof AccountRecord ? List.of((AccountRecord) found) : Arrays.asList((AccountRecord[]) found);
+      return several.byToolkit.getOrDefault(toolkit, List.of());
     }
     List<AccountRecord> out = null;
     for (AccountRecord r : several.all) {
@@ -233,8 +230,8 @@ final class InMemoryStore implements EngineStore {
   private static final class Several {
     static final int INDEX_FROM = 5;
     final AccountRecord[] all;
-    /** toolkit → AccountRecord, or AccountRecord[] oldest first; null below {@link #INDEX_FROM}. */
-    final Map<String, Object> byToolkit;
+    /** toolkit → its records, oldest first; null below {@link #INDEX_FROM}. */
+    final Map<String, List<AccountRecord>> byToolkit;
 
     Several(AccountRecord[] all) {
       this.all = all;
@@ -242,13 +239,12 @@ final class InMemoryStore implements EngineStore {
         this.byToolkit = null;
         return;
       }
-      Map<String, List<AccountRecord>> grouped = new LinkedHashMap<>();
+      Map<String, List<AccountRecord>> grouped = new HashMap<>();
       for (AccountRecord r : all) {
         grouped.computeIfAbsent(r.toolkit(), t -> new ArrayList<>(1)).add(r);
       }
-      Map<String, Object> index = new HashMap<>(grouped.size() * 2);
-      grouped.forEach((t, rs) -> index.put(t, rs.size() == 1 ? rs.get(0) : rs.toArray(NONE)));
-      this.byToolkit = Map.copyOf(index);
+      grouped.replaceAll((t, rs) -> List.copyOf(rs));
+      this.byToolkit = Map.copyOf(grouped);
     }
   }
 
