@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.core.ManageConnectionsResult.ToolkitResult;
 import java.io.IOException;
@@ -26,8 +28,13 @@ final class ManageConnectionsTool {
   /** Arguments larger than this are refused before parsing. */
   static final int MAX_ARGUMENTS_LENGTH = 64 * 1024;
 
+  /** How deep arguments may nest; an LLM's arguments never come close. */
+  static final int MAX_NESTING_DEPTH = 32;
+
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+      // A key given twice is refused, not resolved: readers disagree on which one wins.
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build());
 
   static final ToolDefinition DEFINITION = new ToolDefinition(SLUG,
@@ -69,11 +76,18 @@ final class ManageConnectionsTool {
       args = Arguments.parse(argumentsJson);
     } catch (BadArguments e) {
       return error(e.getMessage());
+    } catch (StreamConstraintsException e) {
+      return error("Arguments nest deeper than " + MAX_NESTING_DEPTH + " levels; pass a flat object such as "
+          + "{\"toolkits\": [\"gmail\"]}.");
     } catch (JsonProcessingException e) {
-      return error("Arguments are not valid JSON (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + "); pass an object such as {\"toolkits\": [\"gmail\"]}.");
+      String why = e.getOriginalMessage();
+      if (why != null && why.startsWith("Duplicate field")) { // STRICT_DUPLICATE_DETECTION
+        return error("Arguments give a key twice" + where(e) + "; pass each key once.");
+      }
+      return error("Arguments are not valid JSON" + where(e) + "; pass an object such as "
+          + "{\"toolkits\": [\"gmail\"]}.");
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e); // reading a String does no I/O
     }
     if (args.sessionId != null && !args.sessionId.equals(session.id())) {
       return error("Unknown session_id '" + shorten(args.sessionId) + "'; pass the session_id \""
@@ -139,6 +153,10 @@ final class ManageConnectionsTool {
         }
         if (t != JsonToken.END_OBJECT) {
           throw new BadArguments("Arguments must be a JSON object such as {\"toolkits\": [\"gmail\"]}.");
+        }
+        if (p.nextToken() != null) {
+          throw new BadArguments("Arguments have content after the JSON object; pass exactly one object such "
+              + "as {\"toolkits\": [\"gmail\"]}.");
         }
       }
       return out;
@@ -228,6 +246,11 @@ final class ManageConnectionsTool {
       g.writeBooleanField("successful", false);
       g.writeEndObject();
     });
+  }
+
+  private static String where(JsonProcessingException e) {
+    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+        + e.getLocation().getColumnNr() + ")";
   }
 
   private static String shorten(String s) {

@@ -113,7 +113,10 @@ public final class Session {
    * answers {@code {"successful": false, "error": "…"}} and changes nothing.
    */
   public String execute(String toolSlug, String argumentsJson) {
-    Objects.requireNonNull(toolSlug, "toolSlug");
+    if (toolSlug == null) {
+      return ManageConnectionsTool.error("The tool slug is missing; this session offers "
+          + ManageConnectionsTool.SLUG + ".");
+    }
     if (!ManageConnectionsTool.SLUG.equals(toolSlug.strip())) {
       return ManageConnectionsTool.error("Unknown tool '" + (toolSlug.length() > 64 ? toolSlug.substring(0, 64)
           : toolSlug) + "'; this session offers " + ManageConnectionsTool.SLUG + ".");

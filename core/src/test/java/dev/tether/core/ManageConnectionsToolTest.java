@@ -220,6 +220,37 @@ class ManageConnectionsToolTest {
   }
 
   @Test
+  void contentAfterTheObject_isRefusedWhole() throws Exception {
+    assertRequestError(manage("{\"toolkits\":[\"gmail\"]} {\"toolkits\":[\"github\"]}"), "content after");
+    assertRequestError(manage("{\"toolkits\":[\"gmail\"]}]"), "gmail");
+    assertRequestError(manage("{\"toolkits\":[\"gmail\"]} x"), "gmail");
+  }
+
+  @Test
+  void duplicatedKey_isRefusedWhole_soNoReaderPicksADifferentSession() throws Exception {
+    Session other = tether.createSession("user_2");
+    assertRequestError(manage("{\"toolkits\":[\"gmail\"],\"session_id\":\"" + session.id()
+        + "\",\"session_id\":\"" + other.id() + "\"}"), "twice");
+    assertRequestError(manage("{\"toolkits\":[\"gmail\"],\"toolkits\":[\"github\"]}"), "twice");
+    assertRequestError(manage("{\"toolkits\":[\"gmail\"],\"extra\":{\"a\":1,\"a\":2}}"), "twice");
+  }
+
+  @Test
+  void nestingBeyondTheLimit_isRefused_notAnException() throws Exception {
+    String deep = "[".repeat(ManageConnectionsTool.MAX_NESTING_DEPTH + 5) + "]".repeat(ManageConnectionsTool.MAX_NESTING_DEPTH + 5);
+    assertRequestError(manage("{\"toolkits\":[\"gmail\"],\"extra\":" + deep + "}"), "nest deeper than");
+    String fine = "[".repeat(8) + "]".repeat(8);
+    assertThat(manage("{\"toolkits\":[\"gmail\"],\"extra\":" + fine + "}").get("successful").asBoolean()).isTrue();
+  }
+
+  @Test
+  void nullArgumentsAndNullToolSlug_answerWithoutThrowing() throws Exception {
+    assertRequestError(JSON.readTree(session.execute(TOOL, null)), "missing");
+    assertRequestError(JSON.readTree(session.execute(null, "{\"toolkits\":[\"gmail\"]}")), "slug is missing");
+    assertRequestError(JSON.readTree(session.execute(null, null)), "missing");
+  }
+
+  @Test
   void notAnObject_fails() throws Exception {
     assertRequestError(manage("[\"gmail\"]"), "JSON object");
   }
