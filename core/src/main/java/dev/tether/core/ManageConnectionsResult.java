@@ -34,6 +34,12 @@ public record ManageConnectionsResult(
     Objects.requireNonNull(sessionInstructions, "sessionInstructions");
   }
 
+  /** Shows each toolkit's outcome without its link (see {@link ToolkitResult#toString()}). */
+  @Override
+  public String toString() {
+    return "ManageConnectionsResult[session=" + sessionId + ", " + summary + ", results=" + results.values() + "]";
+  }
+
   /** A toolkit's outcome status, as on the wire. */
   public enum Status {
     /** Connected (or no auth needed). */
@@ -82,6 +88,16 @@ public record ManageConnectionsResult(
       Objects.requireNonNull(instruction, "instruction");
       Objects.requireNonNull(wasReinitiated, "wasReinitiated");
       Objects.requireNonNull(errorMessage, "errorMessage");
+    }
+
+    /** Shows the link's host only: a direct authorization URL (and the instruction quoting it) carries the state. */
+    @Override
+    public String toString() {
+      return "ToolkitResult[" + toolkit + ", " + status.wire()
+          + connectedAccountId.map(id -> ", account=" + id).orElse("")
+          + redirectUrl.map(u -> ", redirectTo=" + u.getHost()).orElse("")
+          + wasReinitiated.map(w -> ", wasReinitiated=" + w).orElse("")
+          + errorMessage.map(m -> ", error=" + m).orElse("") + "]";
     }
 
     static ToolkitResult failed(String toolkit, String message) {

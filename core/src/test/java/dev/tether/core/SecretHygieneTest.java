@@ -127,7 +127,7 @@ class SecretHygieneTest {
     see(tether);
     see(tether.providers());
     Session session = tether.createSession("alice",
-        SessionOptions.builder().callbackUrl(URI.create("https://your-app.com/done?from=chat")).build());
+        SessionOptions.builder().callbackUrl(URI.create("https://host.example/done?from=chat")).build());
     see(session);
 
     // OAuth 2.0 through the meta-tool and the connect link
@@ -182,6 +182,44 @@ class SecretHygieneTest {
     assertThat(observed).as("values were observed").hasSizeGreaterThan(20);
     for (String secret : secrets) {
       assertThat(secret).hasSizeGreaterThanOrEqualTo(6);
+      assertThat(observed).as("nothing observed contains the secret %s…", secret.substring(0, 3))
+          .noneMatch(text -> text.contains(secret) || text.contains(URLEncoder.encode(secret, StandardCharsets.UTF_8)));
+    }
+  }
+
+  /**
+   * Without a connect base URL every link handed out is the provider's URL with the state in its
+   * query, so each typed value that carries one must hide it when printed.
+   */
+  @Test
+  void directLinks_everyPublicValueHidesTheState() throws Exception {
+    Tether tether = Tether.builder().redirectUri(URI.create("http://127.0.0.1/oauth/callback")).clock(clock)
+        .discoverProviders(false).listener(this::see)
+        .provider(OAuth2Toolkit.builder("gmail").name("Gmail")
+            .authorizationUrl(URI.create(server.authorizationEndpointUrl("default").toString()))
+            .tokenUrl(URI.create(server.tokenEndpointUrl("default").toString()))
+            .clientId("hygiene-client").clientSecret(CLIENT_SECRET).scopes("openid").build())
+        .build();
+    Session session = tether.createSession("alice",
+        SessionOptions.builder().callbackUrl(URI.create("http://127.0.0.1/done?from=chat")).build());
+    see(session.options());
+
+    ManageConnectionsResult typed = session.manageConnections(List.of("gmail"), false);
+    ManageConnectionsResult.ToolkitResult gmail = typed.results().get("gmail");
+    secrets.add(FakeProvider.stateOf(gmail.redirectUrl().orElseThrow()));
+    see(typed);
+    see(gmail);
+    see(typed.results());
+    ConnectionRequest request = session.authorize("gmail");
+    see(request);
+    see(session.toolkits());
+    Map<String, String> callback = follow(request.redirectUrl());
+    see(tether.handleCallback(callback));
+    see(tether.account(request.id()));
+    see(session.manageConnections(List.of("gmail"), true));
+
+    assertThat(observed).as("values were observed").hasSizeGreaterThan(8);
+    for (String secret : secrets) {
       assertThat(observed).as("nothing observed contains the secret %s…", secret.substring(0, 3))
           .noneMatch(text -> text.contains(secret) || text.contains(URLEncoder.encode(secret, StandardCharsets.UTF_8)));
     }
