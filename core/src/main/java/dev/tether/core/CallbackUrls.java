@@ -13,16 +13,25 @@ import java.util.Set;
 final class CallbackUrls {
   static final int MAX_LENGTH = 2048;
 
-  private final Set<String> allowedOrigins;
+  /** The parameters the engine appends; a URL carrying its own would let a page read a forged outcome. */
+  private static final Set<String> RESERVED_PARAMETERS = Set.of("status", "connected_account_id");
 
-  /** @param allowedOrigins normalised origins ({@link #origin}); empty allows any */
-  CallbackUrls(Set<String> allowedOrigins) {
+  private final Set<String> allowedOrigins;
+  private final boolean anyOrigin;
+
+  /**
+   * @param allowedOrigins normalised origins ({@link #origin}) a callback URL may have
+   * @param anyOrigin whether the host opted out of the allow-list
+   */
+  CallbackUrls(Set<String> allowedOrigins, boolean anyOrigin) {
     this.allowedOrigins = Set.copyOf(allowedOrigins);
+    this.anyOrigin = anyOrigin;
   }
 
   /**
    * Returns {@code url} when it is an absolute http(s) URL with a host, no user-info, no control
-   * characters and (when an allow-list is set) an allowed origin.
+   * characters, no {@code status} or {@code connected_account_id} parameter of its own, and an
+   * allowed origin.
    *
    * @throws IllegalArgumentException naming the problem and the fix
    */
@@ -49,11 +58,38 @@ final class CallbackUrls {
         || hasControl(url.getFragment())) {
       throw bad(shown, "it must not contain control characters");
     }
-    if (!allowedOrigins.isEmpty() && !allowedOrigins.contains(origin(url))) {
-      throw bad(shown, "its origin " + origin(url) + " is not in the engine's allowed callback origins "
-          + allowedOrigins + "; add it with Tether.builder().allowedCallbackOrigins(...)");
+    String reserved = reservedParameter(url.getRawQuery());
+    if (reserved != null) {
+      throw bad(shown, "it already has a '" + reserved + "' parameter, which Tether appends itself; remove it "
+          + "(a landing page would otherwise read a forged outcome)");
+    }
+    if (!anyOrigin && !allowedOrigins.contains(origin(url))) {
+      throw bad(shown, "its origin " + origin(url) + " is not an allowed callback origin "
+          + (allowedOrigins.isEmpty() ? "(none: the engine has no redirect URI or connect base URL)"
+              : allowedOrigins.toString())
+          + "; add it with Tether.builder().allowedCallbackOrigins(\"" + origin(url) + "\")");
     }
     return url;
+  }
+
+  /** The first reserved parameter name in a raw query, decoded, or null. */
+  private static String reservedParameter(String rawQuery) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return null;
+    }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String name;
+      try {
+        name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        continue; // not a name the landing page could read either
+      }
+      if (RESERVED_PARAMETERS.contains(name)) {
+        return name;
+      }
+    }
+    return null;
   }
 
   /** {@code scheme://host[:port]} in lower case, default ports dropped. */

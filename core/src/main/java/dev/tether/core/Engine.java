@@ -70,7 +70,7 @@ final class Engine {
     this.refreshSkew = b.tokenRefreshSkew;
     this.redirectUri = b.redirectUri;
     this.connectBaseUrl = b.connectBaseUrl;
-    this.callbackUrls = new CallbackUrls(b.allowedOrigins);
+    this.callbackUrls = new CallbackUrls(b.callbackOrigins(), b.anyCallbackOrigin);
     this.registry = registry;
     this.ids = ids;
     this.listeners = new Listeners(b.listeners);

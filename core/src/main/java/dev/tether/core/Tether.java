@@ -232,7 +232,8 @@ public final class Tether {
     private ScheduledExecutorService refreshScheduler;
     private Duration refreshInterval;
     URI connectBaseUrl;
-    final Set<String> allowedOrigins = new LinkedHashSet<>();
+    private final Set<String> allowedOrigins = new LinkedHashSet<>();
+    boolean anyCallbackOrigin;
     final List<ConnectionListener> listeners = new ArrayList<>();
     private final List<ToolkitProvider> providers = new ArrayList<>();
     private Boolean discover;
@@ -325,15 +326,50 @@ public final class Tether {
     }
 
     /**
-     * Restricts callback URLs to these origins ({@code https://your-app.com}); a session or link
-     * with another origin is rejected when created.
+     * Adds origins ({@code https://your-app.com}) that callback URLs may point to, besides the
+     * origins of the {@linkplain #redirectUri redirect URI} and the {@linkplain #connectBaseUrl
+     * connect base URL}, which are always allowed. A session or link whose callback URL has any
+     * other origin is rejected when created, so a host that forwards a user-supplied return URL
+     * does not become an open redirector (RFC 9700 §4.11).
+     *
+     * @throws IllegalStateException if {@link #allowAnyCallbackOrigin()} was called
      */
     public Builder allowedCallbackOrigins(String... origins) {
+      if (anyCallbackOrigin) {
+        throw new IllegalStateException("allowAnyCallbackOrigin() was already called; an allow-list adds nothing");
+      }
       for (String origin : origins) {
         URI uri = requireHttpUrl(URI.create(Objects.requireNonNull(origin, "origin").strip()), "origin");
         allowedOrigins.add(CallbackUrls.origin(uri));
       }
       return this;
+    }
+
+    /**
+     * Accepts callback URLs on any origin. Only for hosts that never take a callback URL from
+     * their users: otherwise anyone can make the host redirect a browser anywhere.
+     *
+     * @throws IllegalStateException if origins were already added
+     */
+    public Builder allowAnyCallbackOrigin() {
+      if (!allowedOrigins.isEmpty()) {
+        throw new IllegalStateException("allowedCallbackOrigins" + allowedOrigins + " was already set; "
+            + "use either the allow-list or allowAnyCallbackOrigin()");
+      }
+      anyCallbackOrigin = true;
+      return this;
+    }
+
+    /** The allow-list: the added origins plus those of the redirect URI and the connect base URL. */
+    Set<String> callbackOrigins() {
+      Set<String> origins = new LinkedHashSet<>(allowedOrigins);
+      if (redirectUri != null) {
+        origins.add(CallbackUrls.origin(redirectUri));
+      }
+      if (connectBaseUrl != null) {
+        origins.add(CallbackUrls.origin(connectBaseUrl));
+      }
+      return origins;
     }
 
     /** Adds a listener for every account event. */

@@ -54,7 +54,7 @@ class BadInputTest {
 
   @Test
   void callbackUrl_offTheAllowList_rejected() {
-    assertCallbackUrlRejected("https://evil.example/cb", "allowed callback origins");
+    assertCallbackUrlRejected("https://evil.example/cb", "not an allowed callback origin");
   }
 
   @Test

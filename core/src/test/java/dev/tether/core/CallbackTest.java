@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.tether.spi.ProviderException;
 import java.net.URI;
@@ -23,7 +24,7 @@ class CallbackTest {
   @BeforeEach
   void setUp() {
     provider = FakeProvider.standard();
-    tether = TestEngines.builder(provider, clock).build();
+    tether = TestEngines.builder(provider, clock).allowedCallbackOrigins("https://your-app.com").build();
     session = tether.createSession("user_123", SessionOptions.builder().callbackUrl(CALLBACK).build());
   }
 
@@ -256,10 +257,56 @@ class CallbackTest {
         .isEqualTo(ConnectionStatus.INITIATED);
     assertThatIllegalArgumentException()
         .isThrownBy(() -> s.authorize("gmail", URI.create("https://evil.example/cb")))
-        .withMessageContaining("not in the engine's allowed callback origins");
+        .withMessageContaining("not an allowed callback origin")
+        .withMessageContaining("allowedCallbackOrigins(\"https://evil.example\")");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> strict.createSession("u", SessionOptions.builder()
             .callbackUrl(URI.create("http://your-app.com/cb")).build()));
     assertThat(strict.accounts(AccountQuery.all())).hasSize(1);
+  }
+
+  @Test
+  void callbackUrl_byDefault_onlyTheOriginsOfTheRedirectUriAndConnectBase() {
+    Tether defaults = TestEngines.builder(provider, clock).connectBaseUrl(URI.create("https://links.example:8443/ln"))
+        .build();
+    Session s = defaults.createSession("u");
+    assertThat(s.authorize("gmail", URI.create("https://host.example/done")).status()).isEqualTo(ConnectionStatus.INITIATED);
+    assertThat(s.authorize("gmail", URI.create("https://links.example:8443/done")).status())
+        .isEqualTo(ConnectionStatus.INITIATED);
+    for (String foreign : new String[] {"https://evil.example/cb", "http://host.example/cb", "https://links.example/cb",
+        "https://host.example.evil.example/cb"}) {
+      assertThatIllegalArgumentException().as(foreign)
+          .isThrownBy(() -> s.authorize("gmail", URI.create(foreign)))
+          .withMessageContaining("not an allowed callback origin");
+      assertThatIllegalArgumentException().as(foreign)
+          .isThrownBy(() -> defaults.createSession("u", SessionOptions.builder().callbackUrl(URI.create(foreign)).build()));
+    }
+    assertThat(defaults.accounts(AccountQuery.all())).hasSize(2);
+  }
+
+  @Test
+  void callbackUrl_anyOrigin_onlyWhenTheHostOptsOut() {
+    Tether open = TestEngines.builder(provider, clock).allowAnyCallbackOrigin().build();
+    assertThat(open.createSession("u").authorize("gmail", URI.create("https://anywhere.example/cb")).status())
+        .isEqualTo(ConnectionStatus.INITIATED);
+    assertThatIllegalStateException().isThrownBy(() -> Tether.builder().allowAnyCallbackOrigin()
+        .allowedCallbackOrigins("https://your-app.com"));
+    assertThatIllegalStateException().isThrownBy(() -> Tether.builder().allowedCallbackOrigins("https://your-app.com")
+        .allowAnyCallbackOrigin());
+  }
+
+  @Test
+  void callbackUrl_withItsOwnStatusOrAccountId_isRefused_nothingStored() {
+    for (String forged : new String[] {"https://your-app.com/cb?status=success",
+        "https://your-app.com/cb?a=1&connected_account_id=ca_forged", "https://your-app.com/cb?st%61tus=success"}) {
+      assertThatIllegalArgumentException().as(forged)
+          .isThrownBy(() -> session.authorize("gmail", URI.create(forged)))
+          .withMessageContaining("already has a '");
+      assertThatIllegalArgumentException().as(forged)
+          .isThrownBy(() -> tether.createSession("u", SessionOptions.builder().callbackUrl(URI.create(forged)).build()));
+    }
+    assertThat(session.authorize("gmail", URI.create("https://your-app.com/cb?statusbar=1")).status())
+        .isEqualTo(ConnectionStatus.INITIATED);
+    assertThat(tether.accounts(AccountQuery.all())).hasSize(1);
   }
 }

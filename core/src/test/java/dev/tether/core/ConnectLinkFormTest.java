@@ -35,7 +35,7 @@ class ConnectLinkFormTest {
     helpdesk = new FakeProvider(new ToolkitDescriptor("helpdesk", "Helpdesk", AuthScheme.OAUTH2,
         List.of(ConnectionField.plain("subdomain", "Helpdesk subdomain"))));
     tether = Tether.builder().redirectUri(TestEngines.REDIRECT_URI).clock(clock).discoverProviders(false)
-        .connectBaseUrl(BASE).provider(new ApiKeyCatalog()).provider(helpdesk).listener(events::add).build();
+        .connectBaseUrl(BASE).allowedCallbackOrigins(CALLBACK.toString()).provider(new ApiKeyCatalog()).provider(helpdesk).listener(events::add).build();
     session = tether.createSession("alice", SessionOptions.builder().callbackUrl(CALLBACK).build());
   }
 

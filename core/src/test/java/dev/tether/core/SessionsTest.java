@@ -249,9 +249,9 @@ class SessionsTest {
   @Test
   void sessionCallbackUrl_isUsedByAuthorize() {
     Session s = tether.createSession("u", SessionOptions.builder()
-        .callbackUrl(URI.create("https://yourapp.com/chat")).build());
+        .callbackUrl(URI.create("https://host.example/chat")).build());
     ConnectionRequest r = s.authorize("gmail");
     assertThat(tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c")).redirectUrl())
-        .contains(URI.create("https://yourapp.com/chat?status=success&connected_account_id=" + r.id()));
+        .contains(URI.create("https://host.example/chat?status=success&connected_account_id=" + r.id()));
   }
 }

@@ -96,6 +96,7 @@ class ConnectionRulesProperties {
       @ForAll("callbackUrls") URI callbackUrl, @ForAll boolean approve) {
     FakeToolkitProvider fake = fake();
     Tether tether = Tether.builder().redirectUri(URI.create("https://app.test/oauth/callback"))
+        .allowedCallbackOrigins(ConnectionArbitraries.CALLBACK_ORIGINS.toArray(String[]::new))
         .clock(TestClock.standing()).discoverProviders(false).provider(fake).build();
     Session session = tether.createSession("alice", SessionOptions.builder().callbackUrl(callbackUrl).build());
     ConnectionRequest r = session.authorize("gmail");
