@@ -667,10 +667,10 @@ final class Engine {
   private Outcome complete(PendingFlow flow, ProviderRegistry.Entry entry, Map<String, String> params,
       boolean hasError) {
     String iss = params.get("iss");
-    if (iss != null) {
-      Optional<String> expected = issuerOf(entry, flow.toolkit());
-      if (expected.isPresent() && !expected.get().equals(iss)) {
-        return new Outcome(fail(flow, "issuer_mismatch"), false);
+    Optional<String> expected = issuerOf(entry, flow.toolkit());
+    if (expected.isPresent()) {
+      if (iss == null ? requiresIssuer(entry, flow.toolkit()) : !expected.get().equals(iss)) {
+        return new Outcome(fail(flow, iss == null ? "missing_issuer" : "issuer_mismatch"), false);
       }
     }
     if (hasError) {
@@ -732,6 +732,17 @@ final class Engine {
       LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
           + " failed to report its issuer (" + e.getClass().getName() + ")");
       return Optional.empty();
+    }
+  }
+
+  /** Whether the provider requires {@code iss} on callbacks (RFC 9207 §2.4); a provider bug counts as yes. */
+  private static boolean requiresIssuer(ProviderRegistry.Entry entry, String toolkit) {
+    try {
+      return entry.provider().requiresIssuer(toolkit);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "Provider " + entry.provider().getClass().getName()
+          + " failed to say whether it requires an issuer (" + e.getClass().getName() + ")");
+      return true;
     }
   }
 

@@ -39,9 +39,11 @@ final class ProviderRegistry {
   }
 
   /**
-   * Assembles the registry. Explicit providers win over discovered ones; among discovered
-   * providers claiming one slug, the first by class name wins; every conflict and load failure is
-   * reported and logged, never thrown.
+   * Assembles the registry. An explicit provider serves its toolkits, whatever was discovered: the
+   * host chose it, so that is no problem to report. A toolkit that two discovered providers both
+   * claim is served by neither (a plugin must never take over a toolkit by accident, e.g. by the
+   * order of class names), and the report says how to choose. Load failures are reported and
+   * logged, never thrown.
    *
    * @throws IllegalArgumentException if two explicit providers serve the same slug, or an explicit
    *     provider is unusable (a caller mistake)
@@ -52,6 +54,7 @@ final class ProviderRegistry {
     List<ProviderReport.LoadedProvider> loaded = new ArrayList<>();
     List<String> problems = new ArrayList<>();
 
+    Set<Class<?>> explicitClasses = new HashSet<>();
     for (ToolkitProvider p : explicit) {
       List<ToolkitDescriptor> toolkits = describe(p).getOrElseThrow(e -> new IllegalArgumentException(
           "Provider " + p.getClass().getName() + " is unusable: " + e.getMessage(), e));
@@ -63,37 +66,51 @@ final class ProviderRegistry {
         bySlug.put(d.slug(), new Entry(d, p));
         ownerClass.put(d.slug(), p.getClass().getName());
       }
+      explicitClasses.add(p.getClass());
       loaded.add(new ProviderReport.LoadedProvider(p.getClass().getName(), ProviderReport.Origin.EXPLICIT,
           toolkits.stream().map(ToolkitDescriptor::slug).collect(Collectors.toList())));
     }
-    Set<String> explicitSlugs = new HashSet<>(bySlug.keySet());
 
     if (discover) {
+      Map<String, List<Entry>> claims = new TreeMap<>();
       List<ToolkitProvider> found = discover(loader, problems);
       found.sort(Comparator.comparing(p -> p.getClass().getName()));
+      Map<ToolkitProvider, List<String>> served = new LinkedHashMap<>();
       for (ToolkitProvider p : found) {
+        if (explicitClasses.contains(p.getClass())) {
+          // The host configured this provider itself (e.g. a catalog with clients set in code).
+          LOG.log(System.Logger.Level.DEBUG, "Tether provider discovery: {0} is registered explicitly; "
+              + "the discovered instance is not used", p.getClass().getName());
+          continue;
+        }
         Try<List<ToolkitDescriptor>> described = describe(p);
         if (described.isFailure()) {
           problems.add(p.getClass().getName() + " was skipped: " + described.getCause().getMessage());
           continue;
         }
-        List<String> served = new ArrayList<>();
+        served.put(p, new ArrayList<>());
         for (ToolkitDescriptor d : described.get()) {
-          if (explicitSlugs.contains(d.slug())) {
-            problems.add("Toolkit '" + d.slug() + "' of discovered " + p.getClass().getName()
-                + " is overridden by explicit " + ownerClass.get(d.slug()));
-          } else if (bySlug.containsKey(d.slug())) {
-            problems.add("Toolkit '" + d.slug() + "' is served by both " + ownerClass.get(d.slug())
-                + " and " + p.getClass().getName() + "; using " + ownerClass.get(d.slug()));
-          } else {
-            bySlug.put(d.slug(), new Entry(d, p));
-            ownerClass.put(d.slug(), p.getClass().getName());
-            served.add(d.slug());
+          if (!bySlug.containsKey(d.slug())) { // an explicit provider wins without a word
+            claims.computeIfAbsent(d.slug(), s -> new ArrayList<>()).add(new Entry(d, p));
           }
         }
-        loaded.add(new ProviderReport.LoadedProvider(p.getClass().getName(),
-            ProviderReport.Origin.DISCOVERED, served));
       }
+      claims.forEach((slug, entries) -> {
+        if (entries.size() == 1) {
+          Entry only = entries.get(0);
+          bySlug.put(slug, only);
+          served.get(only.provider()).add(slug);
+        } else {
+          List<String> names = entries.stream().map(e -> e.provider().getClass().getName())
+              .collect(Collectors.toList());
+          problems.add("Toolkit '" + slug + "' is claimed by " + names.size() + " discovered providers ("
+              + String.join(", ", names) + "), so neither serves it; choose one with "
+              + "Tether.builder().provider(new " + names.get(0) + "()) (an explicit provider wins), or remove "
+              + "the jars of the others");
+        }
+      });
+      served.forEach((p, slugs) -> loaded.add(new ProviderReport.LoadedProvider(p.getClass().getName(),
+          ProviderReport.Origin.DISCOVERED, slugs)));
     }
     for (String problem : problems) {
       LOG.log(System.Logger.Level.WARNING, "Tether provider discovery: {0}", problem);
@@ -145,10 +162,17 @@ final class ProviderRegistry {
   /** Checks the SPI version and reads the descriptors, catching anything the plugin throws. */
   private static Try<List<ToolkitDescriptor>> describe(ToolkitProvider p) {
     return Try.of(() -> {
-      int version = p.spiVersion();
+      int version;
+      try {
+        version = p.spiVersion();
+      } catch (AbstractMethodError e) {
+        throw new IllegalStateException("built against an SPI before version 2, which did not yet require "
+            + "spiVersion(); rebuild it against this tether-spi", e);
+      }
       if (version > ToolkitProvider.SPI_VERSION || version < 1) {
         throw new IllegalStateException("built for SPI version " + version + " but this engine speaks "
-            + ToolkitProvider.SPI_VERSION + "; use a matching tether-core");
+            + ToolkitProvider.SPI_VERSION + "; use a tether-core that speaks " + version + " or rebuild the "
+            + "provider against this tether-spi");
       }
       List<ToolkitDescriptor> toolkits = List.copyOf(p.toolkits());
       Set<String> seen = new HashSet<>();

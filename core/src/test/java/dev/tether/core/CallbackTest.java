@@ -172,6 +172,23 @@ class CallbackTest {
   }
 
   @Test
+  void issuerAbsent_whenTheProviderRequiresIt_failsWithoutExchange() {
+    provider.issuerRequired.add("gmail");
+    ConnectionRequest r = session.authorize("gmail");
+    Map<String, String> params = new HashMap<>(TestEngines.approve(r.redirectUrl(), "c"));
+    params.remove("iss");
+    CallbackResult result = tether.handleCallback(params);
+    assertThat(result.successful()).isFalse();
+    assertThat(result.error()).contains("missing_issuer");
+    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.FAILED);
+
+    ConnectionRequest again = session.authorize("gmail");
+    assertThat(tether.handleCallback(TestEngines.approve(again.redirectUrl(), "c")).successful())
+        .as("with the right iss").isTrue();
+  }
+
+  @Test
   void definitiveExchangeFailure_failsAccount() {
     provider.exchange = req -> {
       throw ProviderException.definitive("invalid_grant", "code rejected");

@@ -12,6 +12,12 @@ import java.util.List;
 
 /** Found through {@code META-INF/services} in the test class path. */
 public final class DiscoverableTestProvider implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   @Override
   public List<ToolkitDescriptor> toolkits() {
     return List.of(new ToolkitDescriptor("acme_notes", "Acme Notes", AuthScheme.OAUTH2),
@@ -48,6 +54,12 @@ public final class DiscoverableTestProvider implements ToolkitProvider {
 
   /** Serves notion through {@link DiscoverableTestProvider}'s logic. */
   public abstract static class Delegating implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
     private final DiscoverableTestProvider inner = new DiscoverableTestProvider();
 
     @Override

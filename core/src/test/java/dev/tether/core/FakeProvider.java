@@ -27,6 +27,12 @@ import java.util.function.Function;
  * hands out codes, and exchanges them as scripted. Counts every call. Thread-safe.
  */
 final class FakeProvider implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   static final String ISSUER = "https://auth.example";
 
   private final List<ToolkitDescriptor> toolkits;
@@ -43,6 +49,8 @@ final class FakeProvider implements ToolkitProvider {
     throw ProviderException.definitive("refresh_unsupported", "fake provider does not refresh");
   };
   final AtomicInteger refreshCalls = new AtomicInteger();
+  /** Toolkits whose callbacks must carry {@code iss}. */
+  final java.util.Set<String> issuerRequired = ConcurrentHashMap.newKeySet();
 
   FakeProvider(ToolkitDescriptor... toolkits) {
     this.toolkits = List.of(toolkits);
@@ -73,6 +81,11 @@ final class FakeProvider implements ToolkitProvider {
   @Override
   public Optional<String> issuer(String toolkit) {
     return Optional.of(ISSUER);
+  }
+
+  @Override
+  public boolean requiresIssuer(String toolkit) {
+    return issuerRequired.contains(toolkit);
   }
 
   @Override

@@ -57,8 +57,15 @@ class RefreshAgainstAuthorizationServerTest {
 
   private String connect() throws Exception {
     ConnectionRequest r = tether.createSession("alice").authorize("gmail");
-    HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(r.redirectUrl()).build(),
-        HttpResponse.BodyHandlers.discarding());
+    assertThat(r.redirectUrl().getRawQuery()).as("offline_access asks for consent").contains("prompt=consent");
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(r.redirectUrl()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() == 200 && response.body().contains("name=\"username\"")) {
+      // the server shows its sign-in page for a request with a prompt; the user signs in
+      response = HTTP.send(HttpRequest.newBuilder(r.redirectUrl())
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("username=alice&claims=")).build(), HttpResponse.BodyHandlers.ofString());
+    }
     URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
     assertThat(tether.handleCallback(FakeProvider.query(location)).successful()).isTrue();
     return r.id();

@@ -27,13 +27,21 @@ import java.util.Optional;
  * </ul>
  */
 public interface ToolkitProvider {
-  /** The SPI version this interface describes; the engine rejects providers built for a newer one. */
-  int SPI_VERSION = 1;
+  /**
+   * The SPI version this interface describes; the engine rejects providers built for a newer one.
+   * Version 2 added {@link #requiresIssuer(String)} and made {@link #spiVersion()} abstract.
+   */
+  int SPI_VERSION = 2;
 
-  /** The SPI version the provider was built against; leave the default. */
-  default int spiVersion() {
-    return SPI_VERSION;
-  }
+  /**
+   * The SPI version the provider was compiled against. Implement it as {@code return SPI_VERSION;}:
+   * the compiler copies the constant's value into the provider's own class file, so the engine
+   * learns the version the provider was built for, not the version of the {@code tether-spi} jar
+   * it happens to run with (the way SLF4J's {@code getRequestedApiVersion()} works).
+   *
+   * @return {@link #SPI_VERSION} as the provider's compiler saw it
+   */
+  int spiVersion();
 
   /** The toolkits this provider serves. Slugs must be unique within the provider. */
   List<ToolkitDescriptor> toolkits();
@@ -94,5 +102,17 @@ public interface ToolkitProvider {
    */
   default Optional<String> issuer(String toolkit) {
     return Optional.empty();
+  }
+
+  /**
+   * Whether a callback for {@code toolkit} must carry {@code iss} (RFC 9207 §2.4): true only for an
+   * upstream that always sends it, so that a callback without it is refused ({@code
+   * missing_issuer}) instead of trusted. Meaningful only with an {@link #issuer(String)}.
+   *
+   * @param toolkit a slug this provider serves
+   * @return false by default
+   */
+  default boolean requiresIssuer(String toolkit) {
+    return false;
   }
 }

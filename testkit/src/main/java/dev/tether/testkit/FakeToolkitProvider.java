@@ -1,5 +1,7 @@
 package dev.tether.testkit;
 
+import dev.tether.core.ConnectLink;
+import dev.tether.core.Tether;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
@@ -42,6 +44,12 @@ import java.util.function.Function;
  * <p>Thread-safe.
  */
 public final class FakeToolkitProvider implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   /** The issuer the fake reports (callbacks may carry it as {@code iss}). */
   public static final String ISSUER = "https://fake.tether.test";
 
@@ -77,7 +85,38 @@ public final class FakeToolkitProvider implements ToolkitProvider {
     return Map.of("state", stateOf(link), "error", error);
   }
 
-  /** The state carried by a link this fake built. */
+  /**
+   * As {@link #approve(URI, String)} for any link {@code tether} handed out, including a connect
+   * link ({@code {connectBaseUrl}/ln_…}), which is resolved the way the host's link endpoint does.
+   */
+  public static Map<String, String> approve(Tether tether, URI link, String code) {
+    return approve(providerLink(tether, link), code);
+  }
+
+  /** As {@link #deny(URI, String)} for any link {@code tether} handed out, including a connect link. */
+  public static Map<String, String> deny(Tether tether, URI link, String error) {
+    return deny(providerLink(tether, link), error);
+  }
+
+  private static URI providerLink(Tether tether, URI link) {
+    Objects.requireNonNull(tether, "tether");
+    Objects.requireNonNull(link, "link");
+    if (link.getHost() != null && link.getHost().equals(URI.create(ISSUER).getHost())) {
+      return link;
+    }
+    String path = link.getPath() == null ? "" : link.getPath();
+    String linkId = path.substring(path.lastIndexOf('/') + 1);
+    return tether.connectLink(linkId).flatMap(ConnectLink::authorizationUrl).orElseThrow(() ->
+        new IllegalArgumentException("Link " + link.getHost() + "/… is neither this fake's nor a pending connect "
+            + "link of this engine (expired, finished, or a form that was not submitted yet)"));
+  }
+
+  /**
+   * The state carried by a link this fake built.
+   *
+   * @throws IllegalArgumentException for any other link, e.g. a connect link: use
+   *     {@link #approve(Tether, URI, String)} for those
+   */
   public static String stateOf(URI link) {
     String raw = Objects.requireNonNull(link, "link").getRawQuery();
     if (raw != null) {
@@ -87,7 +126,8 @@ public final class FakeToolkitProvider implements ToolkitProvider {
         }
       }
     }
-    throw new IllegalArgumentException("Not a link of FakeToolkitProvider (no state): " + link.getHost());
+    throw new IllegalArgumentException("Not a link of FakeToolkitProvider (no state): " + link.getHost()
+        + "; for a connect link {connectBaseUrl}/ln_… use FakeToolkitProvider.approve(tether, link, code)");
   }
 
   /** Makes {@link #authorize} fail for {@code slug} with {@code failure}; {@code null} clears it. */

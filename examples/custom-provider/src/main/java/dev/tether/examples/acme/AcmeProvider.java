@@ -40,6 +40,12 @@ import java.util.stream.Collectors;
  * {@code ACME_BASE_URL}, {@code ACME_CLIENT_ID}, {@code ACME_CLIENT_SECRET}. Thread-safe.
  */
 public final class AcmeProvider implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   private static final ToolkitDescriptor CRM = new ToolkitDescriptor("acme_crm", "Acme CRM", AuthScheme.OAUTH2);
   private static final ToolkitDescriptor STATUS = new ToolkitDescriptor("acme_status", "Acme Status", AuthScheme.NONE);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);

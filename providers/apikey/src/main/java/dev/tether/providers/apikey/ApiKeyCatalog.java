@@ -22,6 +22,12 @@ import java.util.stream.Collectors;
  * <p>Immutable and thread-safe.
  */
 public final class ApiKeyCatalog implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   private static final List<ApiKeyToolkit> BUNDLED = List.of(
       ApiKeyToolkit.builder("exa").name("Exa").header("x-api-key").checkUrl(URI.create("https://api.exa.ai")).build(),
       ApiKeyToolkit.builder("tavily").name("Tavily").bearer().checkUrl(URI.create("https://api.tavily.com")).build(),

@@ -30,6 +30,12 @@ import java.util.Objects;
  * <p>Immutable and thread-safe; no I/O at all.
  */
 public final class ApiKeyToolkit implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   /** Field name of the key (API-key and bearer toolkits). */
   public static final String API_KEY = "api_key";
   /** Field names of Basic toolkits. */

@@ -21,6 +21,12 @@ import java.util.Objects;
  * <p>Thread-safe. The constructor does no I/O.
  */
 public final class OAuth1Catalog implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   /** Trello's endpoints. */
   public static final URI TRELLO_REQUEST_TOKEN = URI.create("https://trello.com/1/OAuthGetRequestToken");
   /** Trello's endpoints. */

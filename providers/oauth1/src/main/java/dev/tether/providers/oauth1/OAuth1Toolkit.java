@@ -40,6 +40,12 @@ import java.util.stream.Collectors;
  * {@link #exchange} call the upstream with the JDK {@link HttpClient}.
  */
 public final class OAuth1Toolkit implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   /** Name of the token secret in {@link Credentials#secrets()}. */
   public static final String TOKEN_SECRET = "token_secret";
 

@@ -26,7 +26,7 @@ final class CatalogReader {
   private static final Set<String> FAMILY_KEYS = Set.of("authorization_url", "token_url", "scope_separator",
       "scope_parameter", "pkce", "client_authentication", "token_request", "authorization_parameters",
       "token_headers", "token_path", "ok_field", "default_token_lifetime", "default_scopes", "fields",
-      "keep_attributes", "issuer", "toolkits");
+      "keep_attributes", "issuer", "require_issuer", "toolkits");
   private static final Set<String> TOOLKIT_KEYS = Set.of("name", "scopes", "authorization_parameters");
   private static final Set<String> FIELD_KEYS = Set.of("name", "label", "secret");
 
@@ -109,6 +109,11 @@ final class CatalogReader {
     List<ConnectionField> fields = fields(at, f.get("fields"));
     List<String> keep = strings(at, f, "keep_attributes");
     Optional<String> issuer = Optional.ofNullable(text(at, f, "issuer", null));
+    boolean requireIssuer = bool(at, f, "require_issuer", false);
+    if (requireIssuer && issuer.isEmpty()) {
+      problems.add(at + ".require_issuer: needs an issuer");
+      requireIssuer = false;
+    }
     Set<String> declared = new HashSet<>();
     fields.forEach(c -> declared.add(c.name()));
     Map<String, String> templates = new LinkedHashMap<>();
@@ -154,7 +159,7 @@ final class CatalogReader {
       if (authorizationUrl != null && tokenUrl != null) {
         specs.add(new OAuth2Spec(e.getKey(), display, name, authorizationUrl, tokenUrl, scopes, separator,
             scopeParameter, pkce, "basic".equals(clientAuth), "json".equals(request), params, headers, tokenPath,
-            okField, lifetime, fields, issuer, keep));
+            okField, lifetime, fields, issuer, requireIssuer, keep));
       }
     }
     return new Family(name, specs);

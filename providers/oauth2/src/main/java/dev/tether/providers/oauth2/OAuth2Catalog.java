@@ -42,6 +42,12 @@ import java.util.function.Supplier;
  * <p>Thread-safe. The constructor does no I/O: the catalog is read on first use.
  */
 public final class OAuth2Catalog implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   private static final String BUNDLED = "catalog.json";
 
   private final Builder config;
@@ -98,6 +104,11 @@ public final class OAuth2Catalog implements ToolkitProvider {
   }
 
   @Override
+  public boolean requiresIssuer(String toolkit) {
+    return toolkit(toolkit).map(t -> t.requiresIssuer(toolkit)).orElse(false);
+  }
+
+  @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
     return require(request.toolkit()).authorize(request);
   }
@@ -147,6 +158,7 @@ public final class OAuth2Catalog implements ToolkitProvider {
     private final Map<String, String[]> clients = new LinkedHashMap<>();
     private final Map<String, URI[]> endpoints = new LinkedHashMap<>();
     private final Map<String, String> issuers = new LinkedHashMap<>();
+    private final Map<String, Boolean> issuerRequired = new LinkedHashMap<>();
     private final Map<String, List<String>> scopes = new LinkedHashMap<>();
     private Map<String, String> environment;
     private Properties systemProperties;
@@ -169,7 +181,10 @@ public final class OAuth2Catalog implements ToolkitProvider {
       return this;
     }
 
-    /** Points {@code family} at other endpoints (a sandbox, a private deployment). */
+    /**
+     * Points {@code family} at other endpoints (a sandbox, a private deployment). The catalog's
+     * issuer for the family no longer applies; set the new server's with {@link #issuer}.
+     */
     public Builder endpoints(String family, URI authorizationUrl, URI tokenUrl) {
       endpoints.put(family, new URI[] {OAuth2Toolkit.Builder.requireHttp(authorizationUrl, "authorizationUrl"),
           OAuth2Toolkit.Builder.requireHttp(tokenUrl, "tokenUrl")});
@@ -188,7 +203,16 @@ public final class OAuth2Catalog implements ToolkitProvider {
 
     /** The issuer {@code family}'s callbacks must carry in {@code iss} when they carry one. */
     public Builder issuer(String family, String issuer) {
+      return issuer(family, issuer, false);
+    }
+
+    /**
+     * The issuer {@code family}'s callbacks must carry in {@code iss}; with {@code required}, a
+     * callback without {@code iss} is refused too (RFC 9207 §2.4), for servers that always send it.
+     */
+    public Builder issuer(String family, String issuer, boolean required) {
       issuers.put(family, OAuth2Toolkit.Builder.requireNonBlank(issuer, "issuer"));
+      issuerRequired.put(family, required);
       return this;
     }
 
@@ -272,7 +296,9 @@ public final class OAuth2Catalog implements ToolkitProvider {
           spec.scopeSeparator(),
           spec.scopeParameter(), spec.pkce(), spec.basicAuth(), spec.jsonBody(), spec.authorizationParameters(),
           spec.tokenHeaders(), spec.tokenPath(), spec.okField(), spec.defaultTokenLifetime(), spec.fields(),
-          issuer == null ? spec.issuer() : Optional.of(issuer), spec.keepAttributes());
+          issuer != null ? Optional.of(issuer) : urls != null ? Optional.empty() : spec.issuer(),
+          issuer != null ? issuerRequired.get(spec.family()) : urls == null && spec.requireIssuer(),
+          spec.keepAttributes());
     }
 
     private String[] configuredClient(String family) {

@@ -33,6 +33,7 @@ record OAuth2Spec(
     Duration defaultTokenLifetime,
     List<ConnectionField> fields,
     Optional<String> issuer,
+    boolean requireIssuer,
     List<String> keepAttributes) {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9_]+)}");
@@ -41,10 +42,20 @@ record OAuth2Spec(
 
   OAuth2Spec {
     scopes = List.copyOf(scopes);
+    if (scopes.contains("offline_access") && !authorizationParameters.containsKey("prompt")) {
+      // OpenID Connect Core §11: without prompt=consent the server may ignore offline_access and
+      // send no refresh token, and the account would die with its first access token.
+      Map<String, String> withPrompt = new java.util.LinkedHashMap<>(authorizationParameters);
+      withPrompt.put("prompt", "consent");
+      authorizationParameters = withPrompt;
+    }
     authorizationParameters = Map.copyOf(authorizationParameters);
     tokenHeaders = Map.copyOf(tokenHeaders);
     fields = List.copyOf(fields);
     keepAttributes = List.copyOf(keepAttributes);
+    if (requireIssuer && issuer.isEmpty()) {
+      throw new IllegalArgumentException("Toolkit '" + slug + "' requires an issuer on callbacks but declares none");
+    }
   }
 
   /** The placeholders used in either URL. */

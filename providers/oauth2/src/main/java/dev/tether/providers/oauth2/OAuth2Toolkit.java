@@ -46,6 +46,12 @@ import java.util.function.Supplier;
  * <p>Immutable and thread-safe. Creates no thread and does no I/O until a code is exchanged.
  */
 public final class OAuth2Toolkit implements ToolkitProvider {
+  /** {@return the SPI version this provider was compiled against} */
+  @Override
+  public int spiVersion() {
+    return SPI_VERSION;
+  }
+
   /** Lifetime assumed when a token response has no {@code expires_in}: one hour. */
   public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
   /** How long one token-endpoint request may take by default. */
@@ -95,6 +101,11 @@ public final class OAuth2Toolkit implements ToolkitProvider {
   @Override
   public Optional<String> issuer(String toolkit) {
     return spec.issuer();
+  }
+
+  @Override
+  public boolean requiresIssuer(String toolkit) {
+    return spec.requireIssuer();
   }
 
   @Override
@@ -262,6 +273,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     private String tokenPath;
     private String okField;
     private String issuer;
+    private boolean requireIssuer;
     private HttpClient httpClient;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
@@ -373,10 +385,22 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       return this;
     }
 
-    /** The authorization server's issuer; callbacks with a different {@code iss} are refused. */
+    /**
+     * The authorization server's issuer; callbacks with a different {@code iss} are refused (RFC
+     * 9207). Callbacks without {@code iss} are accepted unless {@link #requireIssuer()} is set.
+     */
     public Builder issuer(String issuer) {
       requireUnset(this.issuer, "issuer");
       this.issuer = requireNonBlank(issuer, "issuer");
+      return this;
+    }
+
+    /**
+     * Refuses callbacks without {@code iss} (RFC 9207 §2.4), for an authorization server that
+     * always sends it; needs an {@link #issuer(String)}.
+     */
+    public Builder requireIssuer() {
+      this.requireIssuer = true;
       return this;
     }
 
@@ -409,10 +433,14 @@ public final class OAuth2Toolkit implements ToolkitProvider {
         throw new IllegalStateException("OAuth2Toolkit '" + slug
             + "' needs both authorizationUrl(...) and tokenUrl(...)");
       }
+      if (requireIssuer && issuer == null) {
+        throw new IllegalStateException("OAuth2Toolkit '" + slug + "' has requireIssuer() but no issuer(...); "
+            + "set the authorization server's issuer identifier");
+      }
       OAuth2Spec spec = new OAuth2Spec(slug, name == null ? slug : name, slug, authorizationUrl.toString(),
           tokenUrl.toString(), scopes, scopeSeparator, "scope", pkce, basicAuth, jsonBody, authorizationParameters,
           tokenHeaders, Optional.ofNullable(tokenPath), Optional.ofNullable(okField), defaultTokenLifetime,
-          List.of(), Optional.ofNullable(issuer), keepAttributes);
+          List.of(), Optional.ofNullable(issuer), requireIssuer, keepAttributes);
       HttpClient fixed = httpClient;
       return new OAuth2Toolkit(spec, clientId, clientSecret,
           "set clientId (and clientSecret) on OAuth2Toolkit.builder(\"" + slug + "\")",

@@ -152,6 +152,49 @@ class OAuth2CatalogTest {
   }
 
   @Test
+  void offlineAccess_alwaysGoesWithPromptConsent_elseNoRefreshToken() {
+    OAuth2Catalog catalog = withClientsForEveryFamily();
+    for (ToolkitDescriptor d : catalog.toolkits()) {
+      Map<String, String> fields = d.fields().stream().collect(Collectors.toMap(f -> f.name(), f -> "acme"));
+      Map<String, String> q = FormBodiesTestSupport.query(catalog.authorize(request(d.slug(), fields)).url());
+      if (List.of(q.getOrDefault("scope", "").split(" ")).contains("offline_access")) {
+        assertThat(q.get("prompt")).as(d.slug()).contains("consent");
+      }
+    }
+    OAuth2Toolkit own = OAuth2Toolkit.builder("mine").authorizationUrl(URI.create("https://as.example/auth"))
+        .tokenUrl(URI.create("https://as.example/token")).clientId("id").scopes("openid", "offline_access").build();
+    assertThat(FormBodiesTestSupport.query(own.authorize(request("mine", Map.of())).url()))
+        .containsEntry("prompt", "consent");
+    OAuth2Toolkit chosen = OAuth2Toolkit.builder("mine").authorizationUrl(URI.create("https://as.example/auth"))
+        .tokenUrl(URI.create("https://as.example/token")).clientId("id").scopes("offline_access")
+        .authorizationParameter("prompt", "login consent").build();
+    assertThat(FormBodiesTestSupport.query(chosen.authorize(request("mine", Map.of())).url()))
+        .as("an explicit prompt is kept").containsEntry("prompt", "login consent");
+  }
+
+  @Test
+  void issuer_google_declaredNotRequired_andDroppedWhenEndpointsMove() {
+    OAuth2Catalog bundled = withClientsForEveryFamily();
+    assertThat(bundled.issuer("gmail")).contains("https://accounts.google.com");
+    assertThat(bundled.requiresIssuer("gmail")).as("Google does not send iss to every user").isFalse();
+    OAuth2Catalog sandbox = OAuth2Catalog.builder().environment(Map.of()).systemProperties(new Properties())
+        .endpoints("google", URI.create("http://127.0.0.1:9000/a"), URI.create("http://127.0.0.1:9000/t")).build();
+    assertThat(sandbox.issuer("gmail")).as("another server, another issuer").isEmpty();
+    OAuth2Catalog strict = OAuth2Catalog.builder().environment(Map.of()).systemProperties(new Properties())
+        .endpoints("google", URI.create("http://127.0.0.1:9000/a"), URI.create("http://127.0.0.1:9000/t"))
+        .issuer("google", "http://127.0.0.1:9000", true).build();
+    assertThat(strict.issuer("gmail")).contains("http://127.0.0.1:9000");
+    assertThat(strict.requiresIssuer("gmail")).isTrue();
+    assertThat(strict.requiresIssuer("github")).isFalse();
+    assertThatThrownBy(() -> OAuth2Toolkit.builder("x").authorizationUrl(URI.create("https://as.example/a"))
+        .tokenUrl(URI.create("https://as.example/t")).requireIssuer().build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("issuer(");
+    assertThat(OAuth2Toolkit.builder("x").authorizationUrl(URI.create("https://as.example/a"))
+        .tokenUrl(URI.create("https://as.example/t")).issuer("https://as.example").requireIssuer().build()
+        .requiresIssuer("x")).isTrue();
+  }
+
+  @Test
   void scopes_canBeReplacedPerToolkit() {
     OAuth2Catalog catalog = OAuth2Catalog.builder().environment(Map.of()).systemProperties(new Properties())
         .client("google", "id", "secret").scopes("gmail", "openid", "email").build();

@@ -1,0 +1,57 @@
+package dev.tether.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import dev.tether.core.ConnectionRequest;
+import dev.tether.core.ConnectionStatus;
+import dev.tether.core.Session;
+import dev.tether.core.Tether;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class FakeToolkitProviderTest {
+  private final FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").build();
+
+  private Tether engine(boolean connectLinks) {
+    Tether.Builder b = Tether.builder().redirectUri(URI.create("https://app.test/cb")).clock(TestClock.standing())
+        .discoverProviders(false).provider(fake);
+    if (connectLinks) {
+      b.connectBaseUrl(URI.create("https://app.test/link"));
+    }
+    return b.build();
+  }
+
+  @Test
+  void approve_resolvesAConnectLinkThroughTheEngine() {
+    Tether tether = engine(true);
+    ConnectionRequest r = tether.createSession("u").authorize("gmail");
+    assertThat(r.redirectUrl().getPath()).startsWith("/link/ln_");
+    assertThatIllegalArgumentException().isThrownBy(() -> FakeToolkitProvider.approve(r.redirectUrl(), "c"))
+        .withMessageContaining("approve(tether, link, code)");
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(tether, r.redirectUrl(), "c")).successful()).isTrue();
+    assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+  }
+
+  @Test
+  void approveAndDeny_withTheEngine_alsoTakeDirectLinks() {
+    Tether tether = engine(false);
+    Session session = tether.createSession("u");
+    ConnectionRequest denied = session.authorize("gmail");
+    assertThat(tether.handleCallback(FakeToolkitProvider.deny(tether, denied.redirectUrl(), "access_denied"))
+        .successful()).isFalse();
+    assertThat(tether.account(denied.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.FAILED);
+    ConnectionRequest approved = session.authorize("gmail");
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(tether, approved.redirectUrl(), "c")).successful())
+        .isTrue();
+  }
+
+  @Test
+  void approve_ofAFinishedConnectLink_saysWhy() {
+    Tether tether = engine(true);
+    ConnectionRequest r = tether.createSession("u").authorize("gmail");
+    tether.handleCallback(FakeToolkitProvider.approve(tether, r.redirectUrl(), "c"));
+    assertThatIllegalArgumentException().isThrownBy(() -> FakeToolkitProvider.approve(tether, r.redirectUrl(), "c"))
+        .withMessageContaining("pending connect link");
+  }
+}
