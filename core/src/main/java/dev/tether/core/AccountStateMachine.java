@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The connected-account lifecycle of CONTRACT §2 as pure functions: (record, event, now) →
+ * The connected-account lifecycle of BEHAVIOUR.md §2 as pure functions: (record, event, now) →
  * (record, effect) or a rejection. No I/O, no clock reads, no shared state; the engine applies
  * the result under the account's (user, toolkit) lock.
  */

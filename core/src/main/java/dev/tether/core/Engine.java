@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 
 /**
- * The engine behind {@link Tether} and {@link Session}: applies the rules of CONTRACT §2–§6 on top
+ * The engine behind {@link Tether} and {@link Session}: applies the rules of BEHAVIOUR.md §2–§6 on top
  * of the pure {@link AccountStateMachine} and the {@link EngineStore} seam.
  *
  * <p>Concurrency: every change to one (user, toolkit) pair runs inside the store's slot lock; I/O

@@ -56,7 +56,7 @@ public record ManageConnectionsResult(
   }
 
   /**
-   * One toolkit's outcome. Which optional fields are present depends on the case (CONTRACT §5).
+   * One toolkit's outcome. Which optional fields are present depends on the case (BEHAVIOUR.md §5).
    *
    * @param toolkit the normalised slug
    * @param status the outcome

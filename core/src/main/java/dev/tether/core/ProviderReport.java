@@ -18,7 +18,11 @@ public record ProviderReport(List<LoadedProvider> providers, List<String> proble
     problems = List.copyOf(problems);
   }
 
-  /** Whether every provider loaded cleanly and no slug was claimed twice. */
+  /**
+   * Whether every discovered provider loaded and no toolkit was claimed by two discovered
+   * providers: true in a healthy set-up, explicit registrations included, so it can back a health
+   * check.
+   */
   public boolean isClean() {
     return problems.isEmpty();
   }

@@ -61,6 +61,8 @@ public final class Session {
    * @throws UnknownToolkitException if no provider serves the toolkit
    * @throws ToolkitNotEnabledException if the session leaves it out
    * @throws LinkCreationException if no link can be built (e.g. no OAuth client configured)
+   * @throws IllegalArgumentException if the toolkit needs no authorization ({@code isNoAuth()}): it
+   *     has no accounts and is always usable
    * @throws IllegalStateException if the session pins an account for the toolkit
    */
   public ConnectionRequest authorize(String toolkit) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every (status × event) pair of the lifecycle, allowed and forbidden (CONTRACT §2). */
+/** Every (status × event) pair of the lifecycle, allowed and forbidden (BEHAVIOUR.md §2). */
 class AccountStateMachineTest {
   private static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant NOW = Instant.parse("2026-01-01T00:05:00Z");

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT §4: authorize and waitForConnection. */
+/** BEHAVIOUR.md §4: authorize and waitForConnection. */
 class AuthorizeTest {
   private final MutableClock clock = MutableClock.at2026();
   private FakeProvider provider;

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT §6: the callback, row by row. */
+/** BEHAVIOUR.md §6: the callback, row by row. */
 class CallbackTest {
   private static final URI CALLBACK = URI.create("https://your-app.com/callback?user_id=user_123&source=onboarding");
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT §8: listeners see every status change; a throwing listener is logged and skipped. */
+/** BEHAVIOUR.md §8: listeners see every status change; a throwing listener is logged and skipped. */
 class EventsTest {
   private final MutableClock clock = MutableClock.at2026();
   private final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();

@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT §5: the COMPOSIO_MANAGE_CONNECTIONS meta-tool, row by row. */
+/** BEHAVIOUR.md §5: the COMPOSIO_MANAGE_CONNECTIONS meta-tool, row by row. */
 class ManageConnectionsToolTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOOL = "COMPOSIO_MANAGE_CONNECTIONS";

@@ -2,42 +2,47 @@ package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tether.providers.oauth2.OAuth2Toolkit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's quick start, compiled and run against a real authorization server on loopback, and
- * checked to be the very code the README shows.
+ * The README's quick start, taken from the README as it stands, compiled as a separate class that
+ * sees only Tether's public API, and run against a real authorization server on loopback.
  */
 class QuickStartTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private MockOAuth2Server sandbox;
-  private URI authorizationUrl;
-  private URI tokenUrl;
-  private final String clientId = "quick-start-client";
-  private final String clientSecret = "quick-start-secret";
 
   @BeforeEach
   void start() throws Exception {
     sandbox = new MockOAuth2Server();
     sandbox.start(InetAddress.getLoopbackAddress(), 0);
-    authorizationUrl = URI.create(sandbox.authorizationEndpointUrl("default").toString());
-    tokenUrl = URI.create(sandbox.tokenEndpointUrl("default").toString());
   }
 
   @AfterEach
@@ -46,52 +51,48 @@ class QuickStartTest {
   }
 
   @Test
-  void quickStart_runsEndToEnd() throws Exception {
-    // README-BEGIN
-    Tether tether = Tether.builder()
-        .redirectUri(URI.create("http://127.0.0.1:8080/oauth/callback"))
-        .provider(OAuth2Toolkit.builder("gmail")
-            .name("Gmail")
-            .authorizationUrl(authorizationUrl) // e.g. https://accounts.google.com/o/oauth2/v2/auth
-            .tokenUrl(tokenUrl)                 // e.g. https://oauth2.googleapis.com/token
-            .clientId(clientId)
-            .clientSecret(clientSecret)
-            .scopes("openid", "email")
-            .build())
-        .build();
-
-    Session session = tether.createSession("user_123");
-
-    // In chat: the agent calls the meta-tool and shows the user the redirect_url it returns.
-    String json = session.execute("COMPOSIO_MANAGE_CONNECTIONS", "{\"toolkits\": [\"gmail\"]}");
-
-    // Or manually: the app starts the flow and sends the user to the link.
-    ConnectionRequest request = session.authorize("gmail");
-    URI link = request.redirectUrl(); // or redirectUrlString() for a Location header, without a URI parse
-
-    // The user signs in; the provider redirects the browser to the host's callback endpoint,
-    // which hands the query parameters to Tether and redirects where the result says.
-    Map<String, String> query = userSignsIn(link);
-    CallbackResult result = tether.handleCallback(query);
-
-    ConnectedAccount account = request.waitForConnection(Duration.ofSeconds(60));
-    System.out.println(account.id() + " is " + account.status()); // ca_… is ACTIVE
-    // README-END
-
-    assertThat(json).contains("\"status\":\"initiated\"").contains("\"redirect_url\"");
-    assertThat(result.successful()).isTrue();
-    assertThat(account.status()).isEqualTo(ConnectionStatus.ACTIVE);
-    assertThat(session.manageConnections(List.of("gmail"), false).message()).isEqualTo("All connections are active");
-  }
-
-  @Test
-  void readme_showsExactlyThisQuickStart() throws Exception {
-    String source = Files.readString(Path.of("src/test/java/dev/tether/core/QuickStartTest.java"));
-    List<String> snippet = between(source, "// README-BEGIN", "// README-END");
+  void readmeQuickStart_compilesAsPasted_andConnectsAnAccount(@TempDir Path dir) throws Exception {
     String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
-    List<String> shown = between(readme, "<!-- quick-start:begin -->", "<!-- quick-start:end -->").stream()
+    List<String> block = between(readme, "<!-- quick-start:begin -->", "<!-- quick-start:end -->").stream()
         .filter(l -> !l.startsWith("```")).collect(Collectors.toList());
-    assertThat(shown).as("README quick start must match QuickStartTest").isEqualTo(snippet);
+    assertThat(block.get(0)).as("a complete compilation unit").startsWith("package ");
+    assertThat(block).filteredOn(l -> l.startsWith("import ")).as("public API and the JDK only")
+        .allMatch(l -> l.startsWith("import java.") || l.startsWith("import dev.tether.core.")
+            || l.startsWith("import dev.tether.providers."));
+
+    Path source = dir.resolve("src/com/example/quickstart/QuickStart.java");
+    Files.createDirectories(source.getParent());
+    Files.write(source, block, StandardCharsets.UTF_8);
+    Path classes = dir.resolve("classes");
+    Files.createDirectories(classes);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    int status = javac.run(null, diagnostics, diagnostics, "-Xlint:all", "-Werror", "-encoding", "UTF-8",
+        "-d", classes.toString(), "-cp", System.getProperty("java.class.path"), source.toString());
+    assertThat(status).as("javac says: %s", diagnostics).isZero();
+
+    PrintStream console = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    String answer;
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      Method connectGmail = loader.loadClass("com.example.quickstart.QuickStart").getMethod("connectGmail",
+          URI.class, URI.class, String.class, String.class, UnaryOperator.class);
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      UnaryOperator<URI> browser = QuickStartTest::userSignsIn;
+      answer = (String) connectGmail.invoke(null, URI.create(sandbox.authorizationEndpointUrl("default").toString()),
+          URI.create(sandbox.tokenEndpointUrl("default").toString()), "quick-start-client", "quick-start-secret",
+          browser);
+    } finally {
+      System.setOut(console);
+    }
+
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .matches("(?s)ca_\\S+ is ACTIVE; the user lands on "
+            + "http://127\\.0\\.0\\.1:8080/settings/connections\\?status=success&connected_account_id=ca_\\S+\\R");
+    JsonNode json = JSON.readTree(answer);
+    assertThat(json.get("successful").asBoolean()).isTrue();
+    assertThat(json.at("/data/message").asText()).isEqualTo("All connections are active");
+    assertThat(json.at("/data/results/gmail/status").asText()).isEqualTo("active");
   }
 
   @Test
@@ -99,11 +100,10 @@ class QuickStartTest {
     String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
     String block = String.join("\n", between(readme, "<!-- tool-definition:begin -->", "<!-- tool-definition:end -->")
         .stream().filter(l -> !l.startsWith("```")).collect(Collectors.toList()));
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-    com.fasterxml.jackson.databind.JsonNode shown = json.readTree(block);
+    JsonNode shown = JSON.readTree(block);
     ToolDefinition actual = Tether.builder().discoverProviders(false).build().createSession("u").tools().get(0);
     assertThat(shown.get("name").asText()).isEqualTo(actual.name());
-    assertThat(shown.get("input_schema")).isEqualTo(json.readTree(actual.inputSchema()));
+    assertThat(shown.get("input_schema")).isEqualTo(JSON.readTree(actual.inputSchema()));
   }
 
   private static List<String> between(String text, String begin, String end) {
@@ -119,17 +119,21 @@ class QuickStartTest {
     }
     assertThat(from).as("marker " + begin).isPositive();
     assertThat(to).as("marker " + end).isGreaterThan(from);
-    List<String> body = new ArrayList<>(lines.subList(from, to));
-    int indent = body.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length())
-        .min().orElse(0);
-    return body.stream().map(l -> l.isBlank() ? "" : l.substring(indent).stripTrailing()).collect(Collectors.toList());
+    return new ArrayList<>(lines.subList(from, to));
   }
 
-  /** What a browser does: GET the link, get redirected back with code and state. */
-  private static Map<String, String> userSignsIn(URI link) throws Exception {
-    HttpResponse<String> response = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
-        .send(HttpRequest.newBuilder(link).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("sandbox redirects back").isEqualTo(302);
-    return FakeProvider.query(URI.create(response.headers().firstValue("Location").orElseThrow()));
+  /** What a browser does: GET the link, sign in, and stop at the redirect back to the host. */
+  private static URI userSignsIn(URI link) {
+    try {
+      HttpResponse<String> response = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
+          .send(HttpRequest.newBuilder(link).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("sandbox redirects back").isEqualTo(302);
+      return URI.create(response.headers().firstValue("Location").orElseThrow());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }

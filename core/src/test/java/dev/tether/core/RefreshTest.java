@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT §7 rules that live in the engine, shown with an in-process provider. */
+/** BEHAVIOUR.md §7 rules that live in the engine, shown with an in-process provider. */
 class RefreshTest {
   private final MutableClock clock = MutableClock.at2026();
   private final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * CONTRACT §9: full flows run while every log record (all levels), event, exception message,
+ * BEHAVIOUR.md §9: full flows run while every log record (all levels), event, exception message,
  * meta-tool answer and public value's {@code toString()} is captured; no secret may appear.
  */
 class SecretHygieneTest {

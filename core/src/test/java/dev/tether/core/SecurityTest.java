@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT §9: state, PKCE, random ids and redaction. */
+/** BEHAVIOUR.md §9: state, PKCE, random ids and redaction. */
 class SecurityTest {
   private final MutableClock clock = MutableClock.at2026();
 

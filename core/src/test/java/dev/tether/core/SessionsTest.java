@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT §3: sessions, their options, toolkits() and idle expiry. */
+/** BEHAVIOUR.md §3: sessions, their options, toolkits() and idle expiry. */
 class SessionsTest {
   private final MutableClock clock = MutableClock.at2026();
   private FakeProvider provider;

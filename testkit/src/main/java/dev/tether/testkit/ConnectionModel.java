@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A small reference model of the connection rules of CONTRACT §2 in single-account mode: what
+ * A small reference model of the connection rules of BEHAVIOUR.md §2 in single-account mode: what
  * status every account should have after each thing that happens, and what the meta-tool should
  * answer. Compare an engine against it step by step (for instance in a jqwik {@code ActionChain}):
  * tell the model what happened, then check that {@link #status} matches the engine and that

@@ -8,7 +8,7 @@
  *   <li>{@link dev.tether.testkit.ConnectionArbitraries} — jqwik arbitraries for slugs, user ids,
  *       meta-tool inputs and callback URLs;
  *   <li>{@link dev.tether.testkit.ConnectionModel} — a small reference model of the connection
- *       rules (CONTRACT §2) to compare an engine against, step by step.
+ *       rules (BEHAVIOUR.md §2) to compare an engine against, step by step.
  * </ul>
  */
 package dev.tether.testkit;
