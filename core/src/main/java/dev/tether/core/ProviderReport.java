@@ -12,13 +12,22 @@ import java.util.Objects;
  * @param problems one sentence per problem, naming the provider class and what happened
  */
 public record ProviderReport(List<LoadedProvider> providers, List<String> problems) {
-  /** Copies both lists. */
+  /**
+   * Copies both lists.
+   *
+   * @param providers the providers in use, copied
+   * @param problems one sentence per problem, copied
+   */
   public ProviderReport {
     providers = List.copyOf(providers);
     problems = List.copyOf(problems);
   }
 
-  /** Whether every provider loaded cleanly and no slug was claimed twice. */
+  /**
+   * Whether every provider loaded cleanly and no slug was claimed twice.
+   *
+   * @return true when {@link #problems()} is empty
+   */
   public boolean isClean() {
     return problems.isEmpty();
   }
@@ -39,7 +48,13 @@ public record ProviderReport(List<LoadedProvider> providers, List<String> proble
    * @param toolkits the slugs it serves in this engine (after conflicts were resolved)
    */
   public record LoadedProvider(String providerClass, Origin origin, List<String> toolkits) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param providerClass the implementation's class name; not null
+     * @param origin how it was registered; not null
+     * @param toolkits the slugs it serves in this engine, copied
+     */
     public LoadedProvider {
       Objects.requireNonNull(providerClass, "providerClass");
       Objects.requireNonNull(origin, "origin");
