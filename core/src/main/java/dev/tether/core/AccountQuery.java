@@ -12,7 +12,13 @@ import java.util.Optional;
  * @param status only accounts in this status
  */
 public record AccountQuery(Optional<String> userId, Optional<String> toolkit, Optional<ConnectionStatus> status) {
-  /** Checks that no component is null and normalises the toolkit slug. */
+  /**
+   * Checks that no component is null and normalises the toolkit slug.
+   *
+   * @param userId the user to match, or empty for every user
+   * @param toolkit the toolkit slug to match (trimmed and lower-cased), or empty for every toolkit
+   * @param status the status to match, or empty for every status
+   */
   public AccountQuery {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(toolkit, "toolkit");
@@ -20,22 +26,41 @@ public record AccountQuery(Optional<String> userId, Optional<String> toolkit, Op
     toolkit = toolkit.map(Slugs::normalize);
   }
 
-  /** Every account. */
+  /**
+   * Every account.
+   *
+   * @return a query with no filter
+   */
   public static AccountQuery all() {
     return new AccountQuery(Optional.empty(), Optional.empty(), Optional.empty());
   }
 
-  /** Every account of one user. */
+  /**
+   * Every account of one user.
+   *
+   * @param userId the end user's id; not null
+   * @return a query matching that user's accounts
+   */
   public static AccountQuery ofUser(String userId) {
     return new AccountQuery(Optional.of(userId), Optional.empty(), Optional.empty());
   }
 
-  /** This query narrowed to one toolkit. */
+  /**
+   * This query narrowed to one toolkit.
+   *
+   * @param slug the toolkit's slug, as typed (it is normalised); not null
+   * @return a new query; this one is unchanged
+   */
   public AccountQuery withToolkit(String slug) {
     return new AccountQuery(userId, Optional.of(slug), status);
   }
 
-  /** This query narrowed to one status. */
+  /**
+   * This query narrowed to one status.
+   *
+   * @param wanted the status to match; not null
+   * @return a new query; this one is unchanged
+   */
   public AccountQuery withStatus(ConnectionStatus wanted) {
     return new AccountQuery(userId, toolkit, Optional.of(wanted));
   }

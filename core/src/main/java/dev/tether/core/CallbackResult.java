@@ -23,7 +23,15 @@ public record CallbackResult(
     Optional<ConnectionStatus> status,
     Optional<URI> redirectUrl,
     Optional<String> error) {
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param successful whether the account is now ACTIVE
+   * @param connectedAccountId the account, or empty when the state was not recognised
+   * @param status the account's status afterwards, or empty when the state was not recognised
+   * @param redirectUrl where to send the browser, or empty to show the host's own page
+   * @param error the reason when not successful, else empty
+   */
   public CallbackResult {
     Objects.requireNonNull(connectedAccountId, "connectedAccountId");
     Objects.requireNonNull(status, "status");

@@ -26,7 +26,15 @@ public record ConnectLink(
     String toolkitName,
     Optional<URI> authorizationUrl,
     List<ConnectionField> form) {
-  /** Checks that no component is null and copies the form. */
+  /**
+   * Checks that no component is null and copies the form.
+   *
+   * @param connectedAccountId the pending account's id
+   * @param toolkit the toolkit slug
+   * @param toolkitName the toolkit's display name
+   * @param authorizationUrl the provider's URL, or empty while a form is pending
+   * @param form the fields to collect first, copied; empty when none
+   */
   public ConnectLink {
     Objects.requireNonNull(connectedAccountId, "connectedAccountId");
     Objects.requireNonNull(toolkit, "toolkit");
@@ -35,7 +43,11 @@ public record ConnectLink(
     form = List.copyOf(form);
   }
 
-  /** Whether the host must show a form before anything else happens. */
+  /**
+   * Whether the host must show a form before anything else happens.
+   *
+   * @return true when {@link #form()} is not empty
+   */
   public boolean needsForm() {
     return !form.isEmpty();
   }

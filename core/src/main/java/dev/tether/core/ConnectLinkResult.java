@@ -28,7 +28,15 @@ public record ConnectLinkResult(
     Optional<ConnectionStatus> status,
     Optional<URI> redirectUrl,
     List<String> problems) {
-  /** Checks that no component is null and copies the problems. */
+  /**
+   * Checks that no component is null and copies the problems.
+   *
+   * @param accepted whether the submission was taken
+   * @param connectedAccountId the account, or empty when the link was not recognised
+   * @param status the account's status afterwards, or empty when the link was not recognised
+   * @param redirectUrl where to send the browser, or empty
+   * @param problems one message per bad field, copied; empty when accepted
+   */
   public ConnectLinkResult {
     Objects.requireNonNull(connectedAccountId, "connectedAccountId");
     Objects.requireNonNull(status, "status");

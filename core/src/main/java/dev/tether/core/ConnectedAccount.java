@@ -24,7 +24,17 @@ public record ConnectedAccount(
     Optional<String> statusReason,
     Instant createdAt,
     Instant updatedAt) {
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param id the account id
+   * @param userId the end user's id
+   * @param toolkit the toolkit slug
+   * @param status the lifecycle status
+   * @param statusReason the reason for the status, or empty
+   * @param createdAt when the account was created
+   * @param updatedAt when the status or credentials last changed
+   */
   public ConnectedAccount {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(userId, "userId");

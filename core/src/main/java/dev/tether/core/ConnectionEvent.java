@@ -33,7 +33,15 @@ public record ConnectionEvent(
     DELETED
   }
 
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param type what happened
+   * @param account the account after the change
+   * @param previousStatus the status before a status change, or empty
+   * @param detail a short non-secret detail, or empty
+   * @param occurredAt the engine clock's time of the change
+   */
   public ConnectionEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(account, "account");
@@ -42,27 +50,47 @@ public record ConnectionEvent(
     Objects.requireNonNull(occurredAt, "occurredAt");
   }
 
-  /** The account's id. */
+  /**
+   * The account's id.
+   *
+   * @return {@code account().id()}
+   */
   public String accountId() {
     return account.id();
   }
 
-  /** The account's user. */
+  /**
+   * The account's user.
+   *
+   * @return {@code account().userId()}
+   */
   public String userId() {
     return account.userId();
   }
 
-  /** The account's toolkit. */
+  /**
+   * The account's toolkit.
+   *
+   * @return {@code account().toolkit()}
+   */
   public String toolkit() {
     return account.toolkit();
   }
 
-  /** The status after the event. */
+  /**
+   * The status after the event.
+   *
+   * @return {@code account().status()}
+   */
   public ConnectionStatus status() {
     return account.status();
   }
 
-  /** The account's status reason after the event. */
+  /**
+   * The account's status reason after the event.
+   *
+   * @return {@code account().statusReason()}
+   */
   public Optional<String> reason() {
     return account.statusReason();
   }

@@ -8,6 +8,10 @@ package dev.tether.core;
  */
 @FunctionalInterface
 public interface ConnectionListener {
-  /** Called once per event. */
+  /**
+   * Called once per event.
+   *
+   * @param event what happened; never null
+   */
   void onEvent(ConnectionEvent event);
 }

@@ -34,22 +34,40 @@ public final class ConnectionRequest {
     this.linkExpiresAt = linkExpiresAt;
   }
 
-  /** The new account's id, {@code ca_…}. */
+  /**
+   * The new account's id, {@code ca_…}.
+   *
+   * @return the id to pass to {@link Tether#account(String)} and {@link Tether#credentials(String)}
+   */
   public String id() {
     return id;
   }
 
-  /** The toolkit being connected. */
+  /**
+   * The toolkit being connected.
+   *
+   * @return the normalised toolkit slug
+   */
   public String toolkit() {
     return toolkit;
   }
 
-  /** Always {@link ConnectionStatus#INITIATED}: the status the request was created in. */
+  /**
+   * Always {@link ConnectionStatus#INITIATED}: the status the request was created in.
+   *
+   * @return {@link ConnectionStatus#INITIATED}; ask {@link Tether#account(String)} for the status
+   *     now
+   */
   public ConnectionStatus status() {
     return ConnectionStatus.INITIATED;
   }
 
-  /** Where to send the user: the connect link, or the provider's authorization URL. */
+  /**
+   * Where to send the user: the connect link, or the provider's authorization URL.
+   *
+   * @return the URL, parsed on first use; a direct authorization URL carries the state, so never
+   *     log it
+   */
   public URI redirectUrl() {
     URI u = parsed;
     if (u == null) {
@@ -63,17 +81,29 @@ public final class ConnectionRequest {
    * {@link #redirectUrl()} as text, e.g. for an HTTP {@code Location} header: the same characters
    * as {@code redirectUrl().toString()}, without parsing a {@code URI} (which costs more than the
    * rest of creating the link).
+   *
+   * @return the URL's text; never log it
    */
   public String redirectUrlString() {
     return redirectUrl;
   }
 
-  /** When the link stops working. */
+  /**
+   * When the link stops working.
+   *
+   * @return the engine clock's time of creation plus the link TTL
+   */
   public Instant linkExpiresAt() {
     return linkExpiresAt;
   }
 
-  /** {@link #waitForConnection(Duration)} with {@link #DEFAULT_TIMEOUT}. */
+  /**
+   * {@link #waitForConnection(Duration)} with {@link #DEFAULT_TIMEOUT}.
+   *
+   * @return the ACTIVE account
+   * @throws ConnectionRequestFailedException if it FAILED or EXPIRED (or was deleted)
+   * @throws ConnectionRequestTimeoutException if the default timeout passed first
+   */
   public ConnectedAccount waitForConnection() {
     return waitForConnection(DEFAULT_TIMEOUT);
   }
@@ -81,6 +111,8 @@ public final class ConnectionRequest {
   /**
    * Blocks until the account is ACTIVE and returns it.
    *
+   * @param timeout the longest time to wait, in real (not engine-clock) time; not null
+   * @return the ACTIVE account
    * @throws ConnectionRequestFailedException if it FAILED or EXPIRED (or was deleted)
    * @throws ConnectionRequestTimeoutException if {@code timeout} passed first
    * @throws TetherException if the waiting thread was interrupted (its flag is set again)
@@ -118,6 +150,8 @@ public final class ConnectionRequest {
   /**
    * A future that completes with the ACTIVE account, or fails with
    * {@link ConnectionRequestFailedException}. Cancelling it does not affect the request.
+   *
+   * @return a new future on each call; it has no timeout of its own
    */
   public CompletableFuture<ConnectedAccount> future() {
     return engine.completion(id).copy();

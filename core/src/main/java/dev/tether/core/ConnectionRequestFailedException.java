@@ -8,8 +8,10 @@ import java.util.Optional;
  */
 public final class ConnectionRequestFailedException extends TetherException {
   private static final long serialVersionUID = 1L;
+  /** The account that did not connect. */
   private final String connectedAccountId;
   private final transient ConnectionStatus status;
+  /** The account's status reason; null when it had none. */
   private final String reason;
 
   ConnectionRequestFailedException(String connectedAccountId, ConnectionStatus status, String reason) {
@@ -21,17 +23,30 @@ public final class ConnectionRequestFailedException extends TetherException {
     this.reason = reason;
   }
 
-  /** The account that did not connect. */
+  /**
+   * The account that did not connect.
+   *
+   * @return the account's {@code ca_…} id
+   */
   public String connectedAccountId() {
     return connectedAccountId;
   }
 
-  /** FAILED or EXPIRED; empty when the account was deleted. */
+  /**
+   * How the account ended.
+   *
+   * @return FAILED or EXPIRED; empty when the account was deleted (and after deserialization,
+   *     which does not keep the status)
+   */
   public Optional<ConnectionStatus> status() {
     return Optional.ofNullable(status);
   }
 
-  /** The account's status reason, if any. */
+  /**
+   * The account's status reason, if any.
+   *
+   * @return a short non-secret reason such as {@code access_denied}, or empty
+   */
   public Optional<String> reason() {
     return Optional.ofNullable(reason);
   }

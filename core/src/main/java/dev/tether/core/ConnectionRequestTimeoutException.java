@@ -5,6 +5,7 @@ import java.time.Duration;
 /** The user did not finish connecting within the time waited; the account is still INITIATED. */
 public final class ConnectionRequestTimeoutException extends TetherException {
   private static final long serialVersionUID = 1L;
+  /** The account still waiting for its callback. */
   private final String connectedAccountId;
 
   ConnectionRequestTimeoutException(String connectedAccountId, Duration waited) {
@@ -13,7 +14,11 @@ public final class ConnectionRequestTimeoutException extends TetherException {
     this.connectedAccountId = connectedAccountId;
   }
 
-  /** The account still waiting for its callback. */
+  /**
+   * The account still waiting for its callback.
+   *
+   * @return the account's {@code ca_…} id, to wait on again or to look up
+   */
   public String connectedAccountId() {
     return connectedAccountId;
   }

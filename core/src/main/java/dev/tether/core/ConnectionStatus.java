@@ -24,7 +24,11 @@ public enum ConnectionStatus {
   /** Disabled by the host, or superseded by a newer ACTIVE account; can be enabled again. */
   INACTIVE;
 
-  /** Whether no transition leaves this status. */
+  /**
+   * Whether no transition leaves this status.
+   *
+   * @return true for {@link #FAILED} and {@link #EXPIRED}
+   */
   public boolean isTerminal() {
     return this == FAILED || this == EXPIRED;
   }

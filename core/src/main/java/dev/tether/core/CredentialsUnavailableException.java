@@ -9,9 +9,12 @@ import java.util.Optional;
  */
 public final class CredentialsUnavailableException extends TetherException {
   private static final long serialVersionUID = 1L;
+  /** The account asked for. */
   private final String connectedAccountId;
   private final transient ConnectionStatus status;
+  /** A short non-secret reason; null when there is none. */
   private final String reason;
+  /** Whether a later call may succeed. */
   private final boolean retryable;
 
   CredentialsUnavailableException(String connectedAccountId, ConnectionStatus status, String reason,
@@ -23,22 +26,39 @@ public final class CredentialsUnavailableException extends TetherException {
     this.retryable = retryable;
   }
 
-  /** The account asked for. */
+  /**
+   * The account asked for.
+   *
+   * @return the account's {@code ca_…} id
+   */
   public String connectedAccountId() {
     return connectedAccountId;
   }
 
-  /** The account's status now. */
+  /**
+   * The account's status now.
+   *
+   * @return the status when the call failed; empty after deserialization, which does not keep it
+   */
   public Optional<ConnectionStatus> status() {
     return Optional.ofNullable(status);
   }
 
-  /** A short non-secret reason, e.g. {@code invalid_grant} or {@code http_503}. */
+  /**
+   * A short non-secret reason, e.g. {@code invalid_grant} or {@code http_503}.
+   *
+   * @return the reason, or empty when the account's status has none
+   */
   public Optional<String> reason() {
     return Optional.ofNullable(reason);
   }
 
-  /** True when a later call may succeed (the account is still ACTIVE). */
+  /**
+   * Whether a later call may succeed.
+   *
+   * @return true after a transient refresh failure (the account is still ACTIVE); false when the
+   *     account is not ACTIVE or its token is dead
+   */
   public boolean isRetryable() {
     return retryable;
   }

@@ -6,6 +6,7 @@ package dev.tether.core;
  */
 public final class LinkCreationException extends TetherException {
   private static final long serialVersionUID = 1L;
+  /** The toolkit whose link failed. */
   private final String toolkit;
 
   LinkCreationException(String toolkit, String message) {
@@ -13,7 +14,11 @@ public final class LinkCreationException extends TetherException {
     this.toolkit = toolkit;
   }
 
-  /** The toolkit whose link failed. */
+  /**
+   * The toolkit whose link failed.
+   *
+   * @return the normalised toolkit slug
+   */
   public String toolkit() {
     return toolkit;
   }

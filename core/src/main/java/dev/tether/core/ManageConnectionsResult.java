@@ -25,7 +25,15 @@ public record ManageConnectionsResult(
     String sessionId,
     String sessionInstructions) {
 
-  /** Copies the results, keeping their order. */
+  /**
+   * Copies the results, keeping their order.
+   *
+   * @param results outcome by normalised slug, copied in iteration order
+   * @param summary counts by status; not null
+   * @param message the overall sentence for the agent; not null
+   * @param sessionId the session's {@code trs_…} id; not null
+   * @param sessionInstructions the instruction to keep passing the session id; not null
+   */
   public ManageConnectionsResult {
     results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
     Objects.requireNonNull(summary, "summary");
@@ -49,7 +57,11 @@ public record ManageConnectionsResult(
     /** Unknown, not enabled, or no link could be built. */
     FAILED;
 
-    /** The lower-case wire value. */
+    /**
+     * The lower-case wire value.
+     *
+     * @return {@code active}, {@code initiated} or {@code failed}
+     */
     public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -78,7 +90,19 @@ public record ManageConnectionsResult(
       Optional<String> instruction,
       Optional<Boolean> wasReinitiated,
       Optional<String> errorMessage) {
-    /** Checks that no component is null. */
+    /**
+     * Checks that no component is null.
+     *
+     * @param toolkit the normalised slug
+     * @param status the outcome
+     * @param hasActiveConnection true for ACTIVE outcomes
+     * @param connectedAccountId the account concerned, or empty (e.g. a no-auth toolkit)
+     * @param createdAt when an ACTIVE account was created, else empty
+     * @param redirectUrl the link for the user when INITIATED, else empty
+     * @param instruction what the agent should tell the user when INITIATED, else empty
+     * @param wasReinitiated for a new link, whether an ACTIVE account existed; else empty
+     * @param errorMessage why, when FAILED; else empty
+     */
     public ToolkitResult {
       Objects.requireNonNull(toolkit, "toolkit");
       Objects.requireNonNull(status, "status");
@@ -135,7 +159,15 @@ public record ManageConnectionsResult(
    * @param failedConnections how many failed
    */
   public record Summary(int totalToolkits, int activeConnections, int initiatedConnections, int failedConnections) {
-    /** Checks that the counts add up. */
+    /**
+     * Checks that the counts add up.
+     *
+     * @param totalToolkits the number of distinct toolkits asked about
+     * @param activeConnections how many are active
+     * @param initiatedConnections how many wait for the user
+     * @param failedConnections how many failed
+     * @throws IllegalArgumentException if the three counts do not add up to the total
+     */
     public Summary {
       if (activeConnections + initiatedConnections + failedConnections != totalToolkits) {
         throw new IllegalArgumentException("Summary counts " + activeConnections + "+" + initiatedConnections

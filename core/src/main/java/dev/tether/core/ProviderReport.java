@@ -12,7 +12,12 @@ import java.util.Objects;
  * @param problems one sentence per problem, naming the provider class and what happened
  */
 public record ProviderReport(List<LoadedProvider> providers, List<String> problems) {
-  /** Copies both lists. */
+  /**
+   * Copies both lists.
+   *
+   * @param providers the providers in use, copied
+   * @param problems one sentence per problem, copied
+   */
   public ProviderReport {
     providers = List.copyOf(providers);
     problems = List.copyOf(problems);
@@ -22,6 +27,8 @@ public record ProviderReport(List<LoadedProvider> providers, List<String> proble
    * Whether every discovered provider loaded and no toolkit was claimed by two discovered
    * providers: true in a healthy set-up, explicit registrations included, so it can back a health
    * check.
+   *
+   * @return true when {@link #problems()} is empty
    */
   public boolean isClean() {
     return problems.isEmpty();
@@ -43,7 +50,13 @@ public record ProviderReport(List<LoadedProvider> providers, List<String> proble
    * @param toolkits the slugs it serves in this engine (after conflicts were resolved)
    */
   public record LoadedProvider(String providerClass, Origin origin, List<String> toolkits) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param providerClass the implementation's class name; not null
+     * @param origin how it was registered; not null
+     * @param toolkits the slugs it serves in this engine, copied
+     */
     public LoadedProvider {
       Objects.requireNonNull(providerClass, "providerClass");
       Objects.requireNonNull(origin, "origin");

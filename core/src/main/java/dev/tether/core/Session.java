@@ -23,32 +23,59 @@ public final class Session {
     this.record = record;
   }
 
-  /** The session id, {@code trs_…}. */
+  /**
+   * The session id, {@code trs_…}.
+   *
+   * @return the id to find the session again with {@link Tether#session(String)}
+   */
   public String id() {
     return record.id();
   }
 
-  /** The end user this session acts for. */
+  /**
+   * The end user this session acts for.
+   *
+   * @return the user id the session was created with
+   */
   public String userId() {
     return record.userId();
   }
 
-  /** The options the session was created with. */
+  /**
+   * The options the session was created with.
+   *
+   * @return the options, unchanged since creation
+   */
   public SessionOptions options() {
     return record.options();
   }
 
-  /** When the session was created. */
+  /**
+   * When the session was created.
+   *
+   * @return the engine clock's time at creation
+   */
   public Instant createdAt() {
     return record.createdAt();
   }
 
-  /** Every toolkit of the session with the user's connection state, ordered by slug. */
+  /**
+   * Every toolkit of the session with the user's connection state, ordered by slug.
+   *
+   * @return the first page of up to {@value ToolkitQuery#MAX_LIMIT} toolkits
+   * @throws SessionExpiredException if the session has expired
+   */
   public ToolkitPage toolkits() {
     return toolkits(ToolkitQuery.all());
   }
 
-  /** The session's toolkits, filtered and paged. */
+  /**
+   * The session's toolkits, filtered and paged.
+   *
+   * @param query the filter, page size and cursor; not null
+   * @return one page of toolkits, ordered by slug, with the cursor of the next page if any
+   * @throws SessionExpiredException if the session has expired
+   */
   public ToolkitPage toolkits(ToolkitQuery query) {
     return engine.toolkits(live(), query);
   }
@@ -58,6 +85,8 @@ public final class Session {
    * previous pending link for the same user and toolkit expires; an ACTIVE account stays ACTIVE
    * until the new one completes.
    *
+   * @param toolkit the toolkit's slug, as typed (it is normalised)
+   * @return the started request: the new account's id and the URL to send the user to
    * @throws UnknownToolkitException if no provider serves the toolkit
    * @throws ToolkitNotEnabledException if the session leaves it out
    * @throws LinkCreationException if no link can be built (e.g. no OAuth client configured)
@@ -73,6 +102,9 @@ public final class Session {
    * As {@link #authorize(String)}, landing the user on {@code callbackUrl} (which wins over the
    * session's) with {@code status} and {@code connected_account_id} appended.
    *
+   * @param toolkit the toolkit's slug, as typed (it is normalised)
+   * @param callbackUrl where the user lands afterwards; not null
+   * @return the started request: the new account's id and the URL to send the user to
    * @throws IllegalArgumentException if the callback URL is not an allowed absolute http(s) URL
    */
   public ConnectionRequest authorize(String toolkit, URI callbackUrl) {
@@ -84,7 +116,9 @@ public final class Session {
    * password) with values the host already has, skipping the connect link: (new) → ACTIVE. In
    * single-account mode the user's previous ACTIVE account for the toolkit becomes INACTIVE.
    *
+   * @param toolkit the toolkit's slug, as typed (it is normalised)
    * @param fields values by field name, as listed by the toolkit's form
+   * @return the new ACTIVE account
    * @throws IllegalArgumentException if the toolkit does not take typed credentials or a value is
    *     missing or malformed (the message names the field, never its value)
    */
@@ -97,6 +131,9 @@ public final class Session {
    * (all of them when {@code reinitiateAll}). Works whether or not the session offers the
    * meta-tool to an agent.
    *
+   * @param toolkits the slugs to check, as typed (normalised and de-duplicated, first wins)
+   * @param reinitiateAll true to start a new link even for toolkits already ACTIVE
+   * @return one outcome per distinct toolkit, with counts and the agent's message
    * @throws IllegalArgumentException if {@code toolkits} is empty, has over 50 entries, or holds a
    *     null or blank entry
    */
@@ -104,7 +141,12 @@ public final class Session {
     return engine.manage(live(), toolkits, reinitiateAll);
   }
 
-  /** The meta-tools this session offers (none when {@code manageConnections} is off). */
+  /**
+   * The meta-tools this session offers (none when {@code manageConnections} is off).
+   *
+   * @return the tool definitions to register with an LLM framework; empty or one element
+   * @throws SessionExpiredException if the session has expired
+   */
   public List<ToolDefinition> tools() {
     return live().options().manageConnections() ? List.of(ManageConnectionsTool.DEFINITION) : List.of();
   }
@@ -113,6 +155,10 @@ public final class Session {
    * Runs a meta-tool: JSON arguments in, JSON response out, in the wire format of the hosted
    * {@code COMPOSIO_MANAGE_CONNECTIONS}. Never throws for bad input: a request that cannot run
    * answers {@code {"successful": false, "error": "…"}} and changes nothing.
+   *
+   * @param toolSlug the tool's name, {@code COMPOSIO_MANAGE_CONNECTIONS}; not null
+   * @param argumentsJson the tool call's arguments as a JSON object, as the model wrote them
+   * @return the response as JSON text, to hand back to the model
    */
   public String execute(String toolSlug, String argumentsJson) {
     if (toolSlug == null) {

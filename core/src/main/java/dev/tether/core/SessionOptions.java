@@ -33,7 +33,18 @@ public record SessionOptions(
 
   private static final SessionOptions DEFAULTS = builder().build();
 
-  /** Validates and copies; see {@link Builder} for the rules. */
+  /**
+   * Validates and copies; see {@link Builder} for the rules.
+   *
+   * @param manageConnections whether the session offers the meta-tool
+   * @param callbackUrl where users land after connecting; not null, may be empty
+   * @param enabledToolkits an allow-list of valid slugs, copied
+   * @param disabledToolkits a deny-list of valid slugs, copied; empty when an allow-list is given
+   * @param pinnedAccounts toolkit slug → account id, copied
+   * @param maxAccountsPerToolkit 1 to {@value #MAX_ACCOUNTS_LIMIT}
+   * @throws IllegalArgumentException if both lists are given, a slug is malformed or the account
+   *     limit is out of range
+   */
   public SessionOptions {
     Objects.requireNonNull(callbackUrl, "callbackUrl");
     enabledToolkits = Set.copyOf(enabledToolkits);
@@ -52,27 +63,50 @@ public record SessionOptions(
     }
   }
 
-  /** Default options: meta-tool on, no callback URL, every toolkit, single-account mode. */
+  /**
+   * Default options: meta-tool on, no callback URL, every toolkit, single-account mode.
+   *
+   * @return the shared default options
+   */
   public static SessionOptions defaults() {
     return DEFAULTS;
   }
 
-  /** Starts a builder with the defaults. */
+  /**
+   * Starts a builder with the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Whether the session may use {@code slug}. */
+  /**
+   * Whether the session may use {@code slug}.
+   *
+   * @param slug a normalised toolkit slug
+   * @return true when the allow-list names it, or there is no allow-list and the deny-list does
+   *     not name it
+   */
   public boolean allows(String slug) {
     return enabledToolkits.isEmpty() ? !disabledToolkits.contains(slug) : enabledToolkits.contains(slug);
   }
 
-  /** Whether accounts for one toolkit coexist (2–10) rather than replace each other. */
+  /**
+   * Whether accounts for one toolkit coexist (2–10) rather than replace each other.
+   *
+   * @return true when {@link #maxAccountsPerToolkit()} is above 1
+   */
   public boolean multiAccount() {
     return maxAccountsPerToolkit > 1;
   }
 
-  /** The account pinned for {@code toolkit}, if any. */
+  /**
+   * The account pinned for {@code toolkit}, if any.
+   *
+   * @param toolkit a normalised toolkit slug
+   * @return the pinned account's id, or empty when the session pins none for the toolkit
+   */
   public Optional<String> pinnedAccount(String toolkit) {
     return Optional.ofNullable(pinnedAccounts.get(toolkit));
   }
@@ -88,19 +122,36 @@ public record SessionOptions(
 
     private Builder() {}
 
-    /** Offer the meta-tool (default true). False removes it; manual authorize still works. */
+    /**
+     * Offer the meta-tool (default true). False removes it; manual authorize still works.
+     *
+     * @param enabled whether {@link Session#tools()} lists the meta-tool
+     * @return this builder
+     */
     public Builder manageConnections(boolean enabled) {
       this.manageConnections = enabled;
       return this;
     }
 
-    /** Where users land after connecting (validated when the session is created). */
+    /**
+     * Where users land after connecting (validated when the session is created).
+     *
+     * @param url an absolute http(s) URL, of an allowed origin when the engine restricts them
+     * @return this builder
+     */
     public Builder callbackUrl(URI url) {
       this.callbackUrl = Objects.requireNonNull(url, "callbackUrl");
       return this;
     }
 
-    /** Restricts the session to these toolkits (an allow-list). Slugs are normalised. */
+    /**
+     * Restricts the session to these toolkits (an allow-list). Slugs are normalised.
+     *
+     * @param slugs toolkit slugs to add to the allow-list; each must be known when the session is
+     *     created
+     * @return this builder
+     * @throws IllegalArgumentException if a slug is malformed
+     */
     public Builder toolkits(String... slugs) {
       for (String s : slugs) {
         enabled.add(Slugs.requireValid(Slugs.normalize(s)));
@@ -108,7 +159,14 @@ public record SessionOptions(
       return this;
     }
 
-    /** Removes these toolkits from the session (a deny-list). Slugs are normalised. */
+    /**
+     * Removes these toolkits from the session (a deny-list). Slugs are normalised.
+     *
+     * @param slugs toolkit slugs to add to the deny-list; each must be known when the session is
+     *     created
+     * @return this builder
+     * @throws IllegalArgumentException if a slug is malformed
+     */
     public Builder disableToolkits(String... slugs) {
       for (String s : slugs) {
         disabled.add(Slugs.requireValid(Slugs.normalize(s)));
@@ -116,7 +174,16 @@ public record SessionOptions(
       return this;
     }
 
-    /** Makes the session use {@code connectedAccountId} for {@code toolkit}. */
+    /**
+     * Makes the session use {@code connectedAccountId} for {@code toolkit}.
+     *
+     * @param toolkit the toolkit's slug (normalised)
+     * @param connectedAccountId one of the session user's accounts for that toolkit (checked when
+     *     the session is created); not null
+     * @return this builder
+     * @throws IllegalArgumentException if the slug is malformed
+     * @throws IllegalStateException if the toolkit is already pinned
+     */
     public Builder pinAccount(String toolkit, String connectedAccountId) {
       String slug = Slugs.requireValid(Slugs.normalize(toolkit));
       Objects.requireNonNull(connectedAccountId, "connectedAccountId");
@@ -126,7 +193,13 @@ public record SessionOptions(
       return this;
     }
 
-    /** Lets up to {@code maxPerToolkit} (2–10) accounts per toolkit coexist. */
+    /**
+     * Lets up to {@code maxPerToolkit} (2–10) accounts per toolkit coexist.
+     *
+     * @param maxPerToolkit 2 to {@value SessionOptions#MAX_ACCOUNTS_LIMIT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxPerToolkit} is out of range
+     */
     public Builder multiAccount(int maxPerToolkit) {
       if (maxPerToolkit < 2 || maxPerToolkit > MAX_ACCOUNTS_LIMIT) {
         throw new IllegalArgumentException("multiAccount takes 2 to " + MAX_ACCOUNTS_LIMIT
@@ -139,6 +212,7 @@ public record SessionOptions(
     /**
      * The options.
      *
+     * @return new immutable options
      * @throws IllegalArgumentException if both an allow-list and a deny-list were given
      */
     public SessionOptions build() {

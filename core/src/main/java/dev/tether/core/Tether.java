@@ -41,12 +41,23 @@ public final class Tether {
     this.engine = engine;
   }
 
-  /** Starts configuring an engine. */
+  /**
+   * Starts configuring an engine.
+   *
+   * @return a new builder with every setting at its default
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Creates a session for {@code userId} with the default options. */
+  /**
+   * Creates a session for {@code userId} with the {@linkplain SessionOptions#defaults() default
+   * options}.
+   *
+   * @param userId the end user's id in the host application, 1 to 256 non-blank characters
+   * @return the new session, with a fresh {@code trs_…} id
+   * @throws IllegalArgumentException if the user id is blank or too long
+   */
   public Session createSession(String userId) {
     return createSession(userId, SessionOptions.defaults());
   }
@@ -54,6 +65,10 @@ public final class Tether {
   /**
    * Creates a session for {@code userId}.
    *
+   * @param userId the end user's id in the host application, 1 to 256 non-blank characters
+   * @param options the session's toolkits, callback URL, pinned accounts and account mode; not
+   *     null
+   * @return the new session, with a fresh {@code trs_…} id
    * @throws IllegalArgumentException if the user id is blank, the callback URL is not allowed, a
    *     toolkit in the allow- or deny-list is unknown, or a pinned account does not belong to this
    *     user and toolkit; nothing is stored then
@@ -62,7 +77,12 @@ public final class Tether {
     return new Session(engine, engine.createSession(userId, options));
   }
 
-  /** The session with id {@code sessionId}, unless it expired or never existed. */
+  /**
+   * The session with id {@code sessionId}, unless it expired or never existed.
+   *
+   * @param sessionId a {@code trs_…} id from {@link Session#id()}; null finds nothing
+   * @return the session, or empty when it is unknown or expired
+   */
   public Optional<Session> session(String sessionId) {
     return engine.session(sessionId).map(r -> new Session(engine, r));
   }
@@ -72,6 +92,13 @@ public final class Tether {
    * Call it from that endpoint, then redirect to {@link CallbackResult#redirectUrl()} when present,
    * else show your own page. Safe to call twice with the same state: the second call gets the
    * first outcome and performs no second exchange.
+   *
+   * <p>Never throws for bad input: an unknown, expired or missing state and a callback without
+   * its grant come back as an unsuccessful result with a short {@link CallbackResult#error()}.
+   *
+   * @param queryParameters the callback's decoded query parameters ({@code state}, {@code code}
+   *     or {@code error}, …); not null
+   * @return what the endpoint does next; never null
    */
   public CallbackResult handleCallback(Map<String, String> queryParameters) {
     return engine.handleCallback(queryParameters);
@@ -81,6 +108,10 @@ public final class Tether {
    * As {@link #handleCallback(Map)}, from the request URI the provider redirected the browser to
    * (only its query is read). A parameter that appears twice is refused ({@code
    * duplicate_parameter}) without touching any account: an honest provider never repeats one.
+   *
+   * @param requestUri the URI the browser requested, e.g. {@code /oauth/callback?code=…&state=…};
+   *     not null
+   * @return what the endpoint does next; never null
    */
   public CallbackResult handleCallback(URI requestUri) {
     Objects.requireNonNull(requestUri, "requestUri");
@@ -102,6 +133,10 @@ public final class Tether {
   /**
    * Resolves a connect link id ({@code ln_…}, the last path segment of a link under the
    * configured connect base URL) while its account is pending; empty when unknown or expired.
+   *
+   * @param linkId the link id as it appeared in the URL; null or malformed finds nothing
+   * @return where to send the browser or which form to show; empty when the link is unknown,
+   *     expired or its account no longer INITIATED
    */
   public Optional<ConnectLink> connectLink(String linkId) {
     return engine.connectLink(linkId);
@@ -112,6 +147,10 @@ public final class Tether {
    * key connects the account at once; a per-connection value such as a subdomain leads on to the
    * provider. Bad or missing values come back as {@link ConnectLinkResult#problems()} and change
    * nothing; a double submit gets the first outcome.
+   *
+   * @param linkId the link id the form was shown for; an unknown or expired one is not accepted
+   * @param formValues the submitted values by field name (secret ones included); not null
+   * @return what the form endpoint does next; never null
    */
   public ConnectLinkResult submitConnectLink(String linkId, Map<String, String> formValues) {
     return engine.submitConnectLink(linkId, formValues);
@@ -122,6 +161,9 @@ public final class Tether {
    * expiry is refreshed first; concurrent callers share one refresh. A rotated refresh token is
    * stored before this returns.
    *
+   * @param connectedAccountId the account's {@code ca_…} id; not null
+   * @return credentials whose access token is valid beyond the refresh skew (or does not expire),
+   *     to use at once and not keep: a later call may return refreshed ones
    * @throws AccountNotFoundException if there is no such account
    * @throws CredentialsUnavailableException if the account is not ACTIVE, its token died (it is now
    *     EXPIRED), or a transient refresh failure left no valid token ({@code isRetryable()})
@@ -135,6 +177,8 @@ public final class Tether {
    * {@code lookahead}; failures are announced as events and logged, never thrown. Call it from
    * your own scheduler, or let {@link Builder#refreshScheduler} do it.
    *
+   * @param lookahead how far beyond the refresh skew to look; not null, usually the interval
+   *     between two calls
    * @return how many accounts were due
    */
   public int refreshExpiring(Duration lookahead) {
@@ -142,13 +186,25 @@ public final class Tether {
     return engine.refreshExpiring(lookahead);
   }
 
-  /** The account with id {@code connectedAccountId}, if it exists. */
+  /**
+   * The account with id {@code connectedAccountId}, if it exists.
+   *
+   * @param connectedAccountId the account's {@code ca_…} id; not null
+   * @return a snapshot of the account (with a due link expiry applied), or empty when unknown or
+   *     deleted
+   */
   public Optional<ConnectedAccount> account(String connectedAccountId) {
     return engine.account(Objects.requireNonNull(connectedAccountId, "connectedAccountId"))
         .map(AccountRecord::view);
   }
 
-  /** The accounts matching {@code query}, oldest first. */
+  /**
+   * The accounts matching {@code query}, oldest first.
+   *
+   * @param query the user, toolkit and status to match, e.g. {@code AccountQuery.ofUser("u1")};
+   *     not null
+   * @return snapshots of the matching accounts; empty when none match
+   */
   public List<ConnectedAccount> accounts(AccountQuery query) {
     return engine.accounts(query);
   }
@@ -156,6 +212,8 @@ public final class Tether {
   /**
    * ACTIVE → INACTIVE: the account keeps its credentials but is not used.
    *
+   * @param connectedAccountId the account's {@code ca_…} id; not null
+   * @return the account after the change
    * @throws AccountNotFoundException if there is no such account
    * @throws IllegalStateException if it is not ACTIVE
    */
@@ -167,6 +225,8 @@ public final class Tether {
    * INACTIVE → ACTIVE. In single-account mode the user's other ACTIVE account for the toolkit
    * becomes INACTIVE.
    *
+   * @param connectedAccountId the account's {@code ca_…} id; not null
+   * @return the account after the change
    * @throws AccountNotFoundException if there is no such account
    * @throws IllegalStateException if it is not INACTIVE
    */
@@ -174,27 +234,50 @@ public final class Tether {
     return engine.enable(Objects.requireNonNull(connectedAccountId, "connectedAccountId"));
   }
 
-  /** Deletes the account and its credentials; false if there was none. */
+  /**
+   * Deletes the account and its credentials, announcing a {@link ConnectionEvent.Type#DELETED}
+   * event.
+   *
+   * @param connectedAccountId the account's {@code ca_…} id; not null
+   * @return true if the account existed and was deleted, false if there was none
+   */
   public boolean delete(String connectedAccountId) {
     return engine.delete(Objects.requireNonNull(connectedAccountId, "connectedAccountId"));
   }
 
-  /** Adds a listener for every account event from now on. */
+  /**
+   * Adds a listener for every account event from now on.
+   *
+   * @param listener called synchronously after each change; not null, and thread-safe
+   */
   public void addListener(ConnectionListener listener) {
     engine.listeners().add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Removes a listener; false if it was not registered. */
+  /**
+   * Removes a listener.
+   *
+   * @param listener the listener, as it was added
+   * @return true if it was registered and is now removed, false if it was not registered
+   */
   public boolean removeListener(ConnectionListener listener) {
     return engine.listeners().remove(listener);
   }
 
-  /** What provider discovery found: providers in use and every problem met. */
+  /**
+   * What provider discovery found: providers in use and every problem met.
+   *
+   * @return the report made when the engine was built; it does not change afterwards
+   */
   public ProviderReport providers() {
     return engine.registry().report();
   }
 
-  /** The slugs of every toolkit this engine serves, sorted. */
+  /**
+   * The slugs of every toolkit this engine serves, sorted.
+   *
+   * @return an unmodifiable set of slugs in ascending order
+   */
   public Set<String> toolkitSlugs() {
     return engine.registry().slugs();
   }
@@ -244,6 +327,11 @@ public final class Tether {
     /**
      * The host's OAuth callback endpoint, registered with every OAuth client; providers send users
      * back here with {@code code} and {@code state}. Required before any OAuth link is built.
+     *
+     * @param uri an absolute http(s) URL with a host and no user info
+     * @return this builder
+     * @throws IllegalArgumentException if {@code uri} is not such a URL
+     * @throws IllegalStateException if the redirect URI was already set
      */
     public Builder redirectUri(URI uri) {
       requireUnset(redirectUri, "redirectUri");
@@ -251,48 +339,93 @@ public final class Tether {
       return this;
     }
 
-    /** The clock for every timestamp and expiry (default: the system UTC clock). */
+    /**
+     * The clock for every timestamp and expiry (default: the system UTC clock).
+     *
+     * @param clock the wall clock; not null. Tests pass one they can move forward
+     * @return this builder
+     * @throws IllegalStateException if the clock was already set
+     */
     public Builder clock(Clock clock) {
       requireUnset(this.clock, "clock");
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Registers a provider explicitly; it wins over a discovered one serving the same toolkit. */
+    /**
+     * Registers a provider explicitly; it wins over a discovered one serving the same toolkit. May
+     * be called many times.
+     *
+     * @param provider a thread-safe provider; not null
+     * @return this builder
+     */
     public Builder provider(ToolkitProvider provider) {
       providers.add(Objects.requireNonNull(provider, "provider"));
       return this;
     }
 
-    /** Whether to discover providers with {@link java.util.ServiceLoader} (default true). */
+    /**
+     * Whether to discover providers with {@link java.util.ServiceLoader} (default true).
+     *
+     * @param enabled false to use only the providers given to {@link #provider}
+     * @return this builder
+     * @throws IllegalStateException if discovery was already set
+     */
     public Builder discoverProviders(boolean enabled) {
       requireUnset(discover, "discoverProviders");
       this.discover = enabled;
       return this;
     }
 
-    /** The class loader to discover providers with (default: the thread's context class loader). */
+    /**
+     * The class loader to discover providers with (default: the thread's context class loader).
+     *
+     * @param loader the loader {@link java.util.ServiceLoader} searches; not null
+     * @return this builder
+     * @throws IllegalStateException if the class loader was already set
+     */
     public Builder classLoader(ClassLoader loader) {
       requireUnset(classLoader, "classLoader");
       this.classLoader = Objects.requireNonNull(loader, "classLoader");
       return this;
     }
 
-    /** How long a pending link stays valid (default 10 minutes, at least 1 second). */
+    /**
+     * How long a pending link stays valid (default 10 minutes, at least 1 second).
+     *
+     * @param ttl the time from creating a link to its expiry, by the engine clock
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ttl} is shorter than 1 second
+     * @throws IllegalStateException if the link TTL was already set
+     */
     public Builder linkTtl(Duration ttl) {
       requireUnset(linkTtl, "linkTtl");
       this.linkTtl = requireAtLeastOneSecond(ttl, "linkTtl");
       return this;
     }
 
-    /** How long an unused session is kept (default 24 hours, at least 1 second). */
+    /**
+     * How long an unused session is kept (default 24 hours, at least 1 second).
+     *
+     * @param timeout the idle time after which a session expires, by the engine clock
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is shorter than 1 second
+     * @throws IllegalStateException if the timeout was already set
+     */
     public Builder sessionIdleTimeout(Duration timeout) {
       requireUnset(sessionIdleTimeout, "sessionIdleTimeout");
       this.sessionIdleTimeout = requireAtLeastOneSecond(timeout, "sessionIdleTimeout");
       return this;
     }
 
-    /** How close to its expiry a token is refreshed before use (default 60 seconds). */
+    /**
+     * How close to its expiry a token is refreshed before use (default 60 seconds).
+     *
+     * @param skew the margin before expiry; zero refreshes only expired tokens
+     * @return this builder
+     * @throws IllegalArgumentException if {@code skew} is negative
+     * @throws IllegalStateException if the skew was already set
+     */
     public Builder tokenRefreshSkew(Duration skew) {
       requireUnset(tokenRefreshSkew, "tokenRefreshSkew");
       Objects.requireNonNull(skew, "skew");
@@ -307,6 +440,12 @@ public final class Tether {
      * Refreshes expiring tokens ahead of use: every {@code interval}, on the host's
      * {@code scheduler}, the engine calls {@link Tether#refreshExpiring(Duration)} with the interval
      * as lookahead. The engine starts no thread of its own; shut the scheduler down to stop.
+     *
+     * @param scheduler the host's scheduler; not null
+     * @param interval the delay between two runs, at least 1 second
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is shorter than 1 second
+     * @throws IllegalStateException if a refresh scheduler was already set
      */
     public Builder refreshScheduler(ScheduledExecutorService scheduler, Duration interval) {
       requireUnset(refreshScheduler, "refreshScheduler");
@@ -318,6 +457,12 @@ public final class Tether {
     /**
      * Hands out short, revocable links {@code {base}/ln_…} instead of the providers' URLs; the host
      * serves {@code GET {base}/{linkId}} by redirecting to {@link Tether#connectLink}'s URL.
+     *
+     * @param base an absolute http(s) URL with a host and no user info, e.g.
+     *     {@code https://your-app.com/connect}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code base} is not such a URL
+     * @throws IllegalStateException if the connect base URL was already set
      */
     public Builder connectBaseUrl(URI base) {
       requireUnset(connectBaseUrl, "connectBaseUrl");
@@ -332,6 +477,9 @@ public final class Tether {
      * other origin is rejected when created, so a host that forwards a user-supplied return URL
      * does not become an open redirector (RFC 9700 §4.11).
      *
+     * @param origins absolute http(s) URLs; only their scheme, host and port count
+     * @return this builder
+     * @throws IllegalArgumentException if an origin is not an absolute http(s) URL with a host
      * @throws IllegalStateException if {@link #allowAnyCallbackOrigin()} was called
      */
     public Builder allowedCallbackOrigins(String... origins) {
@@ -349,6 +497,7 @@ public final class Tether {
      * Accepts callback URLs on any origin. Only for hosts that never take a callback URL from
      * their users: otherwise anyone can make the host redirect a browser anywhere.
      *
+     * @return this builder
      * @throws IllegalStateException if origins were already added
      */
     public Builder allowAnyCallbackOrigin() {
@@ -372,7 +521,12 @@ public final class Tether {
       return origins;
     }
 
-    /** Adds a listener for every account event. */
+    /**
+     * Adds a listener for every account event. May be called many times.
+     *
+     * @param listener called synchronously after each change; not null, and thread-safe
+     * @return this builder
+     */
     public Builder listener(ConnectionListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -381,6 +535,8 @@ public final class Tether {
     /**
      * The engine, with its providers assembled (explicit ones, then discovered ones).
      *
+     * @return a new engine; with a {@linkplain #refreshScheduler refresh scheduler}, its refresh
+     *     runs are scheduled before this returns
      * @throws IllegalArgumentException if two explicit providers serve one toolkit
      */
     public Tether build() {

@@ -7,12 +7,21 @@ package dev.tether.core;
 public class TetherException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** A failure with a message that says what happened and what to do. */
+  /**
+   * A failure with a message that says what happened and what to do.
+   *
+   * @param message names the toolkit or account and the fix; never a secret
+   */
   public TetherException(String message) {
     super(message);
   }
 
-  /** As {@link #TetherException(String)}, with a cause that holds no secret. */
+  /**
+   * As {@link #TetherException(String)}, with a cause that holds no secret.
+   *
+   * @param message names the toolkit or account and the fix; never a secret
+   * @param cause the underlying failure; may be null
+   */
   public TetherException(String message, Throwable cause) {
     super(message, cause);
   }

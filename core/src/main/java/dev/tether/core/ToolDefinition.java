@@ -10,7 +10,13 @@ import java.util.Objects;
  * @param inputSchema the JSON Schema (draft 2020-12 subset) of the arguments object, as JSON text
  */
 public record ToolDefinition(String name, String description, String inputSchema) {
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param name the tool slug
+   * @param description what the tool does, for the model
+   * @param inputSchema the JSON Schema of the arguments, as JSON text
+   */
   public ToolDefinition {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");

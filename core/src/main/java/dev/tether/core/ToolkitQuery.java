@@ -18,7 +18,15 @@ public record ToolkitQuery(boolean connectedOnly, Optional<String> search, int l
 
   private static final ToolkitQuery ALL = new ToolkitQuery(false, Optional.empty(), MAX_LIMIT, Optional.empty());
 
-  /** Validates the limit and normalises the search text. */
+  /**
+   * Validates the limit and normalises the search text.
+   *
+   * @param connectedOnly only toolkits with an ACTIVE account for the session
+   * @param search text to match (trimmed and lower-cased; blank means none); not null
+   * @param limit the page size, 1 to {@value #MAX_LIMIT}
+   * @param cursor the previous page's cursor, or empty for the first page; not null
+   * @throws IllegalArgumentException if {@code limit} is out of range
+   */
   public ToolkitQuery {
     Objects.requireNonNull(search, "search");
     Objects.requireNonNull(cursor, "cursor");
@@ -28,12 +36,20 @@ public record ToolkitQuery(boolean connectedOnly, Optional<String> search, int l
     }
   }
 
-  /** Every toolkit of the session, first page of {@value #MAX_LIMIT}. */
+  /**
+   * Every toolkit of the session, first page of {@value #MAX_LIMIT}.
+   *
+   * @return the shared unfiltered query
+   */
   public static ToolkitQuery all() {
     return ALL;
   }
 
-  /** Starts a builder (everything, {@value #MAX_LIMIT} a page). */
+  /**
+   * Starts a builder (everything, {@value #MAX_LIMIT} a page).
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -47,31 +63,56 @@ public record ToolkitQuery(boolean connectedOnly, Optional<String> search, int l
 
     private Builder() {}
 
-    /** Only toolkits with an ACTIVE account. */
+    /**
+     * Only toolkits with an ACTIVE account.
+     *
+     * @param value true to leave out toolkits the session has no ACTIVE account for
+     * @return this builder
+     */
     public Builder connectedOnly(boolean value) {
       this.connectedOnly = value;
       return this;
     }
 
-    /** Text to match against slug and name. */
+    /**
+     * Text to match against slug and name.
+     *
+     * @param text matched case-insensitively as a substring; not null
+     * @return this builder
+     */
     public Builder search(String text) {
       this.search = Objects.requireNonNull(text, "search");
       return this;
     }
 
-    /** Page size. */
+    /**
+     * Page size.
+     *
+     * @param size 1 to {@value ToolkitQuery#MAX_LIMIT} (checked by {@link #build()})
+     * @return this builder
+     */
     public Builder limit(int size) {
       this.limit = size;
       return this;
     }
 
-    /** Continue after a previous page. */
+    /**
+     * Continue after a previous page.
+     *
+     * @param nextCursor the {@link ToolkitPage#nextCursor()} of that page; not null
+     * @return this builder
+     */
     public Builder cursor(String nextCursor) {
       this.cursor = Objects.requireNonNull(nextCursor, "cursor");
       return this;
     }
 
-    /** The query. */
+    /**
+     * The query.
+     *
+     * @return a new immutable query
+     * @throws IllegalArgumentException if the limit is out of range
+     */
     public ToolkitQuery build() {
       return new ToolkitQuery(connectedOnly, Optional.ofNullable(search), limit, Optional.ofNullable(cursor));
     }

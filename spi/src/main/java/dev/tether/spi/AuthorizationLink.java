@@ -43,7 +43,13 @@ public final class AuthorizationLink {
     this.flowState = Map.copyOf(flowState);
   }
 
-  /** A link that needs no private flow state. */
+  /**
+   * A link that needs no private flow state.
+   *
+   * @param url the upstream authorization URL (absolute http or https); not null
+   * @return the link, with an empty {@link #flowState()}
+   * @throws IllegalArgumentException when the URL is not an absolute http(s) URL
+   */
   public static AuthorizationLink of(URI url) {
     return new AuthorizationLink(url, Map.of());
   }
@@ -54,6 +60,7 @@ public final class AuthorizationLink {
    *
    * @param url an absolute http(s) URL whose characters are all legal in a URI (RFC 3986): anything
    *     else must be percent-encoded
+   * @return the link, with an empty {@link #flowState()}
    * @throws IllegalArgumentException naming the first problem (the URL itself is not repeated, as
    *     it may carry the state)
    */
@@ -61,12 +68,23 @@ public final class AuthorizationLink {
     return new AuthorizationLink(url, Map.of());
   }
 
-  /** Like {@link #of(String)}, with private flow state. */
+  /**
+   * Like {@link #of(String)}, with private flow state.
+   *
+   * @param url an absolute http(s) URL whose characters are all legal in a URI (RFC 3986)
+   * @param flowState private values the provider needs back at exchange time; copied
+   * @return the link
+   * @throws IllegalArgumentException naming the first problem with the URL (never the URL itself)
+   */
   public static AuthorizationLink of(String url, Map<String, String> flowState) {
     return new AuthorizationLink(url, flowState);
   }
 
-  /** The upstream authorization URL, parsed on first use. */
+  /**
+   * The upstream authorization URL, parsed on first use.
+   *
+   * @return the absolute http(s) URL the user opens; never null
+   */
   public URI url() {
     URI u = parsed;
     if (u == null) {
@@ -76,12 +94,20 @@ public final class AuthorizationLink {
     return u;
   }
 
-  /** The upstream authorization URL as text: {@code url().toString()}, without parsing it. */
+  /**
+   * The upstream authorization URL as text: {@code url().toString()}, without parsing it.
+   *
+   * @return the URL's text, which carries the state in its query: never log it
+   */
   public String urlString() {
     return url;
   }
 
-  /** Private values the provider gets back in {@link ExchangeRequest#flowState()}. */
+  /**
+   * Private values the provider gets back in {@link ExchangeRequest#flowState()}.
+   *
+   * @return an immutable map, empty when the provider needs nothing back
+   */
   public Map<String, String> flowState() {
     return flowState;
   }

@@ -35,7 +35,20 @@ public record AuthorizationRequest(
   /** The only PKCE method Tether uses. */
   public static final String CODE_CHALLENGE_METHOD = "S256";
 
-  /** Validates every component and copies the collections. */
+  /**
+   * Validates every component and copies the collections.
+   *
+   * @param toolkit the toolkit slug; must be {@linkplain Slugs#isValid valid}
+   * @param userId the end user's id in the host application; not null
+   * @param state the single-use CSRF state to send; not null
+   * @param codeChallenge the PKCE S256 challenge; not null
+   * @param redirectUri where the upstream must send the user back; not null
+   * @param scopes extra scopes for this link, copied; empty for the provider's defaults
+   * @param connectionFields per-connection values collected before the redirect, copied
+   * @param now the engine clock's time; not null
+   * @throws IllegalArgumentException when {@code toolkit} is not a valid slug
+   * @throws NullPointerException when a component is null
+   */
   public AuthorizationRequest {
     Slugs.requireValid(toolkit);
     Objects.requireNonNull(userId, "userId");

@@ -15,7 +15,16 @@ import java.util.Objects;
  * @param now the engine clock's time
  */
 public record ConnectRequest(String toolkit, String userId, Map<String, String> fields, Instant now) {
-  /** Validates and copies. */
+  /**
+   * Validates the components and copies the fields.
+   *
+   * @param toolkit the toolkit slug; must be {@linkplain Slugs#isValid valid}
+   * @param userId the end user's id; not null
+   * @param fields the submitted values by field name, copied; no null keys or values
+   * @param now the engine clock's time; not null
+   * @throws IllegalArgumentException when {@code toolkit} is not a valid slug
+   * @throws NullPointerException when a component is null
+   */
   public ConnectRequest {
     Slugs.requireValid(toolkit);
     Objects.requireNonNull(userId, "userId");

@@ -16,7 +16,15 @@ import java.util.regex.Pattern;
 public record ConnectionField(String name, String label, boolean secret, boolean required) {
   private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,64}");
 
-  /** Validates the name and label. */
+  /**
+   * Validates the name and label.
+   *
+   * @param name the form field's name, 1 to 64 characters of {@code [a-z0-9_]}
+   * @param label what the form shows; not blank
+   * @param secret whether the value is a secret
+   * @param required whether the form may be submitted without it
+   * @throws IllegalArgumentException when the name is malformed or the label blank
+   */
   public ConnectionField {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
@@ -29,12 +37,24 @@ public record ConnectionField(String name, String label, boolean secret, boolean
     }
   }
 
-  /** A required secret field, e.g. an API key. */
+  /**
+   * A required secret field, e.g. an API key.
+   *
+   * @param name the form field's name, 1 to 64 characters of {@code [a-z0-9_]}
+   * @param label what the form shows, e.g. {@code Exa API key}
+   * @return a field that is {@linkplain #secret() secret} and {@linkplain #required() required}
+   */
   public static ConnectionField secret(String name, String label) {
     return new ConnectionField(name, label, true, true);
   }
 
-  /** A required plain field, e.g. a subdomain. */
+  /**
+   * A required plain field, e.g. a subdomain.
+   *
+   * @param name the form field's name, 1 to 64 characters of {@code [a-z0-9_]}
+   * @param label what the form shows, e.g. {@code Zendesk subdomain}
+   * @return a field that is {@linkplain #required() required} and not secret
+   */
   public static ConnectionField plain(String name, String label) {
     return new ConnectionField(name, label, false, true);
   }

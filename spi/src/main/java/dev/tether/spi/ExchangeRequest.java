@@ -29,7 +29,19 @@ public record ExchangeRequest(
     Map<String, String> flowState,
     Instant now) {
 
-  /** Validates every component and copies the maps. */
+  /**
+   * Validates every component and copies the maps.
+   *
+   * @param toolkit the toolkit slug; must be {@linkplain Slugs#isValid valid}
+   * @param userId the end user's id; not null
+   * @param parameters the callback's query parameters, copied
+   * @param redirectUri the redirect URI of the authorization request; not null
+   * @param codeVerifier the PKCE verifier; not null
+   * @param flowState the provider's private values from its {@link AuthorizationLink}, copied
+   * @param now the engine clock's time; not null
+   * @throws IllegalArgumentException when {@code toolkit} is not a valid slug
+   * @throws NullPointerException when a component is null
+   */
   public ExchangeRequest {
     Slugs.requireValid(toolkit);
     Objects.requireNonNull(userId, "userId");
@@ -40,7 +52,12 @@ public record ExchangeRequest(
     Objects.requireNonNull(now, "now");
   }
 
-  /** The callback parameter {@code name}, if present. */
+  /**
+   * The callback parameter {@code name}, if present.
+   *
+   * @param name the parameter's name, e.g. {@code code}
+   * @return its value (a secret: never log it), or empty when the callback did not carry it
+   */
   public Optional<String> parameter(String name) {
     return Optional.ofNullable(parameters.get(name));
   }

@@ -22,6 +22,8 @@ public final class Secret {
   /**
    * Wraps a non-empty secret value.
    *
+   * @param value the secret; not null
+   * @return a secret that prints as {@code ****}
    * @throws IllegalArgumentException if {@code value} is empty (the message never shows it)
    */
   public static Secret of(String value) {
@@ -32,12 +34,21 @@ public final class Secret {
     return new Secret(value);
   }
 
-  /** The secret value itself. Never log or print it. */
+  /**
+   * The secret value itself. Never log or print it.
+   *
+   * @return the non-empty value this secret wraps
+   */
   public String reveal() {
     return value;
   }
 
-  /** Whether this secret equals {@code candidate}, compared in constant time. */
+  /**
+   * Whether this secret equals {@code candidate}, compared in constant time.
+   *
+   * @param candidate the value to check, e.g. a state from a callback; may be null
+   * @return true when the UTF-8 bytes are equal; false for null
+   */
   public boolean matches(String candidate) {
     return candidate != null
         && MessageDigest.isEqual(

@@ -22,6 +22,8 @@ public final class Slugs {
    * Trims and lower-cases (in {@link Locale#ROOT}) a slug as typed by a user or an LLM. The
    * result is not necessarily {@linkplain #isValid valid}.
    *
+   * @param raw the slug as typed; not null
+   * @return {@code raw} stripped of surrounding white space and lower-cased
    * @throws NullPointerException if {@code raw} is null
    */
   public static String normalize(String raw) {
@@ -29,7 +31,12 @@ public final class Slugs {
     return raw.strip().toLowerCase(Locale.ROOT);
   }
 
-  /** Whether {@code slug} is already a well-formed slug (no normalisation applied). */
+  /**
+   * Whether {@code slug} is already a well-formed slug (no normalisation applied).
+   *
+   * @param slug the text to check; may be null
+   * @return true for 1 to {@value #MAX_LENGTH} characters of {@code [a-z0-9_]}; false for null
+   */
   public static boolean isValid(String slug) {
     return slug != null && VALID.matcher(slug).matches();
   }
@@ -37,6 +44,8 @@ public final class Slugs {
   /**
    * Returns {@code slug} when well-formed.
    *
+   * @param slug the slug to check; may be null (and is then rejected)
+   * @return {@code slug}, unchanged
    * @throws IllegalArgumentException naming the bad value and the expected form
    */
   public static String requireValid(String slug) {
@@ -48,7 +57,13 @@ public final class Slugs {
     return slug;
   }
 
-  /** {@code value} cut to {@value #MAX_LENGTH} characters for an error message ("null" for null). */
+  /**
+   * {@code value} cut to {@value #MAX_LENGTH} characters for an error message ("null" for null).
+   *
+   * @param value the text to show; may be null
+   * @return {@code value} itself when short enough, else its first {@value #MAX_LENGTH} characters
+   *     followed by an ellipsis
+   */
   public static String abbreviate(String value) {
     if (value == null) {
       return "null";

@@ -16,7 +16,16 @@ import java.util.Set;
  *     empty when the link goes straight to the provider
  */
 public record ToolkitDescriptor(String slug, String name, AuthScheme authScheme, List<ConnectionField> fields) {
-  /** Validates every component and copies the fields. */
+  /**
+   * Validates every component and copies the fields.
+   *
+   * @param slug the toolkit's slug; must be {@linkplain Slugs#isValid valid}
+   * @param name the display name; not blank
+   * @param authScheme how users authenticate; not null
+   * @param fields what the connect-link form collects, copied; names unique, empty for
+   *     {@link AuthScheme#NONE} and non-empty for a {@linkplain #isFormBased() form-based} scheme
+   * @throws IllegalArgumentException naming the toolkit and the broken rule
+   */
   public ToolkitDescriptor {
     Slugs.requireValid(slug);
     Objects.requireNonNull(name, "name");
@@ -40,17 +49,33 @@ public record ToolkitDescriptor(String slug, String name, AuthScheme authScheme,
     }
   }
 
-  /** A toolkit whose link goes straight to the provider (no form fields). */
+  /**
+   * A toolkit whose link goes straight to the provider (no form fields).
+   *
+   * @param slug the toolkit's slug; must be {@linkplain Slugs#isValid valid}
+   * @param name the display name; not blank
+   * @param authScheme how users authenticate; not a form-based scheme, which needs fields
+   * @throws IllegalArgumentException naming the toolkit and the broken rule
+   */
   public ToolkitDescriptor(String slug, String name, AuthScheme authScheme) {
     this(slug, name, authScheme, List.of());
   }
 
-  /** Whether the toolkit needs no authentication at all. */
+  /**
+   * Whether the toolkit needs no authentication at all.
+   *
+   * @return true when {@link #authScheme()} is {@link AuthScheme#NONE}
+   */
   public boolean isNoAuth() {
     return authScheme == AuthScheme.NONE;
   }
 
-  /** Whether the user types the credentials themselves (API key, bearer, basic). */
+  /**
+   * Whether the user types the credentials themselves (API key, bearer, basic).
+   *
+   * @return true for {@link AuthScheme#API_KEY}, {@link AuthScheme#BEARER} and
+   *     {@link AuthScheme#BASIC}
+   */
   public boolean isFormBased() {
     return isFormBased(authScheme);
   }

@@ -43,12 +43,18 @@ public interface ToolkitProvider {
    */
   int spiVersion();
 
-  /** The toolkits this provider serves. Slugs must be unique within the provider. */
+  /**
+   * The toolkits this provider serves. Slugs must be unique within the provider.
+   *
+   * @return the same non-null list on every call
+   */
   List<ToolkitDescriptor> toolkits();
 
   /**
    * Builds the authorization link for one user and toolkit.
    *
+   * @param request the toolkit, user, state, PKCE challenge and redirect URI to put in the link
+   * @return the URL to send the user to, with any private flow state; not null
    * @throws ProviderException when no link can be built, e.g. no OAuth client is configured (the
    *     message names the setting to provide)
    */
@@ -57,6 +63,8 @@ public interface ToolkitProvider {
   /**
    * Exchanges a successful callback (e.g. an authorization {@code code}) for credentials.
    *
+   * @param request the callback's parameters with what the engine kept from the authorization
+   * @return the new account's credentials; not null
    * @throws ProviderException definitive when the upstream rejected the grant, transient when it
    *     could not be reached or answered with a server error
    */
@@ -66,6 +74,10 @@ public interface ToolkitProvider {
    * Refreshes credentials whose access token is about to expire. The returned credentials keep
    * the old refresh token when the upstream did not send a new one.
    *
+   * <p>The default refuses definitively with {@code refresh_unsupported}.
+   *
+   * @param request the account's current credentials
+   * @return the refreshed credentials; not null
    * @throws ProviderException definitive when the refresh grant is dead ({@code invalid_grant},
    *     revoked, no refresh token), transient when a retry may succeed
    */
@@ -79,6 +91,10 @@ public interface ToolkitProvider {
    * {@code session.connect}) into {@link Credentials}, for toolkits whose descriptor is
    * {@linkplain ToolkitDescriptor#isFormBased() form-based}.
    *
+   * <p>The default refuses definitively with {@code connect_unsupported}.
+   *
+   * @param request the submitted fields, every required one present
+   * @return the account's credentials; not null
    * @throws ProviderException definitive when the values are malformed (the message says which
    *     field and why, never its value)
    */
@@ -91,6 +107,9 @@ public interface ToolkitProvider {
    * The name of the callback parameter that carries the grant for {@code toolkit}: {@code code}
    * for OAuth 2.0 (the default), {@code oauth_verifier} for OAuth 1.0a. A callback with neither
    * it nor {@code error} is refused before the provider is called.
+   *
+   * @param toolkit the slug of one of this provider's toolkits
+   * @return the parameter's name; not null
    */
   default String grantParameter(String toolkit) {
     return "code";
@@ -99,6 +118,9 @@ public interface ToolkitProvider {
   /**
    * The authorization server's issuer identifier for {@code toolkit}, when known. When present,
    * a callback carrying an {@code iss} parameter must match it (RFC 9207).
+   *
+   * @param toolkit the slug of one of this provider's toolkits
+   * @return the issuer, or empty (the default) when the provider does not know it
    */
   default Optional<String> issuer(String toolkit) {
     return Optional.empty();

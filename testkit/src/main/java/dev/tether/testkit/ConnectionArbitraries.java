@@ -14,13 +14,23 @@ import net.jqwik.api.Combinators;
 public final class ConnectionArbitraries {
   private ConnectionArbitraries() {}
 
-  /** Well-formed toolkit slugs: lower case, digits and '_', 1 to 20 characters. */
+  /**
+   * Well-formed toolkit slugs: lower case, digits and '_', 1 to 20 characters.
+   *
+   * @return slugs that start with a letter and pass {@code Slugs.isValid}
+   */
   public static Arbitrary<String> toolkitSlugs() {
     return Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789_").ofMinLength(1).ofMaxLength(20)
         .filter(s -> Character.isLetter(s.charAt(0)));
   }
 
-  /** How {@code slug} may arrive from a user or an LLM: any letter case, surrounded by blanks. */
+  /**
+   * How {@code slug} may arrive from a user or an LLM: any letter case, surrounded by blanks.
+   *
+   * @param slug a well-formed slug; not null
+   * @return spellings that {@code Slugs.normalize} turns back into {@code slug} (only the first
+   *     20 characters vary in case)
+   */
   public static Arbitrary<String> spellingsOf(String slug) {
     Objects.requireNonNull(slug, "slug");
     Arbitrary<String> cased = Arbitraries.integers().between(0, (1 << Math.min(slug.length(), 20)) - 1)
@@ -36,7 +46,12 @@ public final class ConnectionArbitraries {
     return Combinators.combine(blanks, cased, blanks).as((l, s, r) -> l + s + r);
   }
 
-  /** Strings that are not slugs of any toolkit: blanks inside, unicode, punctuation, very long. */
+  /**
+   * Strings that are not slugs of any toolkit: blanks inside, unicode, punctuation, very long.
+   *
+   * @return non-blank strings, most of which are not well-formed slugs even after normalising
+   *     (random ones may be: filter with {@code Slugs.isValid} where that matters)
+   */
   public static Arbitrary<String> junkSlugs() {
     return Arbitraries.oneOf(
         Arbitraries.of("gmail pro", "g-mail", "gmaıl", "gmail!", "😀", "toolkit/../etc", "<script>"),
@@ -44,7 +59,11 @@ public final class ConnectionArbitraries {
         Arbitraries.strings().all().ofMinLength(1).ofMaxLength(30).filter(s -> !s.isBlank()));
   }
 
-  /** End-user ids: short opaque strings. */
+  /**
+   * End-user ids: short opaque strings.
+   *
+   * @return 1 to 40 characters of letters, digits and {@code _-@.}
+   */
   public static Arbitrary<String> userIds() {
     return Arbitraries.strings().alpha().numeric().withChars('_', '-', '@', '.').ofMinLength(1).ofMaxLength(40);
   }
@@ -52,6 +71,10 @@ public final class ConnectionArbitraries {
   /**
    * A meta-tool {@code toolkits} list of 1 to {@code 50} entries: known slugs in any spelling
    * (duplicates likely) mixed with unknown ones.
+   *
+   * @param knownSlugs the slugs the engine under test serves; not empty
+   * @return lists in which about four entries in five are spellings of known slugs
+   * @throws IllegalArgumentException if {@code knownSlugs} is empty
    */
   public static Arbitrary<List<String>> toolkitRequests(List<String> knownSlugs) {
     if (knownSlugs.isEmpty()) {
@@ -72,6 +95,8 @@ public final class ConnectionArbitraries {
    * Absolute https callback URLs on the {@link #CALLBACK_ORIGINS} with a path and their own query
    * (which must survive redirects), never with the {@code status} or {@code connected_account_id}
    * parameters the engine appends.
+   *
+   * @return URLs on those origins, with up to three path segments and up to four query parameters
    */
   public static Arbitrary<URI> callbackUrls() {
     Arbitrary<String> host = Arbitraries.of(CALLBACK_ORIGINS).map(o -> o.substring("https://".length()));

@@ -47,48 +47,92 @@ public final class ConnectionModel {
     }
   }
 
-  /** A model with the engine's link TTL and token refresh skew. */
+  /**
+   * A model with the engine's link TTL and token refresh skew.
+   *
+   * @param linkTtl the engine's {@code linkTtl}; not null
+   * @param refreshSkew the engine's {@code tokenRefreshSkew}; not null
+   */
   public ConnectionModel(Duration linkTtl, Duration refreshSkew) {
     this.linkTtl = Objects.requireNonNull(linkTtl, "linkTtl");
     this.refreshSkew = Objects.requireNonNull(refreshSkew, "refreshSkew");
   }
 
-  /** The model with the engine's defaults: 10-minute links, 60-second skew. */
+  /**
+   * The model with the engine's defaults: 10-minute links, 60-second skew.
+   *
+   * @return a new, empty model
+   */
   public static ConnectionModel withDefaults() {
     return new ConnectionModel(Duration.ofMinutes(10), Duration.ofSeconds(60));
   }
 
   // ------------------------------------------------------------------ queries
 
-  /** The status account {@code id} must have; empty once deleted or never known. */
+  /**
+   * The status account {@code id} must have; empty once deleted or never known.
+   *
+   * @param id the account id
+   * @return the expected status, or empty
+   */
   public Optional<ConnectionStatus> status(String id) {
     return Optional.ofNullable(accounts.get(id)).map(a -> a.status);
   }
 
-  /** Every account the model knows, oldest first. */
+  /**
+   * Every account the model knows.
+   *
+   * @return an immutable copy of the ids, in no particular order
+   */
   public Set<String> accountIds() {
     return Set.copyOf(accounts.keySet());
   }
 
-  /** The pending (INITIATED, unexpired) account of a user and toolkit. */
+  /**
+   * The pending (INITIATED, unexpired) account of a user and toolkit.
+   *
+   * @param user the end user's id
+   * @param toolkit the toolkit slug
+   * @return the pending account's id, or empty when the pair has no pending link
+   */
   public Optional<String> pending(String user, String toolkit) {
     return pair(user, toolkit).stream().filter(a -> a.status == ConnectionStatus.INITIATED)
         .map(a -> a.id).findFirst();
   }
 
-  /** The ACTIVE account a session of {@code user} uses for {@code toolkit}. */
+  /**
+   * The ACTIVE account a session of {@code user} uses for {@code toolkit}.
+   *
+   * @param user the end user's id
+   * @param toolkit the toolkit slug
+   * @return the most recently connected ACTIVE account's id, or empty when none is ACTIVE
+   */
   public Optional<String> active(String user, String toolkit) {
     return pair(user, toolkit).stream().filter(a -> a.status == ConnectionStatus.ACTIVE)
         .max(Comparator.comparingLong(a -> a.connectedOrder)).map(a -> a.id);
   }
 
-  /** What the meta-tool must answer for an OAuth toolkit the session may use. */
+  /**
+   * What the meta-tool must answer for an OAuth toolkit the session may use.
+   *
+   * @param user the session's user
+   * @param toolkit the toolkit slug
+   * @param reinitiateAll the meta-tool call's {@code reinitiate_all}
+   * @return ACTIVE when the pair has an ACTIVE account and nothing is reinitiated, else INITIATED
+   */
   public ManageConnectionsResult.Status expectedManage(String user, String toolkit, boolean reinitiateAll) {
     return !reinitiateAll && active(user, toolkit).isPresent()
         ? ManageConnectionsResult.Status.ACTIVE : ManageConnectionsResult.Status.INITIATED;
   }
 
-  /** Whether the meta-tool must hand back the existing pending link rather than a new one. */
+  /**
+   * Whether the meta-tool must hand back the existing pending link rather than a new one.
+   *
+   * @param user the session's user
+   * @param toolkit the toolkit slug
+   * @param reinitiateAll the meta-tool call's {@code reinitiate_all}
+   * @return true when nothing is reinitiated, nothing is ACTIVE and a link is pending
+   */
   public boolean reusesPendingLink(String user, String toolkit, boolean reinitiateAll) {
     return !reinitiateAll && active(user, toolkit).isEmpty() && pending(user, toolkit).isPresent();
   }
@@ -97,25 +141,47 @@ public final class ConnectionModel {
    * Whether the engine may already have forgotten {@code id}: a link that ended (FAILED or
    * EXPIRED) without ever connecting, one link TTL or more ago. Engines prune such records lazily,
    * so a forgettable account may be absent or still present with its last status.
+   *
+   * @param id the account id
+   * @param now the engine clock's time
+   * @return true when the engine may have dropped the account
    */
   public boolean forgettable(String id, Instant now) {
     Account a = accounts.get(id);
     return a != null && !a.everActive && a.endedAt != null && !now.isBefore(a.endedAt.plus(linkTtl));
   }
 
-  /** Whether a first callback for {@code id} at {@code now} must connect the account. */
+  /**
+   * Whether a first callback for {@code id} at {@code now} must connect the account.
+   *
+   * @param id the account id
+   * @param now the engine clock's time of the callback
+   * @return true when the account is INITIATED and its link has not expired
+   */
   public boolean callbackConnects(String id, Instant now) {
     Account a = accounts.get(id);
     return a != null && a.status == ConnectionStatus.INITIATED && now.isBefore(a.linkExpiresAt);
   }
 
-  /** Whether the state of {@code id}'s link is still known at {@code now} (younger than the TTL). */
+  /**
+   * Whether the state of {@code id}'s link is still known at {@code now} (younger than the TTL).
+   *
+   * @param id the account id
+   * @param now the engine clock's time
+   * @return true when the engine must still recognise the link's state
+   */
   public boolean stateKnown(String id, Instant now) {
     Account a = accounts.get(id);
     return a != null && now.isBefore(a.linkExpiresAt);
   }
 
-  /** Whether asking for {@code id}'s credentials at {@code now} must refresh them first. */
+  /**
+   * Whether asking for {@code id}'s credentials at {@code now} must refresh them first.
+   *
+   * @param id the account id
+   * @param now the engine clock's time
+   * @return true when the account is ACTIVE and its token expires within the refresh skew
+   */
   public boolean refreshDue(String id, Instant now) {
     Account a = accounts.get(id);
     return a != null && a.status == ConnectionStatus.ACTIVE && a.tokenExpiresAt != null
@@ -124,7 +190,15 @@ public final class ConnectionModel {
 
   // ------------------------------------------------------------------ what happened
 
-  /** A new link was issued for {@code id}: the pair's previous pending link expires. */
+  /**
+   * A new link was issued for {@code id}: the pair's previous pending link expires.
+   *
+   * @param id the new account's id
+   * @param user the end user's id
+   * @param toolkit the toolkit slug
+   * @param now the engine clock's time of issue
+   * @throws AssertionError if {@code id} was issued before
+   */
   public void linkIssued(String id, String user, String toolkit, Instant now) {
     if (accounts.containsKey(id)) {
       throw new AssertionError("Account id " + id + " was issued twice");
@@ -133,7 +207,13 @@ public final class ConnectionModel {
     accounts.put(id, new Account(id, user, toolkit, now.plus(linkTtl)));
   }
 
-  /** The callback for {@code id} exchanged successfully; the pair's other ACTIVE account goes INACTIVE. */
+  /**
+   * The callback for {@code id} exchanged successfully; the pair's other ACTIVE account goes INACTIVE.
+   *
+   * @param id the account id
+   * @param tokenExpiresAt the issued token's expiry, or null when it does not expire
+   * @throws IllegalArgumentException if the model does not know {@code id}
+   */
   public void connected(String id, Instant tokenExpiresAt) {
     Account a = require(id);
     for (Account other : pair(a.user, a.toolkit)) {
@@ -147,7 +227,13 @@ public final class ConnectionModel {
     a.connectedOrder = order++;
   }
 
-  /** The provider returned an error for {@code id}'s link at {@code now}. */
+  /**
+   * The provider returned an error for {@code id}'s link at {@code now}.
+   *
+   * @param id the account id
+   * @param now the engine clock's time of the callback
+   * @throws IllegalArgumentException if the model does not know {@code id}
+   */
   public void failed(String id, Instant now) {
     Account a = require(id);
     if (a.status == ConnectionStatus.INITIATED) {
@@ -155,7 +241,11 @@ public final class ConnectionModel {
     }
   }
 
-  /** The clock moved to {@code now}: links past their TTL expire. */
+  /**
+   * The clock moved to {@code now}: links past their TTL expire.
+   *
+   * @param now the engine clock's new time
+   */
   public void timePassed(Instant now) {
     for (Account a : accounts.values()) {
       if (a.status == ConnectionStatus.INITIATED && !now.isBefore(a.linkExpiresAt)) {
@@ -164,12 +254,24 @@ public final class ConnectionModel {
     }
   }
 
-  /** {@code id}'s token was refreshed. */
+  /**
+   * {@code id}'s token was refreshed.
+   *
+   * @param id the account id
+   * @param tokenExpiresAt the new token's expiry, or null when it does not expire
+   * @throws IllegalArgumentException if the model does not know {@code id}
+   */
   public void refreshed(String id, Instant tokenExpiresAt) {
     require(id).tokenExpiresAt = tokenExpiresAt;
   }
 
-  /** {@code id}'s token could not be refreshed (definitively) at {@code now}: ACTIVE → EXPIRED. */
+  /**
+   * {@code id}'s token could not be refreshed (definitively) at {@code now}: ACTIVE → EXPIRED.
+   *
+   * @param id the account id
+   * @param now the engine clock's time of the failed refresh
+   * @throws IllegalArgumentException if the model does not know {@code id}
+   */
   public void tokenDied(String id, Instant now) {
     Account a = require(id);
     if (a.status == ConnectionStatus.ACTIVE) {
@@ -182,22 +284,42 @@ public final class ConnectionModel {
     a.endedAt = now;
   }
 
-  /** Whether {@code disable(id)} is allowed. */
+  /**
+   * Whether {@code disable(id)} is allowed.
+   *
+   * @param id the account id
+   * @return true when the account is ACTIVE
+   */
   public boolean canDisable(String id) {
     return status(id).orElse(null) == ConnectionStatus.ACTIVE;
   }
 
-  /** Whether {@code enable(id)} is allowed. */
+  /**
+   * Whether {@code enable(id)} is allowed.
+   *
+   * @param id the account id
+   * @return true when the account is INACTIVE
+   */
   public boolean canEnable(String id) {
     return status(id).orElse(null) == ConnectionStatus.INACTIVE;
   }
 
-  /** {@code id} was disabled. */
+  /**
+   * {@code id} was disabled.
+   *
+   * @param id the account id
+   * @throws IllegalArgumentException if the model does not know {@code id}
+   */
   public void disabled(String id) {
     require(id).status = ConnectionStatus.INACTIVE;
   }
 
-  /** {@code id} was enabled: in single-account mode the pair's other ACTIVE account goes INACTIVE. */
+  /**
+   * {@code id} was enabled: in single-account mode the pair's other ACTIVE account goes INACTIVE.
+   *
+   * @param id the account id
+   * @throws IllegalArgumentException if the model does not know {@code id}
+   */
   public void enabled(String id) {
     Account a = require(id);
     for (Account other : pair(a.user, a.toolkit)) {
@@ -208,7 +330,11 @@ public final class ConnectionModel {
     a.status = ConnectionStatus.ACTIVE;
   }
 
-  /** {@code id} was deleted. */
+  /**
+   * {@code id} was deleted.
+   *
+   * @param id the account id; unknown ids are ignored
+   */
   public void deleted(String id) {
     accounts.remove(id);
   }

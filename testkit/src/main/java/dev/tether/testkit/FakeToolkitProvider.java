@@ -70,17 +70,36 @@ public final class FakeToolkitProvider implements ToolkitProvider {
     this.refresh = this::rotate;
   }
 
-  /** Starts describing the toolkits the fake serves. */
+  /**
+   * Starts describing the toolkits the fake serves.
+   *
+   * @return a new builder with no toolkits and a one-hour token lifetime
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The callback parameters of a user who approves {@code link} and is sent back with {@code code}. */
+  /**
+   * The callback parameters of a user who approves {@code link} and is sent back with {@code code}.
+   *
+   * @param link the authorization URL this fake built (e.g. a {@code ConnectionRequest}'s
+   *     redirect URL when no connect base URL is set)
+   * @param code the authorization code the fake's exchange will see; not null
+   * @return {@code state}, {@code code} and {@code iss}, ready for {@code Tether.handleCallback}
+   * @throws IllegalArgumentException if the link carries no state
+   */
   public static Map<String, String> approve(URI link, String code) {
     return Map.of("state", stateOf(link), "code", code, "iss", ISSUER);
   }
 
-  /** The callback parameters of a user who denies {@code link}. */
+  /**
+   * The callback parameters of a user who denies {@code link}.
+   *
+   * @param link the authorization URL this fake built
+   * @param error the OAuth error code, e.g. {@code access_denied}; not null
+   * @return {@code state} and {@code error}, ready for {@code Tether.handleCallback}
+   * @throws IllegalArgumentException if the link carries no state
+   */
   public static Map<String, String> deny(URI link, String error) {
     return Map.of("state", stateOf(link), "error", error);
   }
@@ -88,12 +107,24 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   /**
    * As {@link #approve(URI, String)} for any link {@code tether} handed out, including a connect
    * link ({@code {connectBaseUrl}/ln_…}), which is resolved the way the host's link endpoint does.
+   *
+   * @param tether the engine that handed out the link
+   * @param link the link the user opens
+   * @param code the authorization code the provider sends back
+   * @return the callback's parameters
    */
   public static Map<String, String> approve(Tether tether, URI link, String code) {
     return approve(providerLink(tether, link), code);
   }
 
-  /** As {@link #deny(URI, String)} for any link {@code tether} handed out, including a connect link. */
+  /**
+   * As {@link #deny(URI, String)} for any link {@code tether} handed out, including a connect link.
+   *
+   * @param tether the engine that handed out the link
+   * @param link the link the user opens
+   * @param error the error the provider sends back, e.g. {@code access_denied}
+   * @return the callback's parameters
+   */
   public static Map<String, String> deny(Tether tether, URI link, String error) {
     return deny(providerLink(tether, link), error);
   }
@@ -114,6 +145,8 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   /**
    * The state carried by a link this fake built.
    *
+   * @param link the authorization URL; not null
+   * @return the decoded {@code state} query parameter
    * @throws IllegalArgumentException for any other link, e.g. a connect link: use
    *     {@link #approve(Tether, URI, String)} for those
    */
@@ -130,7 +163,12 @@ public final class FakeToolkitProvider implements ToolkitProvider {
         + "; for a connect link {connectBaseUrl}/ln_… use FakeToolkitProvider.approve(tether, link, code)");
   }
 
-  /** Makes {@link #authorize} fail for {@code slug} with {@code failure}; {@code null} clears it. */
+  /**
+   * Makes {@link #authorize} fail for {@code slug} with {@code failure}; {@code null} clears it.
+   *
+   * @param slug the toolkit whose links fail
+   * @param failure what {@link #authorize} throws from now on, or null to build links again
+   */
   public void failAuthorize(String slug, ProviderException failure) {
     if (failure == null) {
       authorizeFailures.remove(slug);
@@ -139,32 +177,58 @@ public final class FakeToolkitProvider implements ToolkitProvider {
     }
   }
 
-  /** Scripts what {@link #exchange} does (default: issue tokens named after the code). */
+  /**
+   * Scripts what {@link #exchange} does (default: issue tokens named after the code).
+   *
+   * @param behaviour called for every exchange, from the engine's calling thread; may throw a
+   *     {@link ProviderException}; not null
+   */
   public void onExchange(Function<ExchangeRequest, Credentials> behaviour) {
     this.exchange = Objects.requireNonNull(behaviour, "behaviour");
   }
 
-  /** Scripts what {@link #refresh} does (default: a new access token and a rotated refresh token). */
+  /**
+   * Scripts what {@link #refresh} does (default: a new access token and a rotated refresh token).
+   *
+   * @param behaviour called for every refresh, from the engine's calling thread; may throw a
+   *     {@link ProviderException}; not null
+   */
   public void onRefresh(Function<RefreshRequest, Credentials> behaviour) {
     this.refresh = Objects.requireNonNull(behaviour, "behaviour");
   }
 
-  /** How many links were asked for. */
+  /**
+   * How many links were asked for.
+   *
+   * @return calls to {@link #authorize} so far, failed ones included
+   */
   public int authorizeCount() {
     return authorizeCount.intValue();
   }
 
-  /** How many callbacks were exchanged. */
+  /**
+   * How many callbacks were exchanged.
+   *
+   * @return calls to {@link #exchange} so far, failed ones included
+   */
   public int exchangeCount() {
     return exchangeCount.intValue();
   }
 
-  /** How many refreshes were asked for. */
+  /**
+   * How many refreshes were asked for.
+   *
+   * @return calls to {@link #refresh} so far, failed ones included
+   */
   public int refreshCount() {
     return refreshCount.intValue();
   }
 
-  /** How many typed credentials were accepted or refused. */
+  /**
+   * How many typed credentials were accepted or refused.
+   *
+   * @return calls to {@link #connect} so far
+   */
   public int connectCount() {
     return connectCount.intValue();
   }
@@ -244,28 +308,63 @@ public final class FakeToolkitProvider implements ToolkitProvider {
 
     private Builder() {}
 
-    /** An OAuth 2.0 toolkit. */
+    /**
+     * An OAuth 2.0 toolkit.
+     *
+     * @param slug the toolkit's slug
+     * @param name its display name
+     * @return this builder
+     * @throws IllegalArgumentException if the slug was already added or is malformed
+     */
     public Builder oauth2(String slug, String name) {
       return add(new ToolkitDescriptor(slug, name, AuthScheme.OAUTH2));
     }
 
-    /** An OAuth 2.0 toolkit whose connect-link form collects {@code field} before the redirect. */
+    /**
+     * An OAuth 2.0 toolkit whose connect-link form collects {@code field} before the redirect.
+     *
+     * @param slug the toolkit's slug
+     * @param name its display name
+     * @param field the name (and label) of a required plain field, e.g. {@code subdomain}; its
+     *     value is appended to the authorization URL
+     * @return this builder
+     * @throws IllegalArgumentException if the slug was already added or a name is malformed
+     */
     public Builder oauth2WithField(String slug, String name, String field) {
       return add(new ToolkitDescriptor(slug, name, AuthScheme.OAUTH2, List.of(ConnectionField.plain(field, field))));
     }
 
-    /** A toolkit that needs no auth. */
+    /**
+     * A toolkit that needs no auth.
+     *
+     * @param slug the toolkit's slug
+     * @param name its display name
+     * @return this builder
+     * @throws IllegalArgumentException if the slug was already added or is malformed
+     */
     public Builder noAuth(String slug, String name) {
       return add(new ToolkitDescriptor(slug, name, AuthScheme.NONE));
     }
 
-    /** An API-key toolkit (field {@code api_key}, at least 8 characters). */
+    /**
+     * An API-key toolkit (field {@code api_key}, at least 8 characters).
+     *
+     * @param slug the toolkit's slug
+     * @param name its display name
+     * @return this builder
+     * @throws IllegalArgumentException if the slug was already added or is malformed
+     */
     public Builder apiKey(String slug, String name) {
       return add(new ToolkitDescriptor(slug, name, AuthScheme.API_KEY,
           List.of(ConnectionField.secret("api_key", name + " API key"))));
     }
 
-    /** Lifetime of issued access tokens (default 1 hour). */
+    /**
+     * Lifetime of issued access tokens (default 1 hour).
+     *
+     * @param lifetime added to the engine clock's time at each exchange and refresh; not null
+     * @return this builder
+     */
     public Builder tokenLifetime(Duration lifetime) {
       this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
@@ -279,7 +378,12 @@ public final class FakeToolkitProvider implements ToolkitProvider {
       return this;
     }
 
-    /** The fake. */
+    /**
+     * The fake.
+     *
+     * @return a new provider serving the toolkits added, in order
+     * @throws IllegalStateException if no toolkit was added
+     */
     public FakeToolkitProvider build() {
       if (toolkits.isEmpty()) {
         throw new IllegalStateException("A FakeToolkitProvider needs at least one toolkit");

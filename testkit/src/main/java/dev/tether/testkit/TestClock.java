@@ -15,12 +15,20 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TestClock extends Clock {
   private final AtomicReference<Instant> now;
 
-  /** A clock standing at {@code start}. */
+  /**
+   * A clock standing at {@code start}.
+   *
+   * @param start the instant the clock shows until it is advanced; not null
+   */
   public TestClock(Instant start) {
     this.now = new AtomicReference<>(Objects.requireNonNull(start, "start"));
   }
 
-  /** A clock standing at 2026-01-01T00:00:00Z. */
+  /**
+   * A clock standing at 2026-01-01T00:00:00Z.
+   *
+   * @return a new clock
+   */
   public static TestClock standing() {
     return new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
   }
@@ -28,6 +36,8 @@ public final class TestClock extends Clock {
   /**
    * Moves the clock forward.
    *
+   * @param by how far; zero or positive
+   * @return this clock, for chaining
    * @throws IllegalArgumentException if {@code by} is negative (time never runs backwards here)
    */
   public TestClock advance(Duration by) {

@@ -69,12 +69,22 @@ public final class ApiKeyToolkit implements ToolkitProvider {
     this.checkUrl = b.checkUrl;
   }
 
-  /** Starts a builder for the toolkit {@code slug} (normalised: trimmed, lower-cased). */
+  /**
+   * Starts a builder for the toolkit {@code slug} (normalised: trimmed, lower-cased).
+   *
+   * @param slug the toolkit's slug, e.g. {@code exa}
+   * @return a new builder
+   * @throws IllegalArgumentException if the normalised slug is malformed
+   */
   public static Builder builder(String slug) {
     return new Builder(Slugs.requireValid(Slugs.normalize(slug)));
   }
 
-  /** The toolkit this provider serves. */
+  /**
+   * The toolkit this provider serves.
+   *
+   * @return the descriptor, with the form fields its scheme collects
+   */
   public ToolkitDescriptor descriptor() {
     return descriptor;
   }
@@ -153,39 +163,76 @@ public final class ApiKeyToolkit implements ToolkitProvider {
       this.slug = slug;
     }
 
-    /** The display name (default: the slug). */
+    /**
+     * The display name (default: the slug).
+     *
+     * @param name e.g. {@code Exa}; also used in the form fields' labels; not null
+     * @return this builder
+     */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
       return this;
     }
 
-    /** The key is sent in this HTTP header, e.g. {@code x-api-key}. */
+    /**
+     * The key is sent in this HTTP header, e.g. {@code x-api-key}.
+     *
+     * @param headerName the header's name; not null
+     * @return this builder
+     * @throws IllegalStateException if how the key is sent was already set
+     */
     public Builder header(String headerName) {
       return place("header", Objects.requireNonNull(headerName, "headerName"));
     }
 
-    /** The key is sent as this query parameter, e.g. {@code api_key}. */
+    /**
+     * The key is sent as this query parameter, e.g. {@code api_key}.
+     *
+     * @param parameterName the parameter's name; not null
+     * @return this builder
+     * @throws IllegalStateException if how the key is sent was already set
+     */
     public Builder queryParameter(String parameterName) {
       return place("query", Objects.requireNonNull(parameterName, "parameterName"));
     }
 
-    /** The key is sent as {@code Authorization: Bearer …}. */
+    /**
+     * The key is sent as {@code Authorization: Bearer …}.
+     *
+     * @return this builder
+     * @throws IllegalStateException if how the key is sent was already set
+     */
     public Builder bearer() {
       return place("bearer", null);
     }
 
-    /** A user name and password sent as HTTP Basic. */
+    /**
+     * A user name and password sent as HTTP Basic.
+     *
+     * @return this builder
+     * @throws IllegalStateException if how the key is sent was already set
+     */
     public Builder basic() {
       return place("basic", null);
     }
 
-    /** Keys must start with this, e.g. {@code sk-}. */
+    /**
+     * Keys must start with this, e.g. {@code sk-}.
+     *
+     * @param required the prefix a submitted key must have; not null
+     * @return this builder
+     */
     public Builder prefix(String required) {
       this.prefix = Objects.requireNonNull(required, "prefix");
       return this;
     }
 
-    /** An endpoint a host may call to verify a key. */
+    /**
+     * An endpoint a host may call to verify a key.
+     *
+     * @param url the endpoint; not null
+     * @return this builder
+     */
     public Builder checkUrl(URI url) {
       this.checkUrl = Objects.requireNonNull(url, "url");
       return this;
@@ -203,6 +250,7 @@ public final class ApiKeyToolkit implements ToolkitProvider {
     /**
      * The provider.
      *
+     * @return a new immutable provider for this one toolkit
      * @throws IllegalStateException if how the key is sent was not set
      */
     public ApiKeyToolkit build() {

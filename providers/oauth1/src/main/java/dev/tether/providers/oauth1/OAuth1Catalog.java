@@ -51,6 +51,13 @@ public final class OAuth1Catalog implements ToolkitProvider {
   /**
    * Trello configured in code, e.g. against a sandbox: register the result explicitly on the
    * engine's builder.
+   *
+   * @param requestTokenUrl the temporary-credentials endpoint
+   * @param authorizeUrl the resource-owner authorization endpoint
+   * @param accessTokenUrl the token-credentials endpoint
+   * @param consumerKey the Trello API key, or null or blank to list the toolkit without a client
+   * @param consumerSecret the Trello API secret, or null or blank likewise
+   * @return the Trello toolkit with Tether's authorization parameters (read and write, no expiry)
    */
   public static OAuth1Toolkit trello(URI requestTokenUrl, URI authorizeUrl, URI accessTokenUrl, String consumerKey,
       String consumerSecret) {

@@ -77,12 +77,22 @@ public final class OAuth1Toolkit implements ToolkitProvider {
     this.timeout = b.timeout;
   }
 
-  /** Starts a builder for the toolkit {@code slug}. */
+  /**
+   * Starts a builder for the toolkit {@code slug}.
+   *
+   * @param slug the toolkit's slug (normalised: trimmed, lower-cased), e.g. {@code trello}
+   * @return a new builder
+   * @throws IllegalArgumentException if the normalised slug is malformed
+   */
   public static Builder builder(String slug) {
     return new Builder(Slugs.requireValid(Slugs.normalize(slug)));
   }
 
-  /** The toolkit this provider serves. */
+  /**
+   * The toolkit this provider serves.
+   *
+   * @return the descriptor {@link #toolkits()} lists alone
+   */
   public ToolkitDescriptor descriptor() {
     return descriptor;
   }
@@ -232,50 +242,93 @@ public final class OAuth1Toolkit implements ToolkitProvider {
       this.missingClientHint = "set consumerKey and consumerSecret on OAuth1Toolkit.builder(\"" + slug + "\")";
     }
 
-    /** The display name (default: the slug). */
+    /**
+     * The display name (default: the slug).
+     *
+     * @param name e.g. {@code Trello}; not null
+     * @return this builder
+     */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
       return this;
     }
 
-    /** The temporary-credentials (request token) endpoint. Required. */
+    /**
+     * The temporary-credentials (request token) endpoint. Required.
+     *
+     * @param url an absolute http(s) URL
+     * @return this builder
+     */
     public Builder requestTokenUrl(URI url) {
       this.requestTokenUrl = requireHttp(url, "requestTokenUrl");
       return this;
     }
 
-    /** The resource-owner authorization endpoint. Required. */
+    /**
+     * The resource-owner authorization endpoint. Required.
+     *
+     * @param url an absolute http(s) URL
+     * @return this builder
+     */
     public Builder authorizeUrl(URI url) {
       this.authorizeUrl = requireHttp(url, "authorizeUrl");
       return this;
     }
 
-    /** The token-credentials (access token) endpoint. Required. */
+    /**
+     * The token-credentials (access token) endpoint. Required.
+     *
+     * @param url an absolute http(s) URL
+     * @return this builder
+     */
     public Builder accessTokenUrl(URI url) {
       this.accessTokenUrl = requireHttp(url, "accessTokenUrl");
       return this;
     }
 
-    /** The consumer key and secret; without them the toolkit is listed but links fail, saying what to set. */
+    /**
+     * The consumer key and secret; without them the toolkit is listed but links fail, saying what to set.
+     *
+     * @param key the consumer key; not null
+     * @param secret the consumer secret; not null
+     * @return this builder
+     */
     public Builder consumer(String key, String secret) {
       this.consumerKey = Objects.requireNonNull(key, "key");
       this.consumerSecret = Objects.requireNonNull(secret, "secret");
       return this;
     }
 
-    /** An extra authorization-URL parameter, e.g. Trello's {@code expiration=never}. */
+    /**
+     * An extra authorization-URL parameter, e.g. Trello's {@code expiration=never}.
+     *
+     * @param name the parameter's name; not null
+     * @param value its value; not null
+     * @return this builder
+     */
     public Builder authorizationParameter(String name, String value) {
       authorizationParameters.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** The HTTP client (default: one shared client). */
+    /**
+     * The HTTP client (default: one shared client).
+     *
+     * @param client the client for the request-token and access-token endpoints; not null
+     * @return this builder
+     */
     public Builder httpClient(HttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "client");
       return this;
     }
 
-    /** How long one upstream request may take (default 10 s). */
+    /**
+     * How long one upstream request may take (default 10 s).
+     *
+     * @param requestTimeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code requestTimeout} is zero or negative
+     */
     public Builder requestTimeout(Duration requestTimeout) {
       Objects.requireNonNull(requestTimeout, "requestTimeout");
       if (requestTimeout.isNegative() || requestTimeout.isZero()) {
@@ -293,6 +346,7 @@ public final class OAuth1Toolkit implements ToolkitProvider {
     /**
      * The provider.
      *
+     * @return a new immutable provider for this one toolkit
      * @throws IllegalStateException if an endpoint is missing
      */
     public OAuth1Toolkit build() {

@@ -62,22 +62,41 @@ public final class OAuth2Catalog implements ToolkitProvider {
     this.config = config;
   }
 
-  /** Starts configuring a catalog. */
+  /**
+   * Starts configuring a catalog.
+   *
+   * @return a new builder for the bundled catalog, reading clients as the default constructor does
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The environment variable holding {@code family}'s client id, e.g. {@code TETHER_GOOGLE_CLIENT_ID}. */
+  /**
+   * The environment variable holding {@code family}'s client id, e.g. {@code TETHER_GOOGLE_CLIENT_ID}.
+   *
+   * @param family a catalog family, e.g. {@code google}
+   * @return {@code TETHER_<FAMILY>_CLIENT_ID}
+   */
   public static String clientIdVariable(String family) {
     return "TETHER_" + family.toUpperCase(Locale.ROOT) + "_CLIENT_ID";
   }
 
-  /** The environment variable holding {@code family}'s client secret. */
+  /**
+   * The environment variable holding {@code family}'s client secret.
+   *
+   * @param family a catalog family, e.g. {@code google}
+   * @return {@code TETHER_<FAMILY>_CLIENT_SECRET}
+   */
   public static String clientSecretVariable(String family) {
     return "TETHER_" + family.toUpperCase(Locale.ROOT) + "_CLIENT_SECRET";
   }
 
-  /** The families of the catalog and their toolkit slugs, in catalog order. */
+  /**
+   * The families of the catalog and their toolkit slugs, in catalog order.
+   *
+   * @return an unmodifiable map from family (e.g. {@code google}) to its slugs; reads the catalog
+   *     if it was not read yet
+   */
   public Map<String, List<String>> families() {
     Map<String, List<String>> out = new LinkedHashMap<>();
     for (OAuth2Toolkit t : toolkitsBySlug().values()) {
@@ -86,7 +105,12 @@ public final class OAuth2Catalog implements ToolkitProvider {
     return Collections.unmodifiableMap(out);
   }
 
-  /** The toolkit {@code slug} of this catalog, to use on its own. */
+  /**
+   * The toolkit {@code slug} of this catalog, to use on its own.
+   *
+   * @param slug the toolkit's normalised slug
+   * @return the toolkit with this catalog's client and endpoints, or empty when not in the catalog
+   */
   public Optional<OAuth2Toolkit> toolkit(String slug) {
     return Optional.ofNullable(toolkitsBySlug().get(slug));
   }
@@ -167,14 +191,27 @@ public final class OAuth2Catalog implements ToolkitProvider {
 
     private Builder() {}
 
-    /** Uses this catalog JSON instead of the bundled one (validated at {@link #build()}). */
+    /**
+     * Uses this catalog JSON instead of the bundled one (validated at {@link #build()}).
+     *
+     * @param json the catalog, in the bundled {@code catalog.json}'s format; not null
+     * @param sourceName what error messages call it, e.g. a file name; not null
+     * @return this builder
+     */
     public Builder catalog(String json, String sourceName) {
       this.catalogJson = Objects.requireNonNull(json, "json");
       this.source = Objects.requireNonNull(sourceName, "sourceName");
       return this;
     }
 
-    /** The OAuth client of {@code family} (wins over system properties and the environment). */
+    /**
+     * The OAuth client of {@code family} (wins over system properties and the environment).
+     *
+     * @param family a catalog family, e.g. {@code google} (checked at {@link #build()})
+     * @param clientId the client id; not blank
+     * @param clientSecret the client secret, or null for a public client that relies on PKCE
+     * @return this builder
+     */
     public Builder client(String family, String clientId, String clientSecret) {
       clients.put(family, new String[] {OAuth2Toolkit.Builder.requireNonBlank(clientId, "clientId"),
           clientSecret});
@@ -184,6 +221,11 @@ public final class OAuth2Catalog implements ToolkitProvider {
     /**
      * Points {@code family} at other endpoints (a sandbox, a private deployment). The catalog's
      * issuer for the family no longer applies; set the new server's with {@link #issuer}.
+     *
+     * @param family a catalog family (checked at {@link #build()})
+     * @param authorizationUrl the authorization endpoint, absolute http(s)
+     * @param tokenUrl the token endpoint, absolute http(s)
+     * @return this builder
      */
     public Builder endpoints(String family, URI authorizationUrl, URI tokenUrl) {
       endpoints.put(family, new URI[] {OAuth2Toolkit.Builder.requireHttp(authorizationUrl, "authorizationUrl"),
@@ -191,7 +233,13 @@ public final class OAuth2Catalog implements ToolkitProvider {
       return this;
     }
 
-    /** Replaces the scopes {@code toolkit} asks for (the catalog's are a sensible default, not a must). */
+    /**
+     * Replaces the scopes {@code toolkit} asks for (the catalog's are a sensible default, not a must).
+     *
+     * @param toolkit the toolkit's slug; not null
+     * @param requested the scopes to ask for instead, none blank
+     * @return this builder
+     */
     public Builder scopes(String toolkit, String... requested) {
       List<String> list = new ArrayList<>();
       for (String scope : requested) {
@@ -201,7 +249,13 @@ public final class OAuth2Catalog implements ToolkitProvider {
       return this;
     }
 
-    /** The issuer {@code family}'s callbacks must carry in {@code iss} when they carry one. */
+    /**
+     * The issuer {@code family}'s callbacks must carry in {@code iss} when they carry one.
+     *
+     * @param family a catalog family (checked at {@link #build()})
+     * @param issuer the issuer identifier (RFC 9207); not blank
+     * @return this builder
+     */
     public Builder issuer(String family, String issuer) {
       return issuer(family, issuer, false);
     }
@@ -209,6 +263,11 @@ public final class OAuth2Catalog implements ToolkitProvider {
     /**
      * The issuer {@code family}'s callbacks must carry in {@code iss}; with {@code required}, a
      * callback without {@code iss} is refused too (RFC 9207 §2.4), for servers that always send it.
+     *
+     * @param family a catalog family (checked at {@link #build()})
+     * @param issuer the server's issuer identifier; not blank
+     * @param required whether every callback must carry it
+     * @return this builder
      */
     public Builder issuer(String family, String issuer, boolean required) {
       issuers.put(family, OAuth2Toolkit.Builder.requireNonBlank(issuer, "issuer"));
@@ -216,25 +275,45 @@ public final class OAuth2Catalog implements ToolkitProvider {
       return this;
     }
 
-    /** Where {@code TETHER_*} variables are read (default: {@link System#getenv()}). */
+    /**
+     * Where {@code TETHER_*} variables are read (default: {@link System#getenv()}).
+     *
+     * @param variables the variables, copied
+     * @return this builder
+     */
     public Builder environment(Map<String, String> variables) {
       this.environment = Map.copyOf(variables);
       return this;
     }
 
-    /** Where {@code tether.*} properties are read (default: {@link System#getProperties()}). */
+    /**
+     * Where {@code tether.*} properties are read (default: {@link System#getProperties()}).
+     *
+     * @param properties the properties, read when the catalog is built; not null
+     * @return this builder
+     */
     public Builder systemProperties(Properties properties) {
       this.systemProperties = Objects.requireNonNull(properties, "properties");
       return this;
     }
 
-    /** The HTTP client for token endpoints (default: one shared client, created on first use). */
+    /**
+     * The HTTP client for token endpoints (default: one shared client, created on first use).
+     *
+     * @param client the client; not null
+     * @return this builder
+     */
     public Builder httpClient(HttpClient client) {
       this.httpClient = Objects.requireNonNull(client, "client");
       return this;
     }
 
-    /** How long one token-endpoint request may take (default 10 s). */
+    /**
+     * How long one token-endpoint request may take (default 10 s).
+     *
+     * @param timeout positive
+     * @return this builder
+     */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = OAuth2Toolkit.Builder.requirePositive(timeout, "requestTimeout");
       return this;
@@ -243,6 +322,7 @@ public final class OAuth2Catalog implements ToolkitProvider {
     /**
      * The catalog, read and checked now.
      *
+     * @return a new catalog
      * @throws IllegalArgumentException naming every invalid entry, or a family set here that the
      *     catalog does not have
      */

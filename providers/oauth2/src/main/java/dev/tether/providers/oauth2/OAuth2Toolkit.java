@@ -74,12 +74,22 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     this.tokenEndpoint = new TokenEndpoint(spec, http, requestTimeout);
   }
 
-  /** Starts a builder for the toolkit {@code slug} (normalised: trimmed, lower-cased). */
+  /**
+   * Starts a builder for the toolkit {@code slug} (normalised: trimmed, lower-cased).
+   *
+   * @param slug the toolkit's slug, e.g. {@code gmail}
+   * @return a new builder
+   * @throws IllegalArgumentException if the normalised slug is malformed
+   */
   public static Builder builder(String slug) {
     return new Builder(Slugs.requireValid(Slugs.normalize(slug)));
   }
 
-  /** The toolkit this provider serves. */
+  /**
+   * The toolkit this provider serves.
+   *
+   * @return the descriptor {@link #toolkits()} lists alone
+   */
   public ToolkitDescriptor descriptor() {
     return descriptor;
   }
@@ -88,7 +98,11 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     return spec.family();
   }
 
-  /** Whether a client id is configured (links can be built). */
+  /**
+   * Whether a client id is configured (links can be built).
+   *
+   * @return false when asking for a link will fail with a message naming the setting
+   */
   public boolean isClientConfigured() {
     return clientId != null;
   }
@@ -283,21 +297,36 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       this.slug = slug;
     }
 
-    /** The display name (default: the slug). */
+    /**
+     * The display name (default: the slug).
+     *
+     * @param name e.g. {@code Gmail}; not blank
+     * @return this builder
+     */
     public Builder name(String name) {
       requireUnset(this.name, "name");
       this.name = requireNonBlank(name, "name");
       return this;
     }
 
-    /** The upstream authorization endpoint (absolute http/https). Required. */
+    /**
+     * The upstream authorization endpoint (absolute http/https). Required.
+     *
+     * @param url the endpoint the user's browser is sent to
+     * @return this builder
+     */
     public Builder authorizationUrl(URI url) {
       requireUnset(this.authorizationUrl, "authorizationUrl");
       this.authorizationUrl = requireHttp(url, "authorizationUrl");
       return this;
     }
 
-    /** The upstream token endpoint (absolute http/https). Required. */
+    /**
+     * The upstream token endpoint (absolute http/https). Required.
+     *
+     * @param url the endpoint codes and refresh tokens are exchanged at
+     * @return this builder
+     */
     public Builder tokenUrl(URI url) {
       requireUnset(this.tokenUrl, "tokenUrl");
       this.tokenUrl = requireHttp(url, "tokenUrl");
@@ -307,6 +336,9 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     /**
      * The OAuth client id. Optional at build time: without it the toolkit is listed but asking for
      * a link fails with a message saying to set it.
+     *
+     * @param clientId the id registered with the upstream; not blank
+     * @return this builder
      */
     public Builder clientId(String clientId) {
       requireUnset(this.clientId, "clientId");
@@ -314,14 +346,24 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       return this;
     }
 
-    /** The OAuth client secret (omit for public clients, which rely on PKCE alone). */
+    /**
+     * The OAuth client secret (omit for public clients, which rely on PKCE alone).
+     *
+     * @param clientSecret the secret registered with the upstream; not blank
+     * @return this builder
+     */
     public Builder clientSecret(String clientSecret) {
       requireUnset(this.clientSecret, "clientSecret");
       this.clientSecret = requireNonBlank(clientSecret, "clientSecret");
       return this;
     }
 
-    /** Default scopes requested on every link. */
+    /**
+     * Default scopes requested on every link. May be called many times; the scopes add up.
+     *
+     * @param scopes scope values, none blank
+     * @return this builder
+     */
     public Builder scopes(String... scopes) {
       for (String s : scopes) {
         this.scopes.add(requireNonBlank(s, "scope"));
@@ -329,57 +371,104 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       return this;
     }
 
-    /** How scopes are joined in the authorization URL (default: a space). */
+    /**
+     * How scopes are joined in the authorization URL (default: a space).
+     *
+     * @param separator e.g. {@code ","} for upstreams that want commas; not null
+     * @return this builder
+     */
     public Builder scopeSeparator(String separator) {
       this.scopeSeparator = Objects.requireNonNull(separator, "separator");
       return this;
     }
 
-    /** Whether to send PKCE S256 (default true). Turn off only where the upstream rejects it. */
+    /**
+     * Whether to send PKCE S256 (default true). Turn off only where the upstream rejects it.
+     *
+     * @param enabled false to leave the challenge and verifier out
+     * @return this builder
+     */
     public Builder pkce(boolean enabled) {
       this.pkce = enabled;
       return this;
     }
 
-    /** Send client credentials as HTTP Basic instead of in the form body (default: form body). */
+    /**
+     * Send client credentials as HTTP Basic instead of in the form body (default: form body).
+     *
+     * @param enabled true for an {@code Authorization: Basic} header
+     * @return this builder
+     */
     public Builder clientSecretBasic(boolean enabled) {
       this.basicAuth = enabled;
       return this;
     }
 
-    /** Send the token request as a JSON object instead of a form (default: form). */
+    /**
+     * Send the token request as a JSON object instead of a form (default: form).
+     *
+     * @param enabled true for an {@code application/json} body
+     * @return this builder
+     */
     public Builder jsonTokenRequest(boolean enabled) {
       this.jsonBody = enabled;
       return this;
     }
 
-    /** An extra authorization-URL parameter, e.g. {@code access_type=offline}. */
+    /**
+     * An extra authorization-URL parameter, e.g. {@code access_type=offline}.
+     *
+     * @param name the parameter's name; not blank
+     * @param value its value (encoded when the URL is built); not null
+     * @return this builder
+     */
     public Builder authorizationParameter(String name, String value) {
       authorizationParameters.put(requireNonBlank(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** An extra token-request header. */
+    /**
+     * An extra token-request header.
+     *
+     * @param name the header's name; not blank
+     * @param value its value; not null
+     * @return this builder
+     */
     public Builder tokenHeader(String name, String value) {
       tokenHeaders.put(requireNonBlank(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
-    /** Where the tokens sit in the token response, e.g. {@code authed_user} (default: the top level). */
+    /**
+     * Where the tokens sit in the token response, e.g. {@code authed_user} (default: the top level).
+     *
+     * @param path the member holding the token fields; not blank
+     * @return this builder
+     */
     public Builder tokenResponsePath(String path) {
       requireUnset(this.tokenPath, "tokenResponsePath");
       this.tokenPath = requireNonBlank(path, "path");
       return this;
     }
 
-    /** A boolean member whose {@code false} marks an HTTP-200 error, e.g. Slack's {@code ok}. */
+    /**
+     * A boolean member whose {@code false} marks an HTTP-200 error, e.g. Slack's {@code ok}.
+     *
+     * @param field the member's name; not blank
+     * @return this builder
+     */
     public Builder okField(String field) {
       requireUnset(this.okField, "okField");
       this.okField = requireNonBlank(field, "field");
       return this;
     }
 
-    /** A top-level token-response member to keep as a credentials attribute, e.g. {@code instance_url}. */
+    /**
+     * A top-level token-response member to keep as a credentials attribute, e.g. {@code instance_url}.
+     *
+     * @param member the member's name; not blank, and never one that holds a secret
+     * @return this builder
+     */
     public Builder keepAttribute(String member) {
       keepAttributes.add(requireNonBlank(member, "member"));
       return this;
@@ -388,6 +477,9 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     /**
      * The authorization server's issuer; callbacks with a different {@code iss} are refused (RFC
      * 9207). Callbacks without {@code iss} are accepted unless {@link #requireIssuer()} is set.
+     *
+     * @param issuer the issuer identifier (RFC 9207); not blank
+     * @return this builder
      */
     public Builder issuer(String issuer) {
       requireUnset(this.issuer, "issuer");
@@ -398,26 +490,43 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     /**
      * Refuses callbacks without {@code iss} (RFC 9207 §2.4), for an authorization server that
      * always sends it; needs an {@link #issuer(String)}.
+     *
+     * @return this builder
      */
     public Builder requireIssuer() {
       this.requireIssuer = true;
       return this;
     }
 
-    /** The HTTP client for the token endpoint (default: one shared client, created on first use). */
+    /**
+     * The HTTP client for the token endpoint (default: one shared client, created on first use).
+     *
+     * @param client the client; not null
+     * @return this builder
+     */
     public Builder httpClient(HttpClient client) {
       requireUnset(this.httpClient, "httpClient");
       this.httpClient = Objects.requireNonNull(client, "client");
       return this;
     }
 
-    /** How long one token-endpoint request may take (default 10 s). */
+    /**
+     * How long one token-endpoint request may take (default 10 s).
+     *
+     * @param timeout positive; a request that takes longer is a transient {@code timeout} failure
+     * @return this builder
+     */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = requirePositive(timeout, "requestTimeout");
       return this;
     }
 
-    /** Lifetime assumed when a token response has no {@code expires_in} (default 1 h). */
+    /**
+     * Lifetime assumed when a token response has no {@code expires_in} (default 1 h).
+     *
+     * @param lifetime positive
+     * @return this builder
+     */
     public Builder defaultTokenLifetime(Duration lifetime) {
       this.defaultTokenLifetime = requirePositive(lifetime, "defaultTokenLifetime");
       return this;
@@ -426,6 +535,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     /**
      * The provider.
      *
+     * @return a new immutable provider for this one toolkit
      * @throws IllegalStateException if the authorization or token URL is missing
      */
     public OAuth2Toolkit build() {
