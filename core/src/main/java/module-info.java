@@ -9,6 +9,7 @@ module dev.tether.core {
   requires com.fasterxml.jackson.databind;
 
   exports dev.tether.core;
+  exports dev.tether.core.store;
 
   uses dev.tether.spi.ToolkitProvider;
 }

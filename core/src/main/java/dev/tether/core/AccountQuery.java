@@ -65,7 +65,7 @@ public record AccountQuery(Optional<String> userId, Optional<String> toolkit, Op
     return new AccountQuery(userId, toolkit, Optional.of(wanted));
   }
 
-  boolean matches(AccountRecord r) {
+  boolean matches(dev.tether.core.store.StoredAccount r) {
     return userId.map(r.userId()::equals).orElse(true)
         && toolkit.map(r.toolkit()::equals).orElse(true)
         && status.map(s -> r.status() == s).orElse(true);

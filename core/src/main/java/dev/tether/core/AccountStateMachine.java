@@ -6,6 +6,7 @@ import static dev.tether.core.ConnectionStatus.FAILED;
 import static dev.tether.core.ConnectionStatus.INACTIVE;
 import static dev.tether.core.ConnectionStatus.INITIATED;
 
+import dev.tether.core.store.StoredAccount;
 import dev.tether.spi.Credentials;
 import io.vavr.control.Either;
 import java.time.Instant;
@@ -23,25 +24,30 @@ final class AccountStateMachine {
   private AccountStateMachine() {}
 
   /** The effect of a transition: a status change to announce, if the status changed. */
-  record Transition(AccountRecord next, Optional<StatusChange> change) {}
+  record Transition(StoredAccount next, Optional<StatusChange> change) {}
 
   /** A status change: {@code from} is empty for a new account. */
-  record StatusChange(Optional<ConnectionStatus> from, AccountRecord account) {}
+  record StatusChange(Optional<ConnectionStatus> from, StoredAccount account) {}
 
   /** (new) → INITIATED. */
   static Transition initiate(String id, String userId, String toolkit, boolean exclusive,
       String linkId, Instant linkExpiresAt, String redirectUrl, Instant now) {
-    AccountRecord r = new AccountRecord(id, userId, toolkit, INITIATED, null, now, now, null,
-        exclusive, null, linkId, linkExpiresAt, redirectUrl);
+    StoredAccount r = StoredAccount.builder(id, userId, toolkit, INITIATED, now).exclusive(exclusive)
+        .link(linkId, linkExpiresAt, redirectUrl).build();
     return new Transition(r, Optional.of(new StatusChange(Optional.empty(), r)));
   }
 
   /** (new) → ACTIVE, for credentials given directly (API key, bearer, basic). */
   static Transition createActive(String id, String userId, String toolkit, boolean exclusive,
       Credentials credentials, Instant now) {
-    AccountRecord r = new AccountRecord(id, userId, toolkit, ACTIVE, null, now, now, now,
-        exclusive, credentials, null, null, null);
+    StoredAccount r = StoredAccount.builder(id, userId, toolkit, ACTIVE, now).exclusive(exclusive)
+        .connectedAt(now).credentials(credentials).build();
     return new Transition(r, Optional.of(new StatusChange(Optional.empty(), r)));
+  }
+
+  /** The account in {@code status} with {@code reason}: the link goes, and credentials unless ACTIVE or INACTIVE. */
+  private static StoredAccount with(StoredAccount current, ConnectionStatus status, String reason, Instant now) {
+    return current.toBuilder().status(status).statusReason(reason).updatedAt(now).build();
   }
 
   /**
@@ -49,45 +55,46 @@ final class AccountStateMachine {
    *
    * @return the transition, or a one-sentence rejection naming the account and its status
    */
-  static Either<String, Transition> apply(AccountRecord current, AccountEvent event, Instant now) {
+  static Either<String, Transition> apply(StoredAccount current, AccountEvent event, Instant now) {
     ConnectionStatus from = current.status();
-    AccountRecord next = null;
+    StoredAccount next = null;
     if (event instanceof AccountEvent.Activated) {
       if (from == INITIATED) {
-        next = current.activated(((AccountEvent.Activated) event).credentials(), now);
+        next = current.toBuilder().status(ACTIVE).updatedAt(now).connectedAt(now)
+            .credentials(((AccountEvent.Activated) event).credentials()).build();
       }
     } else if (event instanceof AccountEvent.Failed) {
       if (from == INITIATED) {
-        next = current.with(FAILED, ((AccountEvent.Failed) event).reason(), now);
+        next = with(current, FAILED, ((AccountEvent.Failed) event).reason(), now);
       }
     } else if (event instanceof AccountEvent.LinkExpired) {
       if (from == INITIATED) {
-        next = current.with(EXPIRED, LINK_EXPIRED, now);
+        next = with(current, EXPIRED, LINK_EXPIRED, now);
       }
     } else if (event instanceof AccountEvent.Superseded) {
       String by = ((AccountEvent.Superseded) event).byAccountId();
       if (from == INITIATED) {
-        next = current.with(EXPIRED, "superseded_by_" + by, now);
+        next = with(current, EXPIRED, "superseded_by_" + by, now);
       } else if (from == ACTIVE) {
-        next = current.with(INACTIVE, "superseded_by_" + by, now);
+        next = with(current, INACTIVE, "superseded_by_" + by, now);
       }
     } else if (event instanceof AccountEvent.TokenExpired) {
       if (from == ACTIVE) {
-        next = current.with(EXPIRED, ((AccountEvent.TokenExpired) event).reason(), now);
+        next = with(current, EXPIRED, ((AccountEvent.TokenExpired) event).reason(), now);
       }
     } else if (event instanceof AccountEvent.Disabled) {
       if (from == ACTIVE) {
-        next = current.with(INACTIVE, "disabled", now);
+        next = with(current, INACTIVE, "disabled", now);
       }
     } else if (event instanceof AccountEvent.Enabled) {
       if (from == INACTIVE) {
-        next = current.with(ACTIVE, null, now);
+        next = with(current, ACTIVE, null, now);
       }
     } else if (event instanceof AccountEvent.Refreshed) {
       // An account disabled during its refresh keeps the new (possibly rotated) credentials.
       if (from == ACTIVE || from == INACTIVE) {
         return Either.right(new Transition(
-            current.withCredentials(((AccountEvent.Refreshed) event).credentials(), now),
+            current.toBuilder().updatedAt(now).credentials(((AccountEvent.Refreshed) event).credentials()).build(),
             Optional.empty()));
       }
     }

@@ -89,6 +89,18 @@ final class Ids {
     return id("trs_");
   }
 
+  /** A session's MCP bearer: 256 bits, base64url. */
+  Secret bearer() {
+    byte[] bytes = new byte[32];
+    random.get().nextBytes(bytes);
+    return Secret.of(URL_SAFE.encodeToString(bytes));
+  }
+
+  /** A value unique to one attempt at a flow claim or a refresh lease, across every engine. */
+  String attempt() {
+    return id("at_");
+  }
+
   String accountId() {
     return id("ca_");
   }

@@ -134,13 +134,13 @@ public record ManageConnectionsResult(
           Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    static ToolkitResult active(String toolkit, AccountRecord account) {
+    static ToolkitResult active(String toolkit, dev.tether.core.store.StoredAccount account) {
       return new ToolkitResult(toolkit, Status.ACTIVE, true, Optional.of(account.id()),
           Optional.of(account.createdAt()), Optional.empty(), Optional.empty(), Optional.empty(),
           Optional.empty());
     }
 
-    static ToolkitResult initiated(String toolkit, String displayName, AccountRecord pending,
+    static ToolkitResult initiated(String toolkit, String displayName, dev.tether.core.store.StoredAccount pending,
         Optional<Boolean> wasReinitiated) {
       String instruction = "Ask the user to open " + pending.redirectUrl() + " to connect their "
           + displayName + " account, then call this tool again to confirm.";

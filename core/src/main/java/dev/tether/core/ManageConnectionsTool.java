@@ -1,41 +1,27 @@
 package dev.tether.core;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.core.ManageConnectionsResult.ToolkitResult;
+import dev.tether.core.MetaToolJson.BadArguments;
+import dev.tether.core.store.StoredSession;
 import java.io.IOException;
-import java.io.Writer;
-import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code COMPOSIO_MANAGE_CONNECTIONS} meta-tool on the wire: parses the arguments JSON,
- * runs {@link Engine#manage}, renders the response JSON. Request-level problems give
- * {@code successful: false} with a one-sentence {@code error} and change nothing. Thread-safe.
+ * {@code COMPOSIO_MANAGE_CONNECTIONS} (BEHAVIOUR.md §5) on the wire, and everything an agent reads
+ * of it: its description and schema, the sentences of its answers. Parses the arguments, runs
+ * {@link ToolkitConnections#manage}, renders the hosted tool's JSON. Request-level problems give
+ * {@code successful: false} with a one-sentence {@code error} and change nothing. Thread-safe:
+ * stateless.
  */
-final class ManageConnectionsTool {
+final class ManageConnectionsTool implements MetaTool {
   static final String SLUG = "COMPOSIO_MANAGE_CONNECTIONS";
-
-  /** Arguments larger than this are refused before parsing. */
-  static final int MAX_ARGUMENTS_LENGTH = 64 * 1024;
-
-  /** How deep arguments may nest; an LLM's arguments never come close. */
-  static final int MAX_NESTING_DEPTH = 32;
-
-  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-      // A key given twice is refused, not resolved: readers disagree on which one wins.
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build());
+  private static final String EXAMPLE = "{\"toolkits\": [\"gmail\"]}";
 
   static final ToolDefinition DEFINITION = new ToolDefinition(SLUG,
       "Check the user's connections to the given toolkits and start connecting the ones that are not "
@@ -53,137 +39,102 @@ final class ManageConnectionsTool {
           + "previous call.\"}},"
           + "\"required\":[\"toolkits\"],\"additionalProperties\":true}");
 
-  private ManageConnectionsTool() {}
+  @Override
+  public ToolDefinition definition() {
+    return DEFINITION;
+  }
 
-  static String execute(Engine engine, String sessionId, String argumentsJson) {
-    SessionRecord session = engine.session(sessionId).orElse(null);
-    if (session == null) {
-      return error("Session " + sessionId + " has expired; create a new session and use its session_id.");
-    }
-    if (!session.options().manageConnections()) {
-      return error(SLUG + " is disabled for this session (manageConnections=false); the application "
-          + "connects accounts itself.");
-    }
-    if (argumentsJson == null || argumentsJson.isBlank()) {
-      return error("Arguments are missing; pass a JSON object such as {\"toolkits\": [\"gmail\"]}.");
-    }
-    if (argumentsJson.length() > MAX_ARGUMENTS_LENGTH) {
-      return error("Arguments are " + argumentsJson.length() + " characters long; the limit is "
-          + MAX_ARGUMENTS_LENGTH + ".");
-    }
-    Arguments args;
-    try {
-      args = Arguments.parse(argumentsJson);
-    } catch (BadArguments e) {
-      return error(e.getMessage());
-    } catch (StreamConstraintsException e) {
-      return error("Arguments nest deeper than " + MAX_NESTING_DEPTH + " levels; pass a flat object such as "
-          + "{\"toolkits\": [\"gmail\"]}.");
-    } catch (JsonProcessingException e) {
-      String why = e.getOriginalMessage();
-      if (why != null && why.startsWith("Duplicate field")) { // STRICT_DUPLICATE_DETECTION
-        return error("Arguments give a key twice" + where(e) + "; pass each key once.");
+  @Override
+  public boolean offeredTo(SessionOptions options) {
+    return options.manageConnections();
+  }
+
+  @Override
+  public String notOffered() {
+    return SLUG + " is disabled for this session (manageConnections=false); the application connects accounts "
+        + "itself.";
+  }
+
+  @Override
+  public String execute(Engine engine, StoredSession session, String argumentsJson, Instant now) {
+    Arguments args = new Arguments();
+    String problem = MetaToolJson.readObject(argumentsJson, EXAMPLE, (field, value, p) -> {
+      switch (field) {
+        case "toolkits":
+          args.toolkits = toolkits(p, value);
+          return true;
+        case "reinitiate_all":
+          if (value != JsonToken.VALUE_NULL && !value.isBoolean()) {
+            throw new BadArguments("reinitiate_all must be true or false.");
+          }
+          args.reinitiateAll = value == JsonToken.VALUE_TRUE;
+          return true;
+        case "session_id":
+          args.sessionId = MetaToolJson.sessionId(value, p);
+          return true;
+        default:
+          return false;
       }
-      return error("Arguments are not valid JSON" + where(e) + "; pass an object such as "
-          + "{\"toolkits\": [\"gmail\"]}.");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // reading a String does no I/O
+    });
+    if (problem == null) {
+      problem = MetaToolJson.checkSessionId(args.sessionId, session.id(), SLUG);
     }
-    if (args.sessionId != null && !args.sessionId.equals(session.id())) {
-      return error("Unknown session_id '" + shorten(args.sessionId) + "'; pass the session_id \""
-          + session.id() + "\" of this session.");
+    if (problem == null && args.toolkits == null) {
+      problem = "toolkits is required: pass an array of 1 to " + ToolkitConnections.MAX_TOOLKITS_PER_CALL
+          + " toolkit slugs, e.g. [\"gmail\"].";
     }
-    if (args.toolkits == null) {
-      return error("toolkits is required: pass an array of 1 to " + Engine.MAX_TOOLKITS_PER_CALL
-          + " toolkit slugs, e.g. [\"gmail\"].");
+    if (problem != null) {
+      return MetaToolJson.error(problem);
     }
     ManageConnectionsResult result;
     try {
-      result = engine.manage(session, args.toolkits, args.reinitiateAll);
+      result = engine.connections().manage(session, args.toolkits, args.reinitiateAll, now);
     } catch (IllegalArgumentException e) {
-      return error(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
+      return MetaToolJson.error(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
     }
     return render(result);
   }
 
-  /** A request-level problem with the arguments, as the one sentence the agent gets back. */
-  private static final class BadArguments extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    BadArguments(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  /** The arguments, read with the streaming parser (no tree for a few fields). */
+  /** The arguments as read. */
   private static final class Arguments {
     List<String> toolkits;
     boolean reinitiateAll;
     String sessionId;
+  }
 
-    static Arguments parse(String json) throws IOException, BadArguments {
-      Arguments out = new Arguments();
-      try (JsonParser p = JSON.getFactory().createParser(json)) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-          throw new BadArguments("Arguments must be a JSON object such as {\"toolkits\": [\"gmail\"]}.");
-        }
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          JsonToken value = p.nextToken();
-          switch (field) {
-            case "toolkits":
-              out.toolkits = toolkits(p, value);
-              break;
-            case "reinitiate_all":
-              if (value != JsonToken.VALUE_NULL && !value.isBoolean()) {
-                throw new BadArguments("reinitiate_all must be true or false.");
-              }
-              out.reinitiateAll = value == JsonToken.VALUE_TRUE;
-              break;
-            case "session_id":
-              if (value != JsonToken.VALUE_NULL && value != JsonToken.VALUE_STRING) {
-                throw new BadArguments("session_id must be a string.");
-              }
-              out.sessionId = value == JsonToken.VALUE_NULL ? null : p.getText();
-              break;
-            default:
-              p.skipChildren(); // LLMs add fields; they are ignored
-          }
-        }
-        if (t != JsonToken.END_OBJECT) {
-          throw new BadArguments("Arguments must be a JSON object such as {\"toolkits\": [\"gmail\"]}.");
-        }
-        if (p.nextToken() != null) {
-          throw new BadArguments("Arguments have content after the JSON object; pass exactly one object such "
-              + "as {\"toolkits\": [\"gmail\"]}.");
-        }
-      }
-      return out;
+  private static List<String> toolkits(JsonParser p, JsonToken value) throws IOException, BadArguments {
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
     }
+    if (value != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      throw new BadArguments("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
+    }
+    List<String> out = new ArrayList<>(4);
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.VALUE_STRING) {
+        throw new BadArguments("toolkits[" + out.size() + "] must be a string such as \"gmail\".");
+      }
+      out.add(p.getText());
+    }
+    return out;
+  }
 
-    private static List<String> toolkits(JsonParser p, JsonToken value) throws IOException, BadArguments {
-      if (value == JsonToken.VALUE_NULL) {
-        return null;
-      }
-      if (value != JsonToken.START_ARRAY) {
-        p.skipChildren();
-        throw new BadArguments("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
-      }
-      List<String> out = new ArrayList<>(4);
-      JsonToken t;
-      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        if (t != JsonToken.VALUE_STRING) {
-          throw new BadArguments("toolkits[" + out.size() + "] must be a string such as \"gmail\".");
-        }
-        out.add(p.getText());
-      }
-      return out;
+  /** The overall sentence of an answer. */
+  static String message(ManageConnectionsResult.Summary s) {
+    if (s.activeConnections() == s.totalToolkits()) {
+      return "All connections are active";
     }
+    if (s.initiatedConnections() == s.totalToolkits()) {
+      return "All connections have been initiated and are pending completion";
+    }
+    return s.activeConnections() + " active, " + s.initiatedConnections() + " initiated and "
+        + s.failedConnections() + " failed, out of " + s.totalToolkits() + " toolkits";
   }
 
   static String render(ManageConnectionsResult result) {
-    return write(g -> {
+    return MetaToolJson.write(g -> {
       g.writeStartObject();
       g.writeObjectFieldStart("data");
       g.writeStringField("message", result.message());
@@ -237,58 +188,4 @@ final class ManageConnectionsTool {
     g.writeEndObject();
   }
 
-  static String error(String message) {
-    return write(g -> {
-      g.writeStartObject();
-      g.writeObjectFieldStart("data");
-      g.writeEndObject();
-      g.writeStringField("error", message);
-      g.writeBooleanField("successful", false);
-      g.writeEndObject();
-    });
-  }
-
-  private static String where(JsonProcessingException e) {
-    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-        + e.getLocation().getColumnNr() + ")";
-  }
-
-  private static String shorten(String s) {
-    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
-  }
-
-  private interface Body {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  private static String write(Body body) {
-    Chars out = new Chars();
-    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-      body.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.text.toString();
-  }
-
-  /** A writer into a StringBuilder: {@code StringWriter} appends to a synchronized StringBuffer. */
-  private static final class Chars extends Writer {
-    final StringBuilder text = new StringBuilder(1024);
-
-    @Override
-    public void write(char[] chars, int offset, int length) {
-      text.append(chars, offset, length);
-    }
-
-    @Override
-    public void write(String s, int offset, int length) {
-      text.append(s, offset, offset + length);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  }
 }

@@ -28,7 +28,8 @@ final class ProviderRegistry {
   /** Guards against a ServiceLoader iterator that keeps failing on the same entry. */
   private static final int MAX_DISCOVERY_STEPS = 10_000;
 
-  record Entry(ToolkitDescriptor descriptor, ToolkitProvider provider) {}
+  /** A toolkit and its provider, wrapped once in the guard every call goes through. */
+  record Entry(ToolkitDescriptor descriptor, GuardedProvider provider) {}
 
   private final Map<String, Entry> bySlug;
   private final ProviderReport report;
@@ -58,12 +59,13 @@ final class ProviderRegistry {
     for (ToolkitProvider p : explicit) {
       List<ToolkitDescriptor> toolkits = describe(p).getOrElseThrow(e -> new IllegalArgumentException(
           "Provider " + p.getClass().getName() + " is unusable: " + e.getMessage(), e));
+      GuardedProvider guarded = new GuardedProvider(p);
       for (ToolkitDescriptor d : toolkits) {
         if (bySlug.containsKey(d.slug())) {
           throw new IllegalArgumentException("Toolkit '" + d.slug() + "' is served by two explicit providers ("
               + ownerClass.get(d.slug()) + " and " + p.getClass().getName() + "); register only one");
         }
-        bySlug.put(d.slug(), new Entry(d, p));
+        bySlug.put(d.slug(), new Entry(d, guarded));
         ownerClass.put(d.slug(), p.getClass().getName());
       }
       explicitClasses.add(p.getClass());
@@ -89,9 +91,10 @@ final class ProviderRegistry {
           continue;
         }
         served.put(p, new ArrayList<>());
+        GuardedProvider guarded = new GuardedProvider(p);
         for (ToolkitDescriptor d : described.get()) {
           if (!bySlug.containsKey(d.slug())) { // an explicit provider wins without a word
-            claims.computeIfAbsent(d.slug(), s -> new ArrayList<>()).add(new Entry(d, p));
+            claims.computeIfAbsent(d.slug(), s -> new ArrayList<>()).add(new Entry(d, guarded));
           }
         }
       }
@@ -99,9 +102,9 @@ final class ProviderRegistry {
         if (entries.size() == 1) {
           Entry only = entries.get(0);
           bySlug.put(slug, only);
-          served.get(only.provider()).add(slug);
+          served.get(only.provider().unwrap()).add(slug);
         } else {
-          List<String> names = entries.stream().map(e -> e.provider().getClass().getName())
+          List<String> names = entries.stream().map(e -> e.provider().unwrap().getClass().getName())
               .collect(Collectors.toList());
           problems.add("Toolkit '" + slug + "' is claimed by " + names.size() + " discovered providers ("
               + String.join(", ", names) + "), so neither serves it; choose one with "
@@ -187,6 +190,32 @@ final class ProviderRegistry {
 
   Optional<Entry> find(String slug) {
     return Optional.ofNullable(bySlug.get(slug));
+  }
+
+  /**
+   * The toolkit's entry when a session with {@code options} may connect a new account for it.
+   *
+   * @throws UnknownToolkitException, ToolkitNotEnabledException, IllegalArgumentException (no-auth)
+   *     or IllegalStateException (pinned), each naming the toolkit and what to do
+   */
+  Entry authorizable(String sessionId, SessionOptions options, String toolkit) {
+    java.util.Objects.requireNonNull(toolkit, "toolkit");
+    String slug = dev.tether.spi.Slugs.normalize(toolkit);
+    Entry entry = find(slug).orElseThrow(() -> new UnknownToolkitException(slug, "Toolkit '"
+        + dev.tether.spi.Slugs.abbreviate(slug) + "' is not served by any provider of this engine; available "
+        + "toolkits: " + describeAvailable(slugs()) + ". Add a provider that serves it."));
+    if (!options.allows(slug)) {
+      throw new ToolkitNotEnabledException(slug, "Toolkit '" + slug + "' is not enabled in session " + sessionId
+          + "; create the session with it in SessionOptions.builder().toolkits(...)");
+    }
+    if (entry.descriptor().isNoAuth()) {
+      throw new IllegalArgumentException("Toolkit '" + slug + "' needs no authorization; it is always active");
+    }
+    options.pinnedAccount(slug).ifPresent(pinned -> {
+      throw new IllegalStateException("Session " + sessionId + " pins account " + pinned + " for '" + slug
+          + "'; create a session without the pin to connect another account");
+    });
+    return entry;
   }
 
   /** Every served toolkit, ordered by slug. */

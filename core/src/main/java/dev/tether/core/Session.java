@@ -1,5 +1,7 @@
 package dev.tether.core;
 
+import dev.tether.core.store.StoredAccount;
+import dev.tether.core.store.StoredSession;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -16,9 +18,9 @@ import java.util.Objects;
  */
 public final class Session {
   private final Engine engine;
-  private final SessionRecord record;
+  private final StoredSession record;
 
-  Session(Engine engine, SessionRecord record) {
+  Session(Engine engine, StoredSession record) {
     this.engine = engine;
     this.record = record;
   }
@@ -77,7 +79,8 @@ public final class Session {
    * @throws SessionExpiredException if the session has expired
    */
   public ToolkitPage toolkits(ToolkitQuery query) {
-    return engine.toolkits(live(), query);
+    Instant now = engine.begin();
+    return engine.connections().toolkits(live(now), query, now);
   }
 
   /**
@@ -95,7 +98,7 @@ public final class Session {
    * @throws IllegalStateException if the session pins an account for the toolkit
    */
   public ConnectionRequest authorize(String toolkit) {
-    return engine.authorize(live(), toolkit, null);
+    return authorize(toolkit, (URI) null, engine.begin());
   }
 
   /**
@@ -108,7 +111,7 @@ public final class Session {
    * @throws IllegalArgumentException if the callback URL is not an allowed absolute http(s) URL
    */
   public ConnectionRequest authorize(String toolkit, URI callbackUrl) {
-    return engine.authorize(live(), toolkit, Objects.requireNonNull(callbackUrl, "callbackUrl"));
+    return authorize(toolkit, Objects.requireNonNull(callbackUrl, "callbackUrl"), engine.begin());
   }
 
   /**
@@ -123,7 +126,8 @@ public final class Session {
    *     missing or malformed (the message names the field, never its value)
    */
   public ConnectedAccount connect(String toolkit, Map<String, String> fields) {
-    return engine.connect(live(), toolkit, fields);
+    Instant now = engine.begin();
+    return engine.forms().connect(live(now), toolkit, fields, now);
   }
 
   /**
@@ -138,7 +142,8 @@ public final class Session {
    *     null or blank entry
    */
   public ManageConnectionsResult manageConnections(List<String> toolkits, boolean reinitiateAll) {
-    return engine.manage(live(), toolkits, reinitiateAll);
+    Instant now = engine.begin();
+    return engine.connections().manage(live(now), toolkits, reinitiateAll, now);
   }
 
   /**
@@ -148,7 +153,7 @@ public final class Session {
    * @throws SessionExpiredException if the session has expired
    */
   public List<ToolDefinition> tools() {
-    return live().options().manageConnections() ? List.of(ManageConnectionsTool.DEFINITION) : List.of();
+    return engine.metaTools().offeredTo(live(engine.begin()).options());
   }
 
   /**
@@ -161,19 +166,17 @@ public final class Session {
    * @return the response as JSON text, to hand back to the model
    */
   public String execute(String toolSlug, String argumentsJson) {
-    if (toolSlug == null) {
-      return ManageConnectionsTool.error("The tool slug is missing; this session offers "
-          + ManageConnectionsTool.SLUG + ".");
-    }
-    if (!ManageConnectionsTool.SLUG.equals(toolSlug.strip())) {
-      return ManageConnectionsTool.error("Unknown tool '" + (toolSlug.length() > 64 ? toolSlug.substring(0, 64)
-          : toolSlug) + "'; this session offers " + ManageConnectionsTool.SLUG + ".");
-    }
-    return ManageConnectionsTool.execute(engine, record.id(), argumentsJson);
+    return engine.metaTools().execute(engine, record.id(), toolSlug, argumentsJson);
   }
 
-  private SessionRecord live() {
-    return engine.requireSession(record.id());
+  private ConnectionRequest authorize(String toolkit, URI callbackUrl, Instant now) {
+    StoredAccount created = engine.links().authorize(live(now), engine.registry(), toolkit, callbackUrl, now);
+    return new ConnectionRequest(engine, created.id(), created.toolkit(), created.redirectUrl(),
+        created.link().orElseThrow().expiresAt());
+  }
+
+  private StoredSession live(Instant now) {
+    return engine.sessions().require(record.id(), now);
   }
 
   @Override

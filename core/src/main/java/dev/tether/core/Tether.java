@@ -2,9 +2,13 @@ package dev.tether.core;
 
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ToolkitProvider;
+import dev.tether.core.store.ConnectionStore;
+import dev.tether.core.store.ConnectionStores;
+import dev.tether.core.store.StoredAccount;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,7 +78,8 @@ public final class Tether {
    *     user and toolkit; nothing is stored then
    */
   public Session createSession(String userId, SessionOptions options) {
-    return new Session(engine, engine.createSession(userId, options));
+    Instant now = engine.begin();
+    return new Session(engine, engine.sessions().create(userId, options, now));
   }
 
   /**
@@ -84,7 +89,7 @@ public final class Tether {
    * @return the session, or empty when it is unknown or expired
    */
   public Optional<Session> session(String sessionId) {
-    return engine.session(sessionId).map(r -> new Session(engine, r));
+    return engine.sessions().find(sessionId, engine.begin()).map(r -> new Session(engine, r));
   }
 
   /**
@@ -101,7 +106,7 @@ public final class Tether {
    * @return what the endpoint does next; never null
    */
   public CallbackResult handleCallback(Map<String, String> queryParameters) {
-    return engine.handleCallback(queryParameters);
+    return engine.callbacks().handle(queryParameters, engine.begin());
   }
 
   /**
@@ -114,20 +119,7 @@ public final class Tether {
    * @return what the endpoint does next; never null
    */
   public CallbackResult handleCallback(URI requestUri) {
-    Objects.requireNonNull(requestUri, "requestUri");
-    Map<String, String> params = new java.util.LinkedHashMap<>();
-    String raw = requestUri.getRawQuery();
-    if (raw != null && !raw.isEmpty()) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8);
-        String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-        if (params.putIfAbsent(name, value) != null) {
-          return CallbackResult.rejected("duplicate_parameter");
-        }
-      }
-    }
-    return engine.handleCallback(params);
+    return engine.callbacks().handle(requestUri, engine.begin());
   }
 
   /**
@@ -139,7 +131,7 @@ public final class Tether {
    *     expired or its account no longer INITIATED
    */
   public Optional<ConnectLink> connectLink(String linkId) {
-    return engine.connectLink(linkId);
+    return engine.forms().connectLink(linkId, engine.begin());
   }
 
   /**
@@ -153,7 +145,7 @@ public final class Tether {
    * @return what the form endpoint does next; never null
    */
   public ConnectLinkResult submitConnectLink(String linkId, Map<String, String> formValues) {
-    return engine.submitConnectLink(linkId, formValues);
+    return engine.forms().submit(linkId, formValues, engine.begin());
   }
 
   /**
@@ -169,7 +161,8 @@ public final class Tether {
    *     EXPIRED), or a transient refresh failure left no valid token ({@code isRetryable()})
    */
   public Credentials credentials(String connectedAccountId) {
-    return engine.credentials(Objects.requireNonNull(connectedAccountId, "connectedAccountId"));
+    return engine.credentials().credentials(Objects.requireNonNull(connectedAccountId, "connectedAccountId"),
+        engine.begin());
   }
 
   /**
@@ -183,7 +176,7 @@ public final class Tether {
    */
   public int refreshExpiring(Duration lookahead) {
     Objects.requireNonNull(lookahead, "lookahead");
-    return engine.refreshExpiring(lookahead);
+    return engine.credentials().refreshExpiring(lookahead, engine.begin());
   }
 
   /**
@@ -194,8 +187,8 @@ public final class Tether {
    *     deleted
    */
   public Optional<ConnectedAccount> account(String connectedAccountId) {
-    return engine.account(Objects.requireNonNull(connectedAccountId, "connectedAccountId"))
-        .map(AccountRecord::view);
+    return engine.accounts().account(Objects.requireNonNull(connectedAccountId, "connectedAccountId"), engine.begin())
+        .map(StoredAccount::view);
   }
 
   /**
@@ -206,7 +199,7 @@ public final class Tether {
    * @return snapshots of the matching accounts; empty when none match
    */
   public List<ConnectedAccount> accounts(AccountQuery query) {
-    return engine.accounts(query);
+    return engine.accounts().accounts(query, engine.begin());
   }
 
   /**
@@ -218,7 +211,7 @@ public final class Tether {
    * @throws IllegalStateException if it is not ACTIVE
    */
   public ConnectedAccount disable(String connectedAccountId) {
-    return engine.disable(Objects.requireNonNull(connectedAccountId, "connectedAccountId"));
+    return engine.accounts().disable(Objects.requireNonNull(connectedAccountId, "connectedAccountId"), engine.begin());
   }
 
   /**
@@ -231,7 +224,7 @@ public final class Tether {
    * @throws IllegalStateException if it is not INACTIVE
    */
   public ConnectedAccount enable(String connectedAccountId) {
-    return engine.enable(Objects.requireNonNull(connectedAccountId, "connectedAccountId"));
+    return engine.accounts().enable(Objects.requireNonNull(connectedAccountId, "connectedAccountId"), engine.begin());
   }
 
   /**
@@ -242,7 +235,7 @@ public final class Tether {
    * @return true if the account existed and was deleted, false if there was none
    */
   public boolean delete(String connectedAccountId) {
-    return engine.delete(Objects.requireNonNull(connectedAccountId, "connectedAccountId"));
+    return engine.accounts().delete(Objects.requireNonNull(connectedAccountId, "connectedAccountId"), engine.begin());
   }
 
   /**
@@ -287,7 +280,7 @@ public final class Tether {
    * status) and drops idle sessions. The engine also does this as it is used.
    */
   public void cleanUp() {
-    engine.cleanUp();
+    engine.maintenance().cleanUp(engine.now());
   }
 
   @Override
@@ -313,6 +306,9 @@ public final class Tether {
     Duration sessionIdleTimeout;
     Duration tokenRefreshSkew;
     private ScheduledExecutorService refreshScheduler;
+    private ScheduledExecutorService maintenanceScheduler;
+    private Duration maintenanceInterval;
+    private ConnectionStore store;
     private Duration refreshInterval;
     URI connectBaseUrl;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
@@ -455,6 +451,40 @@ public final class Tether {
     }
 
     /**
+     * Where the engine keeps sessions, accounts, credentials and pending links (default: a new
+     * {@link ConnectionStores#inMemory()} store). Engines that share a store (application nodes on
+     * one database) share their users: a callback may arrive at any of them, refresh is
+     * single-flight across all of them, and every waiter and listener hears of every change.
+     *
+     * @param store the store; not null
+     * @return this builder
+     * @throws IllegalStateException if a store was already set
+     */
+    public Builder store(ConnectionStore store) {
+      requireUnset(this.store, "store");
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Runs the engine's background work (expiring links nobody touches, dropping dead links and
+     * idle sessions) on the host's {@code scheduler} every {@code interval}, in bounded slices,
+     * instead of in small slices on callers' threads. The engine starts no thread of its own; shut
+     * the scheduler down to stop.
+     *
+     * @param scheduler the host's scheduler; not null
+     * @param interval time between runs; at least 1 second
+     * @return this builder
+     * @throws IllegalStateException if a maintenance scheduler was already set
+     */
+    public Builder maintenanceScheduler(ScheduledExecutorService scheduler, Duration interval) {
+      requireUnset(maintenanceScheduler, "maintenanceScheduler");
+      this.maintenanceScheduler = Objects.requireNonNull(scheduler, "scheduler");
+      this.maintenanceInterval = requireAtLeastOneSecond(interval, "interval");
+      return this;
+    }
+
+    /**
      * Hands out short, revocable links {@code {base}/ln_…} instead of the providers' URLs; the host
      * serves {@code GET {base}/{linkId}} by redirecting to {@link Tether#connectLink}'s URL.
      *
@@ -555,7 +585,19 @@ public final class Tether {
         tokenRefreshSkew = DEFAULT_TOKEN_REFRESH_SKEW;
       }
       ProviderRegistry registry = ProviderRegistry.assemble(providers, discover == null || discover, loader);
-      Tether tether = new Tether(new Engine(this, registry, Ids.perThreadDrbg()));
+      EngineConfig config = new EngineConfig(clock, linkTtl, sessionIdleTimeout, tokenRefreshSkew, redirectUri,
+          connectBaseUrl, new CallbackUrls(callbackOrigins(), anyCallbackOrigin));
+      Engine engine = new Engine(config, registry, store != null ? store : ConnectionStores.inMemory(),
+          new Listeners(listeners), Ids.perThreadDrbg());
+      Tether tether = new Tether(engine);
+      if (maintenanceScheduler != null) {
+        engine.maintenance().leaveToScheduler();
+        maintenanceScheduler.scheduleWithFixedDelay(() -> {
+          while (engine.maintenance().runSlice(engine.now())) {
+            Thread.yield(); // a full slice: more is waiting
+          }
+        }, maintenanceInterval.toMillis(), maintenanceInterval.toMillis(), TimeUnit.MILLISECONDS);
+      }
       if (refreshScheduler != null) {
         Duration lookahead = refreshInterval;
         refreshScheduler.scheduleWithFixedDelay(() -> tether.refreshExpiring(lookahead),

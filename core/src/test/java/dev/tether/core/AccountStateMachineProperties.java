@@ -1,5 +1,6 @@
 package dev.tether.core;
 
+import dev.tether.core.store.StoredAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.spi.AuthScheme;
@@ -29,7 +30,7 @@ class AccountStateMachineProperties {
   @Property
   void noEventSequence_reachesAForbiddenTransition(@ForAll("events") List<AccountEvent> events) {
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    AccountRecord r = AccountStateMachine.initiate("ca_1", "u", "gmail", true, "ln_1", t.plusSeconds(600),
+    StoredAccount r = AccountStateMachine.initiate("ca_1", "u", "gmail", true, "ln_1", t.plusSeconds(600),
         "https://auth.example", t).next();
     boolean wasActive = false;
     for (AccountEvent e : events) {
@@ -45,7 +46,7 @@ class AccountStateMachineProperties {
         assertThat(r.status()).as("never back to INITIATED").isNotEqualTo(ConnectionStatus.INITIATED);
       }
       wasActive |= r.status() == ConnectionStatus.ACTIVE;
-      boolean hasCredentials = r.credentials() != null;
+      boolean hasCredentials = r.credentials().isPresent();
       assertThat(hasCredentials).as("credentials only while ACTIVE or INACTIVE")
           .isEqualTo(r.status() == ConnectionStatus.ACTIVE || r.status() == ConnectionStatus.INACTIVE);
       assertThat(r.updatedAt()).isEqualTo(t);

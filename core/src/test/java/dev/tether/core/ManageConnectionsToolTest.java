@@ -237,7 +237,7 @@ class ManageConnectionsToolTest {
 
   @Test
   void nestingBeyondTheLimit_isRefused_notAnException() throws Exception {
-    String deep = "[".repeat(ManageConnectionsTool.MAX_NESTING_DEPTH + 5) + "]".repeat(ManageConnectionsTool.MAX_NESTING_DEPTH + 5);
+    String deep = "[".repeat(MetaToolJson.MAX_NESTING_DEPTH + 5) + "]".repeat(MetaToolJson.MAX_NESTING_DEPTH + 5);
     assertRequestError(manage("{\"toolkits\":[\"gmail\"],\"extra\":" + deep + "}"), "nest deeper than");
     String fine = "[".repeat(8) + "]".repeat(8);
     assertThat(manage("{\"toolkits\":[\"gmail\"],\"extra\":" + fine + "}").get("successful").asBoolean()).isTrue();

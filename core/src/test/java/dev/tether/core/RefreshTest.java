@@ -163,15 +163,19 @@ class RefreshTest {
   }
 
   @Test
-  void providerBugDuringRefresh_isTransient() {
+  void providerBugDuringRefresh_isDefinitive_asTheSpiSays() {
     String id = connect();
     provider.refresh = r -> {
       throw new IllegalStateException("bug");
     };
     clock.advance(Duration.ofHours(2));
-    assertThatThrownBy(() -> tether.credentials(id)).isInstanceOfSatisfying(CredentialsUnavailableException.class,
-        e -> assertThat(e.isRetryable()).isTrue());
-    assertThat(tether.account(id).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThatThrownBy(() -> tether.credentials(id)).isInstanceOfSatisfying(CredentialsUnavailableException.class, e -> {
+      assertThat(e.isRetryable()).isFalse();
+      assertThat(e.reason()).contains("provider_error");
+    });
+    ConnectedAccount after = tether.account(id).orElseThrow();
+    assertThat(after.status()).isEqualTo(ConnectionStatus.EXPIRED);
+    assertThat(after.statusReason()).contains("provider_error");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.tether.core;
+package dev.tether.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

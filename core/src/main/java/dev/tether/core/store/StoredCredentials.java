@@ -1,4 +1,4 @@
-package dev.tether.core;
+package dev.tether.core.store;
 
 import com.google.common.collect.Interner;
 import com.google.common.collect.Interners;
@@ -33,7 +33,7 @@ final class StoredCredentials {
   private final long expiresAtSecond;
   private final int expiresAtNano;
 
-  /** Reassembles a value whose fields a record kept unboxed (see {@link AccountRecord}). */
+  /** Reassembles a value whose fields a record kept unboxed (see {@link StoredAccount}). */
   StoredCredentials(Shape shape, byte[] secrets, long expiresAtSecond, int expiresAtNano) {
     this.shape = shape;
     this.secrets = secrets;

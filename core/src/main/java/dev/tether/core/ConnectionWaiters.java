@@ -1,0 +1,106 @@
+package dev.tether.core;
+
+import dev.tether.core.store.ConnectionStore;
+import dev.tether.core.store.StoreListener;
+import dev.tether.core.store.StoredAccount;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engine's end of the store's change feed: every change, whichever engine made it, settles
+ * the {@code waitForConnection}s, refresh followers and flow-claim waiters of this engine, then
+ * reaches its listeners. Nothing here polls: a waiter is a future completed by a change. Thread-safe.
+ */
+final class ConnectionWaiters implements StoreListener {
+  private final ConnectionStore store;
+  private final Listeners listeners;
+  /** Account id → the future of {@code waitForConnection}: ACTIVE, or failed when it ends otherwise. */
+  private final ConcurrentHashMap<String, CompletableFuture<ConnectedAccount>> completions = new ConcurrentHashMap<>();
+  /** Account id → the next change of that account (refresh followers wait for the leader's). */
+  private final ConcurrentHashMap<String, CompletableFuture<ConnectionEvent>> nextChange = new ConcurrentHashMap<>();
+  /** Flow key → the flow's next completion or release (a callback waiting on another's claim). */
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> flows = new ConcurrentHashMap<>();
+
+  ConnectionWaiters(ConnectionStore store, Listeners listeners) {
+    this.store = store;
+    this.listeners = listeners;
+  }
+
+  /** Completes when the account becomes ACTIVE; fails when it ends any other way. */
+  CompletableFuture<ConnectedAccount> completion(String accountId, StoredAccount current) {
+    CompletableFuture<ConnectedAccount> future = completions.computeIfAbsent(accountId, k -> new CompletableFuture<>());
+    settle(accountId, current); // it may have finished before anyone waited
+    return future;
+  }
+
+  /** Completes with the account's next change. Register before acting, then look: nothing is missed. */
+  CompletableFuture<ConnectionEvent> nextChange(String accountId) {
+    return nextChange.computeIfAbsent(accountId, k -> new CompletableFuture<>());
+  }
+
+  /** Completes when the flow is next completed or released. */
+  CompletableFuture<Void> flowSettledFuture(String flowKey) {
+    return flows.computeIfAbsent(flowKey, k -> new CompletableFuture<>());
+  }
+
+  @Override
+  public void accountChanged(ConnectionEvent event) {
+    String id = event.accountId();
+    if (completions.containsKey(id)) { // a waiter registering later checks the current state itself
+      if (event.type() == ConnectionEvent.Type.DELETED) {
+        settle(id, null);
+      } else if (event.type() == ConnectionEvent.Type.STATUS_CHANGED) {
+        settle(id, store.account(id).orElse(null));
+      }
+    }
+    CompletableFuture<ConnectionEvent> next = nextChange.remove(id);
+    if (next != null) {
+      next.complete(event);
+    }
+    listeners.publish(event);
+  }
+
+  @Override
+  public void flowSettled(String flowKey) {
+    CompletableFuture<Void> waiting = flows.remove(flowKey);
+    if (waiting != null) {
+      waiting.complete(null);
+    }
+  }
+
+  /** The feed may have lost changes: everyone waiting looks again. */
+  @Override
+  public void resynchronize() {
+    for (String id : completions.keySet()) {
+      settle(id, store.account(id).orElse(null));
+    }
+    drain(nextChange, null);
+    drain(flows, null);
+  }
+
+  private static <T> void drain(Map<String, CompletableFuture<T>> waiting, T value) {
+    for (String key : waiting.keySet()) {
+      CompletableFuture<T> f = waiting.remove(key);
+      if (f != null) {
+        f.complete(value);
+      }
+    }
+  }
+
+  private void settle(String accountId, StoredAccount r) {
+    if (r != null && r.status() == ConnectionStatus.INITIATED) {
+      return;
+    }
+    CompletableFuture<ConnectedAccount> future = completions.remove(accountId);
+    if (future == null) {
+      return;
+    }
+    if (r != null && r.status() == ConnectionStatus.ACTIVE) {
+      future.complete(r.view());
+    } else {
+      future.completeExceptionally(new ConnectionRequestFailedException(accountId,
+          r == null ? null : r.status(), r == null ? "deleted" : r.statusReason().orElse(null)));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tether.core;
+
+import dev.tether.core.store.ConnectionStore;
+import dev.tether.core.store.StoredAccount;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine's background work, done in bounded slices: expiring links nobody touches (each
+ * announced once, by whichever engine's commit wins), dropping the flows of dead links, and
+ * dropping idle sessions. A slice runs on a caller's thread at most once per {@link #PACE} of
+ * engine time and never while another runs, so no caller pays for a mass expiry; or, when the host
+ * gives a scheduler, only there. Thread-safe.
+ */
+final class Maintenance {
+  private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
+  /** Items of each kind one slice handles: a pause of well under a millisecond on a caller. */
+  static final int SLICE = 32;
+  /** How often (engine time) callers run a slice while there is little to do. */
+  static final Duration PACE = Duration.ofSeconds(1);
+
+  private final EngineConfig config;
+  private final ConnectionStore store;
+  private final SlotTransaction tx;
+  private final AtomicBoolean running = new AtomicBoolean();
+  /** Engine time (epoch ms) from which a caller runs the next slice. */
+  private final AtomicLong nextSliceAt = new AtomicLong(Long.MIN_VALUE);
+  private volatile boolean onCallers = true;
+
+  Maintenance(EngineConfig config, ConnectionStore store, SlotTransaction tx) {
+    this.config = config;
+    this.store = store;
+    this.tx = tx;
+  }
+
+  /** From now on only {@link #runSlice} calls from the host's scheduler do the work. */
+  void leaveToScheduler() {
+    onCallers = false;
+  }
+
+  /** Runs a slice on the calling thread when one is due and none is running. */
+  void onUse(Instant now) {
+    if (onCallers && now.toEpochMilli() >= nextSliceAt.get()) {
+      runSlice(now);
+    }
+  }
+
+  /**
+   * One bounded slice, unless another is running.
+   *
+   * @return whether the slice found a full load (more is waiting)
+   */
+  boolean runSlice(Instant now) {
+    if (!running.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      boolean more = slice(now, SLICE);
+      nextSliceAt.set(more ? now.toEpochMilli() : now.plus(PACE).toEpochMilli());
+      return more;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, () -> "Maintenance slice failed (" + e.getClass().getName() + "): "
+          + e.getMessage() + "; it will be retried");
+      return false;
+    } finally {
+      running.set(false);
+    }
+  }
+
+  /** Everything due now, in slices; waits for a slice another thread is running. */
+  void cleanUp(Instant now) {
+    while (!running.compareAndSet(false, true)) {
+      Thread.onSpinWait();
+    }
+    try {
+      while (slice(now, SLICE * 8)) {
+        // keep going: each slice commits its own work, so callers interleave with it
+      }
+      nextSliceAt.set(now.plus(PACE).toEpochMilli());
+    } finally {
+      running.set(false);
+    }
+  }
+
+  /** @return whether any kind of work filled its limit (so more may wait) */
+  private boolean slice(Instant now, int limit) {
+    List<StoredAccount> due = store.linksExpiredBy(now, limit);
+    for (StoredAccount a : due) {
+      tx.run(a.userId(), a.toolkit(), now, d -> {
+        ConnectionRules.housekeep(d, config.linkTtl());
+        return null;
+      });
+    }
+    int flows = store.removeFlowsExpiredBy(now, limit);
+    int sessions = store.removeSessionsIdleSince(now.minus(config.sessionIdleTimeout()), limit);
+    return due.size() >= limit || flows >= limit || sessions >= limit;
+  }
+}

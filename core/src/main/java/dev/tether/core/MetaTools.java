@@ -1,0 +1,72 @@
+package dev.tether.core;
+
+import dev.tether.core.store.StoredSession;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The meta-tools a session can offer, by name, and the envelope every call passes through: the tool
+ * exists, the session is alive and offers it, the arguments are present and not oversized. A new
+ * meta-tool is one more {@link MetaTool} here. Thread-safe: immutable.
+ */
+final class MetaTools {
+  /** Arguments larger than this are refused before parsing. */
+  static final int MAX_ARGUMENTS_LENGTH = 64 * 1024;
+
+  private final Map<String, MetaTool> bySlug = new LinkedHashMap<>();
+
+  MetaTools(List<MetaTool> tools) {
+    for (MetaTool tool : tools) {
+      bySlug.put(tool.definition().name(), tool);
+    }
+  }
+
+  /** The tools {@code options} offer, in registry order. */
+  List<ToolDefinition> offeredTo(SessionOptions options) {
+    List<ToolDefinition> out = new ArrayList<>(bySlug.size());
+    for (MetaTool tool : bySlug.values()) {
+      if (tool.offeredTo(options)) {
+        out.add(tool.definition());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Runs a tool call; never throws for bad input. */
+  String execute(Engine engine, String sessionId, String toolSlug, String argumentsJson) {
+    if (toolSlug == null) {
+      return MetaToolJson.error("The tool slug is missing; this session offers " + String.join(", ", bySlug.keySet())
+          + ".");
+    }
+    MetaTool tool = bySlug.get(toolSlug.strip());
+    if (tool == null) {
+      return MetaToolJson.error("Unknown tool '" + MetaToolJson.shorten(toolSlug) + "'; this session offers "
+          + String.join(", ", bySlug.keySet()) + ".");
+    }
+    Instant now = engine.begin();
+    StoredSession session = engine.sessions().find(sessionId, now).orElse(null);
+    if (session == null) {
+      return MetaToolJson.error("Session " + sessionId + " has expired; create a new session and use its session_id.");
+    }
+    if (!tool.offeredTo(session.options())) {
+      return MetaToolJson.error(tool.notOffered());
+    }
+    if (argumentsJson == null || argumentsJson.isBlank()) {
+      return MetaToolJson.error("Arguments are missing; pass a JSON object such as {\"toolkits\": [\"gmail\"]}.");
+    }
+    if (argumentsJson.length() > MAX_ARGUMENTS_LENGTH) {
+      return MetaToolJson.error("Arguments are " + argumentsJson.length() + " characters long; the limit is "
+          + MAX_ARGUMENTS_LENGTH + ".");
+    }
+    return tool.execute(engine, session, argumentsJson, now);
+  }
+
+  /** What every meta-tool answer echoes: pass this session's id on. */
+  static String sessionInstructions(String sessionId) {
+    return "Pass session_id \"" + sessionId + "\" in every later COMPOSIO_MANAGE_CONNECTIONS call "
+        + "of this conversation.";
+  }
+}

@@ -1,0 +1,211 @@
+package dev.tether.core;
+
+import static dev.tether.core.ConnectionStatus.ACTIVE;
+
+import dev.tether.core.ConnectionRules.LinkDecision;
+import dev.tether.core.ManageConnectionsResult.Status;
+import dev.tether.core.ManageConnectionsResult.ToolkitResult;
+import dev.tether.core.store.ConnectionStore;
+import dev.tether.core.store.StoredAccount;
+import dev.tether.core.store.StoredSession;
+import dev.tether.spi.Slugs;
+import dev.tether.spi.ToolkitDescriptor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * "Is this user connected to these toolkits?": the typed meta-tool ({@link Session#manageConnections})
+ * and the toolkit listing ({@link Session#toolkits}). An ACTIVE account or an unexpired pending
+ * link answers from one read of the slot, with no commit: the path every agent tool call takes.
+ * Thread-safe.
+ */
+final class ToolkitConnections {
+  static final int MAX_TOOLKITS_PER_CALL = 50;
+
+  private final EngineConfig config;
+  private final ProviderRegistry registry;
+  private final ConnectionStore store;
+  private final LinkIssuer links;
+  private final SlotTransaction tx;
+
+  ToolkitConnections(EngineConfig config, ProviderRegistry registry, ConnectionStore store, LinkIssuer links,
+      SlotTransaction tx) {
+    this.config = config;
+    this.registry = registry;
+    this.store = store;
+    this.links = links;
+    this.tx = tx;
+  }
+
+  // ---------------------------------------------------------------- the meta-tool, typed
+
+  ManageConnectionsResult manage(StoredSession session, List<String> toolkits, boolean reinitiateAll, Instant now) {
+    List<String> slugs = normalizeToolkits(toolkits);
+    Map<String, ToolkitResult> results = new LinkedHashMap<>();
+    int active = 0;
+    int initiated = 0;
+    for (String slug : slugs) {
+      ToolkitResult r = manageOne(session, slug, reinitiateAll, now);
+      results.put(slug, r);
+      if (r.status() == Status.ACTIVE) {
+        active++;
+      } else if (r.status() == Status.INITIATED) {
+        initiated++;
+      }
+    }
+    ManageConnectionsResult.Summary summary = new ManageConnectionsResult.Summary(results.size(), active, initiated,
+        results.size() - active - initiated);
+    return new ManageConnectionsResult(results, summary, ManageConnectionsTool.message(summary), session.id(),
+        MetaTools.sessionInstructions(session.id()));
+  }
+
+  /**
+   * Trims, lower-cases and de-duplicates (first seen wins) the requested slugs.
+   *
+   * @throws IllegalArgumentException naming the problem when the list is null, empty, too long
+   *     or holds a null, blank or absurdly long entry
+   */
+  static List<String> normalizeToolkits(List<String> toolkits) {
+    if (toolkits == null) {
+      throw new IllegalArgumentException("toolkits is required: pass 1 to " + MAX_TOOLKITS_PER_CALL
+          + " toolkit slugs, e.g. [\"gmail\"]");
+    }
+    if (toolkits.isEmpty()) {
+      throw new IllegalArgumentException("toolkits is empty: pass 1 to " + MAX_TOOLKITS_PER_CALL
+          + " toolkit slugs, e.g. [\"gmail\"]");
+    }
+    if (toolkits.size() > MAX_TOOLKITS_PER_CALL) {
+      throw new IllegalArgumentException("toolkits has " + toolkits.size() + " entries; pass at most "
+          + MAX_TOOLKITS_PER_CALL + " per call");
+    }
+    LinkedHashSet<String> slugs = new LinkedHashSet<>();
+    for (int i = 0; i < toolkits.size(); i++) {
+      String raw = toolkits.get(i);
+      if (raw == null || raw.isBlank()) {
+        throw new IllegalArgumentException("toolkits[" + i + "] is " + (raw == null ? "null" : "blank")
+            + "; every entry must be a toolkit slug such as \"gmail\"");
+      }
+      if (raw.length() > 4 * Slugs.MAX_LENGTH) {
+        throw new IllegalArgumentException("toolkits[" + i + "] is " + raw.length()
+            + " characters long; toolkit slugs have at most " + Slugs.MAX_LENGTH);
+      }
+      slugs.add(Slugs.normalize(raw));
+    }
+    return List.copyOf(slugs);
+  }
+
+  private ToolkitResult manageOne(StoredSession session, String slug, boolean reinitiate, Instant now) {
+    Optional<ProviderRegistry.Entry> found = registry.find(slug);
+    if (found.isEmpty()) {
+      return ToolkitResult.failed(slug, "Toolkit '" + Slugs.abbreviate(slug) + "' was not found. "
+          + "Available toolkits: " + registry.describeAvailable(enabledSlugs(session)) + ".");
+    }
+    ProviderRegistry.Entry entry = found.get();
+    ToolkitDescriptor d = entry.descriptor();
+    SessionOptions options = session.options();
+    if (!options.allows(slug)) {
+      return ToolkitResult.failed(slug, "Toolkit '" + slug + "' is not enabled in this session. Enabled "
+          + "toolkits: " + registry.describeAvailable(enabledSlugs(session)) + ".");
+    }
+    if (d.isNoAuth()) {
+      return ToolkitResult.noAuth(slug);
+    }
+    Optional<String> pinnedId = options.pinnedAccount(slug);
+    if (pinnedId.isPresent()) {
+      Optional<StoredAccount> pinned = store.account(pinnedId.get());
+      if (pinned.isPresent() && pinned.get().status() == ACTIVE && !reinitiate) {
+        return ToolkitResult.active(slug, pinned.get());
+      }
+      return ToolkitResult.failed(slug, "This session is pinned to account " + pinnedId.get() + " for '"
+          + slug + "', which is " + pinned.map(a -> a.status().name()).orElse("deleted")
+          + "; the host must reconnect it or create a session without the pin.");
+    }
+    if (!reinitiate) {
+      // The hot path of every agent tool call: one read, no commit.
+      List<StoredAccount> accounts = store.slot(session.userId(), slug).accounts();
+      Optional<StoredAccount> active = ConnectionRules.latestActive(accounts);
+      if (active.isPresent()) {
+        return ToolkitResult.active(slug, active.get());
+      }
+      Optional<StoredAccount> pending = ConnectionRules.pending(accounts);
+      if (pending.isPresent() && !pending.get().linkExpiredAt(now)) {
+        return ToolkitResult.initiated(slug, d.name(), pending.get(), Optional.empty());
+      }
+    }
+    LinkDecision decision;
+    try {
+      decision = links.issue(session, entry, options.callbackUrl().orElse(null), !reinitiate, now);
+    } catch (LinkCreationException e) {
+      return ToolkitResult.failed(slug, e.getMessage());
+    }
+    if (decision instanceof LinkDecision.Active) {
+      return ToolkitResult.active(slug, ((LinkDecision.Active) decision).account());
+    }
+    if (decision instanceof LinkDecision.Pending) {
+      return ToolkitResult.initiated(slug, d.name(), ((LinkDecision.Pending) decision).account(), Optional.empty());
+    }
+    LinkDecision.Issued issued = (LinkDecision.Issued) decision;
+    return ToolkitResult.initiated(slug, d.name(), issued.account(), Optional.of(issued.replacedActive()));
+  }
+
+  private List<String> enabledSlugs(StoredSession session) {
+    return registry.slugs().stream().filter(session.options()::allows).collect(Collectors.toList());
+  }
+
+  // ---------------------------------------------------------------- toolkits()
+
+  ToolkitPage toolkits(StoredSession session, ToolkitQuery query, Instant now) {
+    Objects.requireNonNull(query, "query");
+    List<ToolkitInfo> items = new ArrayList<>();
+    String after = query.cursor().orElse("");
+    boolean more = false;
+    for (ProviderRegistry.Entry entry : registry.entries()) {
+      ToolkitDescriptor d = entry.descriptor();
+      if (!session.options().allows(d.slug()) || d.slug().compareTo(after) <= 0) {
+        continue;
+      }
+      if (query.search().isPresent() && !d.slug().contains(query.search().get())
+          && !d.name().toLowerCase(Locale.ROOT).contains(query.search().get())) {
+        continue;
+      }
+      ToolkitInfo info = toolkitInfo(session, d, now);
+      if (query.connectedOnly() && !info.connection().map(ToolkitInfo.Connection::isActive).orElse(false)) {
+        continue;
+      }
+      if (items.size() == query.limit()) {
+        more = true;
+        break;
+      }
+      items.add(info);
+    }
+    Optional<String> next = more ? Optional.of(items.get(items.size() - 1).slug()) : Optional.empty();
+    return new ToolkitPage(items, next);
+  }
+
+  private ToolkitInfo toolkitInfo(StoredSession session, ToolkitDescriptor d, Instant now) {
+    if (d.isNoAuth()) {
+      return new ToolkitInfo(d.slug(), d.name(), true, Optional.empty());
+    }
+    List<StoredAccount> read = store.slot(session.userId(), d.slug()).accounts();
+    // Reads show the truth: a due link reads as EXPIRED, and its expiry is announced now.
+    List<StoredAccount> accounts = !ConnectionRules.needsHousekeeping(read, now, config.linkTtl()) ? read
+        : tx.run(session.userId(), d.slug(), now, draft -> {
+          ConnectionRules.housekeep(draft, config.linkTtl());
+          return draft.accounts();
+        });
+    Optional<StoredAccount> pinned = session.options().pinnedAccount(d.slug()).flatMap(store::account);
+    Optional<StoredAccount> chosen = pinned.isPresent() ? pinned
+        : ConnectionRules.latestActive(accounts).or(() -> ConnectionRules.latest(accounts));
+    boolean active = chosen.map(a -> a.status() == ACTIVE).orElse(false);
+    return new ToolkitInfo(d.slug(), d.name(), false, Optional.of(new ToolkitInfo.Connection(active,
+        chosen.map(a -> new ToolkitInfo.AccountRef(a.id(), a.status())))));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.tether.core.store;
+
+import dev.tether.core.ConnectionEvent;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One atomic change to one (user, toolkit) pair, made against the {@link Slot} it was decided on:
+ * the store applies all of it or, when the pair changed since {@code read}, none of it.
+ *
+ * @param read the slot the change was decided on; its accounts and version are what the store
+ *     checks
+ * @param put accounts to add or replace (each of {@code read}'s user and toolkit)
+ * @param remove ids of accounts to remove with their credentials
+ * @param flows pending flows to store with the change (a new link's flow)
+ * @param events what the change means, delivered to every {@link StoreListener} of every engine
+ *     sharing the store once the change is durable, and only if it was applied
+ */
+public record SlotCommit(Slot read, List<StoredAccount> put, List<String> remove, List<StoredFlow> flows,
+    List<ConnectionEvent> events) {
+  /**
+   * Checks that every account belongs to the slot, and copies.
+   *
+   * @param events what the change means, delivered to every {@link StoreListener} of every engine sharing the store once the change is durable, and only if it was applied
+   * @param flows pending flows to store with the change (a new link's flow)
+   * @param put accounts to add or replace (each of {@code read}'s user and toolkit)
+   * @param read the slot the change was decided on; its accounts and version are what the store checks
+   * @param remove ids of accounts to remove with their credentials
+   */
+  public SlotCommit {
+    Objects.requireNonNull(read, "read");
+    put = List.copyOf(put);
+    remove = List.copyOf(remove);
+    flows = List.copyOf(flows);
+    events = List.copyOf(events);
+    for (StoredAccount a : put) {
+      if (!a.userId().equals(read.userId()) || !a.toolkit().equals(read.toolkit())) {
+        throw new IllegalArgumentException(a + " does not belong to the slot of ('" + read.userId() + "', '"
+            + read.toolkit() + "')");
+      }
+    }
+    for (StoredFlow f : flows) {
+      if (!f.userId().equals(read.userId()) || !f.toolkit().equals(read.toolkit())) {
+        throw new IllegalArgumentException(f + " does not belong to the slot of ('" + read.userId() + "', '"
+            + read.toolkit() + "')");
+      }
+    }
+  }
+
+  /** {@return whether the commit changes nothing (the engine then does not send it)} */
+  public boolean isEmpty() {
+    return put.isEmpty() && remove.isEmpty() && flows.isEmpty() && events.isEmpty();
+  }
+}
