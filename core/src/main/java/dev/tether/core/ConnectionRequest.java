@@ -79,7 +79,8 @@ public final class ConnectionRequest {
   }
 
   /**
-   * Blocks until the account is ACTIVE and returns it.
+   * Blocks until the account is ACTIVE and returns it. A zero (or negative) {@code timeout} does
+   * not block: it returns or throws according to the account's status right now.
    *
    * @throws ConnectionRequestFailedException if it FAILED or EXPIRED (or was deleted)
    * @throws ConnectionRequestTimeoutException if {@code timeout} passed first
