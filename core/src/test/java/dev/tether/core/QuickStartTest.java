@@ -3,7 +3,6 @@ package dev.tether.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.providers.oauth2.OAuth2Toolkit;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,8 +33,7 @@ class QuickStartTest {
 
   @BeforeEach
   void start() throws Exception {
-    sandbox = new MockOAuth2Server();
-    sandbox.start(InetAddress.getLoopbackAddress(), 0);
+    sandbox = AuthorizationServers.started();
     authorizationUrl = URI.create(sandbox.authorizationEndpointUrl("default").toString());
     tokenUrl = URI.create(sandbox.tokenEndpointUrl("default").toString());
   }

@@ -46,8 +46,7 @@ class TokenEndpointFaultsTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new MockOAuth2Server();
-    server.start(InetAddress.getLoopbackAddress(), 0);
+    server = AuthorizationServers.started();
     URI realTokenUrl = URI.create(server.tokenEndpointUrl("default").toString());
     proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     proxy.createContext("/token", ex -> {
