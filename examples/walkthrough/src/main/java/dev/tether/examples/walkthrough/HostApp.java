@@ -40,16 +40,22 @@ import java.util.function.Supplier;
  */
 final class HostApp implements AutoCloseable {
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "host-app");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads;
   private volatile Tether tether;
   private volatile Supplier<Session> demoSession;
 
+  /**
+   * Binds {@code port} on loopback (0: any free port); nothing is started if that fails.
+   *
+   * @throws java.net.BindException if the port is taken (or not allowed)
+   */
   HostApp(int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    threads = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "host-app");
+      t.setDaemon(true);
+      return t;
+    });
     server.setExecutor(threads);
   }
 

@@ -16,6 +16,7 @@ import dev.tether.providers.oauth2.OAuth2Catalog;
 import dev.tether.spi.Credentials;
 import dev.tether.testkit.TestClock;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +51,8 @@ public final class Walkthrough {
       boolean tokenRefreshed, ConnectionStatus unusedLink, ConnectionStatus replacedAccount,
       ConnectionStatus replacement) {}
 
+  private static final String USAGE = "usage: Walkthrough [--serve] [--port N]";
+
   private final PrintStream out;
   private final Browser user = new Browser();
 
@@ -54,25 +60,56 @@ public final class Walkthrough {
     this.out = out;
   }
 
-  /** {@code [--serve] [--port N]}. */
+  /** {@code [--serve] [--port N]}; exits with a non-zero status when it cannot run. */
   public static void main(String[] args) throws Exception {
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C: ask serve to stop, and hold the JVM until it has stopped everything it started.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.complete(null);
+      try {
+        stopped.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "walkthrough-shutdown"));
+    int status;
+    try {
+      status = launch(args, System.out, System.err, stop);
+    } finally {
+      stopped.countDown();
+    }
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * What {@link #main} does, without exiting the JVM: the scripted walkthrough, or with
+   * {@code --serve} the interactive mode until {@code stop} completes.
+   *
+   * @return the exit status: 0, 1 when {@code --serve} cannot listen on its port, 2 for bad arguments
+   */
+  static int launch(String[] args, PrintStream out, PrintStream err, CompletionStage<?> stop) throws Exception {
     boolean serve = false;
     int port = 8080;
     for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--serve" -> serve = true;
-        case "--port" -> port = Integer.parseInt(args[++i]);
-        default -> {
-          System.err.println("usage: Walkthrough [--serve] [--port N]   (unknown argument '" + args[i] + "')");
-          System.exit(2);
-        }
+      if (args[i].equals("--serve")) {
+        serve = true;
+      } else if (args[i].equals("--port") && i + 1 < args.length && args[i + 1].matches("\\d{1,5}")
+          && Integer.parseInt(args[i + 1]) <= 65535) {
+        port = Integer.parseInt(args[++i]);
+      } else {
+        err.println(USAGE + "   (" + (args[i].equals("--port") ? "--port needs a number from 0 to 65535"
+            : "unknown argument '" + args[i] + "'") + ")");
+        return 2;
       }
     }
     if (serve) {
-      serve(port, System.out);
-    } else {
-      run(System.out);
+      return serve(port, out, err, stop);
     }
+    run(out);
+    return 0;
   }
 
   /** The scripted walkthrough. */
@@ -242,34 +279,54 @@ public final class Walkthrough {
     out.println("   " + line);
   }
 
-  /** Keeps the sandbox and the host running for a person with a browser, until Ctrl-C. */
-  static void serve(int port, PrintStream out) throws Exception {
-    Sandbox sandbox = new Sandbox(true);
-    HostApp host = new HostApp(port);
-    Walkthrough narrator = new Walkthrough(out);
-    Tether tether = narrator.engine(host, sandbox, Clock.systemUTC(), true);
-    Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
-        .callbackUrl(host.landingPage()).build());
-    host.serve(tether, () -> demo);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      host.close();
-      sandbox.close();
-      out.println("Stopped.");
-      stopped.countDown();
-    }, "walkthrough-shutdown"));
-    List<String> real = new ArrayList<>();
-    for (String family : List.of("google", "github")) {
-      if (System.getenv(OAuth2Catalog.clientIdVariable(family)) != null) {
-        real.add(family);
+  /**
+   * {@code --serve}: keeps the sandbox and the host app running for a person with a browser until
+   * {@code stop} completes, then stops both.
+   *
+   * @return 0 once stopped; 1 when the host app cannot listen on {@code port}, after one line on
+   *     {@code err} naming the port and {@code --port N}, with everything started so far stopped
+   */
+  static int serve(int port, PrintStream out, PrintStream err, CompletionStage<?> stop) throws Exception {
+    return serve(port, out, err, stop, () -> new Sandbox(true));
+  }
+
+  /** {@link #serve(int, PrintStream, PrintStream, CompletionStage)} with the sandbox from {@code sandboxes}. */
+  static int serve(int port, PrintStream out, PrintStream err, CompletionStage<?> stop, Supplier<Sandbox> sandboxes)
+      throws Exception {
+    try (Sandbox sandbox = sandboxes.get()) {
+      HostApp host;
+      try {
+        host = new HostApp(port);
+      } catch (BindException e) {
+        err.println("Cannot listen on port " + port + " (" + e.getMessage() + "); choose another port with --port N");
+        return 1;
+      }
+      try (host) {
+        Walkthrough narrator = new Walkthrough(out);
+        Tether tether = narrator.engine(host, sandbox, Clock.systemUTC(), true);
+        Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
+            .callbackUrl(host.landingPage()).build());
+        host.serve(tether, () -> demo);
+        List<String> real = new ArrayList<>();
+        for (String family : List.of("google", "github")) {
+          if (System.getenv(OAuth2Catalog.clientIdVariable(family)) != null) {
+            real.add(family);
+          }
+        }
+        out.println("Sandbox sign-in page at " + sandbox.authorizationUrl().resolve("/") + " (any user name works)");
+        out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
+            + "TETHER_GITHUB_CLIENT_ID/SECRET and register " + host.callbackEndpoint() + ")" : real));
+        out.println("Open " + host.base() + "/ in a browser, or this gmail connect link: "
+            + demo.authorize("gmail").redirectUrl());
+        out.println("Ctrl-C stops.");
+        try {
+          stop.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
-    out.println("Sandbox sign-in page at " + sandbox.authorizationUrl().resolve("/") + " (any user name works)");
-    out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
-        + "TETHER_GITHUB_CLIENT_ID/SECRET and register " + host.callbackEndpoint() + ")" : real));
-    out.println("Open " + host.base() + "/ in a browser, or this gmail connect link: "
-        + demo.authorize("gmail").redirectUrl());
-    out.println("Ctrl-C stops.");
-    stopped.await();
+    out.println("Stopped.");
+    return 0;
   }
 }
