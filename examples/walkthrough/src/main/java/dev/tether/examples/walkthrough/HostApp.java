@@ -136,8 +136,13 @@ final class HostApp implements AutoCloseable {
 
   private void connect(HttpExchange ex) throws IOException {
     String toolkit = ex.getRequestURI().getPath().substring("/connect/".length());
+    Session demo = demoSession.get();
+    if (demo == null) {
+      page(ex, 404, "Not found", "<p>Only --serve mode has this page.</p>");
+      return;
+    }
     try {
-      ConnectionRequest request = demoSession.get().authorize(toolkit);
+      ConnectionRequest request = demo.authorize(toolkit);
       redirect(ex, 302, request.redirectUrl());
     } catch (RuntimeException e) {
       page(ex, 400, "Cannot connect " + escape(toolkit), "<p>" + escape(e.getMessage()) + "</p>");
@@ -145,12 +150,13 @@ final class HostApp implements AutoCloseable {
   }
 
   private void index(HttpExchange ex) throws IOException {
-    if (!ex.getRequestURI().getPath().equals("/")) {
-      page(ex, 404, "Not found", "");
+    Session demo = demoSession.get();
+    if (!ex.getRequestURI().getPath().equals("/") || demo == null) {
+      page(ex, 404, "Not found", demo == null ? "<p>Only --serve mode has this page.</p>" : "");
       return;
     }
     StringBuilder rows = new StringBuilder("<ul>");
-    for (ToolkitInfo t : demoSession.get().toolkits().items()) {
+    for (ToolkitInfo t : demo.toolkits().items()) {
       String status = t.isNoAuth() ? "no auth needed" : t.connection().flatMap(ToolkitInfo.Connection::connectedAccount)
           .map(a -> a.status() + " (" + a.id() + ")").orElse("not connected");
       rows.append("<li><b>").append(escape(t.name())).append("</b> — ").append(escape(status));
@@ -159,7 +165,7 @@ final class HostApp implements AutoCloseable {
       }
       rows.append("</li>");
     }
-    page(ex, 200, "Tether sandbox", "<p>User <code>" + escape(demoSession.get().userId()) + "</code></p>" + rows + "</ul>");
+    page(ex, 200, "Tether sandbox", "<p>User <code>" + escape(demo.userId()) + "</code></p>" + rows + "</ul>");
   }
 
   private void formPage(HttpExchange ex, int status, String linkId, ConnectLink link, List<String> problems)

@@ -30,6 +30,14 @@ final class Sandbox implements AutoCloseable {
     return URI.create(server.tokenEndpointUrl(ISSUER_ID).toString());
   }
 
+  /**
+   * The sandbox's discovery document: the one sandbox URL worth opening by hand (its root and its
+   * issuer URL answer 405; its sign-in page appears when a connect link is followed).
+   */
+  URI discoveryUrl() {
+    return URI.create(server.wellKnownUrl(ISSUER_ID).toString());
+  }
+
   /** Stops the server; later calls do nothing. */
   @Override
   public void close() {

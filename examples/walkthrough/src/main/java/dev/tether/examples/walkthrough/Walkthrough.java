@@ -29,8 +29,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -55,9 +57,12 @@ public final class Walkthrough {
 
   private final PrintStream out;
   private final Browser user = new Browser();
+  /** Events wait here for the line of the step that caused them (null: print them at once). */
+  private final Queue<String> heldEvents;
 
-  private Walkthrough(PrintStream out) {
+  private Walkthrough(PrintStream out, boolean eventsAfterSteps) {
     this.out = out;
+    this.heldEvents = eventsAfterSteps ? new ConcurrentLinkedQueue<>() : null;
   }
 
   /** {@code [--serve] [--port N]}; exits with a non-zero status when it cannot run. */
@@ -114,7 +119,7 @@ public final class Walkthrough {
 
   /** The scripted walkthrough. */
   static Result run(PrintStream out) throws Exception {
-    return new Walkthrough(out).play();
+    return new Walkthrough(out, true).play();
   }
 
   /**
@@ -141,8 +146,8 @@ public final class Walkthrough {
     try (Sandbox sandbox = new Sandbox(false); HostApp host = new HostApp(0)) {
       Tether tether = engine(host, sandbox, clock, false);
       host.serve(tether, () -> null);
-      out.println("Tether walkthrough: sandbox identity provider at " + sandbox.authorizationUrl().resolve("/")
-          + ", host app at " + host.base());
+      out.println("Tether walkthrough: a sandbox identity provider (" + sandbox.discoveryUrl() + ") and a host app ("
+          + host.base().getAuthority() + ") run on loopback until it ends");
 
       // ---------------------------------------------------------------- 1. in chat
       step("1. In chat: the agent needs gmail and github for user_123");
@@ -196,11 +201,13 @@ public final class Walkthrough {
       // ---------------------------------------------------------------- 3. lifecycle
       step("3. Lifecycle: refresh, an unused link, reinitiate_all");
       Credentials before = tether.credentials(gmail.id());
-      say("credentials(" + gmail.id() + ") → access token " + fingerprint(before) + ", expires " + before.expiresAt().orElseThrow());
+      say("credentials(" + gmail.id() + ") → access token fingerprint " + fingerprint(before) + ", expires "
+          + before.expiresAt().orElseThrow());
       clock.advance(Duration.ofMinutes(61));
       Credentials after = tether.credentials(gmail.id());
       boolean refreshed = !fingerprint(after).equals(fingerprint(before));
-      say("clock +61 min → credentials(" + gmail.id() + ") refreshed at the sandbox → access token " + fingerprint(after)
+      say("clock +61 min → credentials(" + gmail.id() + ") refreshed at the sandbox → access token fingerprint "
+          + fingerprint(after)
           + (after.refreshToken().equals(before.refreshToken()) ? "" : ", refresh token rotated"));
 
       ConnectionRequest unused = app.authorize("github");
@@ -220,6 +227,7 @@ public final class Walkthrough {
       ConnectionStatus replacement = tether.account(newGmail).orElseThrow().status();
       say("user  → signs in again: " + newGmail + " " + replacement + ", " + oldGmail + " " + replaced);
 
+      printHeldEvents();
       out.printf("%nDone in %.1f s. Every account above lived in this JVM only.%n", (System.nanoTime() - started) / 1e9);
       return new Result(first.at("/data/message").asText(), secondMessage, gmail.status(), exa.status(), refreshed,
           unusedStatus, replaced, replacement);
@@ -238,12 +246,30 @@ public final class Walkthrough {
         .build();
   }
 
+  /**
+   * Listeners run inside the call that changed the account, so an event arrives before the step
+   * that caused it can say what it did; the scripted walkthrough prints it after that step's line.
+   */
   private void event(ConnectionEvent e) {
+    String line;
     if (e.type() == ConnectionEvent.Type.STATUS_CHANGED && e.previousStatus().isPresent()) {
-      say("event   " + e.accountId() + " " + e.toolkit() + " " + e.previousStatus().get() + " → " + e.status()
-          + e.reason().map(r -> " (" + r + ")").orElse(""));
+      line = "   event   " + e.accountId() + " " + e.toolkit() + " " + e.previousStatus().get() + " → " + e.status()
+          + e.reason().map(r -> " (" + r + ")").orElse("");
     } else if (e.type() == ConnectionEvent.Type.TOKEN_REFRESHED) {
-      say("event   " + e.accountId() + " " + e.toolkit() + " token refreshed");
+      line = "   event   " + e.accountId() + " " + e.toolkit() + " token refreshed";
+    } else {
+      return;
+    }
+    if (heldEvents != null) {
+      heldEvents.add(line);
+    } else {
+      out.println(line);
+    }
+  }
+
+  private void printHeldEvents() {
+    for (String line = heldEvents == null ? null : heldEvents.poll(); line != null; line = heldEvents.poll()) {
+      out.println(line);
     }
   }
 
@@ -271,12 +297,15 @@ public final class Walkthrough {
   }
 
   private void step(String title) {
+    printHeldEvents();
     out.println();
     out.println(title);
   }
 
+  /** One line of the current step, then the events it caused. */
   private void say(String line) {
     out.println("   " + line);
+    printHeldEvents();
   }
 
   /**
@@ -302,7 +331,7 @@ public final class Walkthrough {
         return 1;
       }
       try (host) {
-        Walkthrough narrator = new Walkthrough(out);
+        Walkthrough narrator = new Walkthrough(out, false);
         Tether tether = narrator.engine(host, sandbox, Clock.systemUTC(), true);
         Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
             .callbackUrl(host.landingPage()).build());
@@ -313,11 +342,12 @@ public final class Walkthrough {
             real.add(family);
           }
         }
-        out.println("Sandbox sign-in page at " + sandbox.authorizationUrl().resolve("/") + " (any user name works)");
+        out.println("Open " + host.base() + "/ in a browser to connect gmail, github or exa as the user \"you\";"
+            + " gmail and github show the sandbox's sign-in page (any user name works).");
+        out.println("Or open this gmail connect link: " + demo.authorize("gmail").redirectUrl());
+        out.println("Sandbox identity provider: " + sandbox.discoveryUrl());
         out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
             + "TETHER_GITHUB_CLIENT_ID/SECRET and register " + host.callbackEndpoint() + ")" : real));
-        out.println("Open " + host.base() + "/ in a browser, or this gmail connect link: "
-            + demo.authorize("gmail").redirectUrl());
         out.println("Ctrl-C stops.");
         try {
           stop.toCompletableFuture().get();
