@@ -137,7 +137,8 @@ public final class Walkthrough {
           .endpoints(family[0], sandbox.authorizationUrl(), sandbox.tokenUrl())
           .scopes(family[1], "openid", "email");
     }
-    return b.build();
+    // The sandbox's first token answer loads its JWT stack: seconds on a busy machine.
+    return b.requestTimeout(Duration.ofSeconds(30)).build();
   }
 
   private Result play() throws Exception {
