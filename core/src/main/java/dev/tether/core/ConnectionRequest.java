@@ -109,7 +109,8 @@ public final class ConnectionRequest {
   }
 
   /**
-   * Blocks until the account is ACTIVE and returns it.
+   * Blocks until the account is ACTIVE and returns it. A zero (or negative) {@code timeout} does
+   * not block: it returns or throws according to the account's status right now.
    *
    * @param timeout the longest time to wait, in real (not engine-clock) time; not null
    * @return the ACTIVE account

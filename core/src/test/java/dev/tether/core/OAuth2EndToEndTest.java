@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.providers.oauth2.OAuth2Toolkit;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +35,7 @@ class OAuth2EndToEndTest {
 
   @BeforeEach
   void startAuthorizationServer() throws Exception {
-    server = new MockOAuth2Server();
-    server.start(InetAddress.getLoopbackAddress(), 0);
+    server = AuthorizationServers.started();
   }
 
   @AfterEach
@@ -102,7 +100,7 @@ class OAuth2EndToEndTest {
     assertThat(s256(verifier)).isEqualTo(authorizationQuery.get("code_challenge"));
     assertThat(tokenForm).containsEntry("redirect_uri", REDIRECT_URI.toString())
         .containsEntry("grant_type", "authorization_code");
-    assertThat(request.waitForConnection(java.time.Duration.ofSeconds(5)).status()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThat(request.waitForConnection(java.time.Duration.ofSeconds(30)).status()).isEqualTo(ConnectionStatus.ACTIVE);
   }
 
   @Test
@@ -136,7 +134,7 @@ class OAuth2EndToEndTest {
   private Map<String, String> tokenRequestForm() {
     List<String> seen = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      RecordedRequest r = server.takeRequest(2, TimeUnit.SECONDS);
+      RecordedRequest r = server.takeRequest(30, TimeUnit.SECONDS);
       seen.add(r.getMethod() + " " + r.getPath());
       if ("POST".equals(r.getMethod()) && r.getPath().contains("/token")) {
         return FakeProvider.query(URI.create("x:/?" + r.getBody().readString(StandardCharsets.UTF_8)));

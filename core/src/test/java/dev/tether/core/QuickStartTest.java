@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -41,8 +40,7 @@ class QuickStartTest {
 
   @BeforeEach
   void start() throws Exception {
-    sandbox = new MockOAuth2Server();
-    sandbox.start(InetAddress.getLoopbackAddress(), 0);
+    sandbox = AuthorizationServers.started();
   }
 
   @AfterEach

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.providers.oauth2.OAuth2Toolkit;
 import dev.tether.spi.Credentials;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,8 +38,7 @@ class RefreshAgainstAuthorizationServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new MockOAuth2Server(new OAuth2Config(false, null, null, true));
-    server.start(InetAddress.getLoopbackAddress(), 0);
+    server = AuthorizationServers.started(new OAuth2Config(false, null, null, true));
     tether = Tether.builder().redirectUri(REDIRECT_URI).clock(clock).discoverProviders(false)
         .provider(OAuth2Toolkit.builder("gmail")
             .authorizationUrl(URI.create(server.authorizationEndpointUrl("default").toString()))
@@ -71,12 +69,16 @@ class RefreshAgainstAuthorizationServerTest {
     return r.id();
   }
 
-  /** Every request the server received since the last call. */
+  /**
+   * Every request the server received since the last call. Call it once every request has been
+   * answered: the server records a request before answering it, so none is still on its way and
+   * there is nothing to wait for.
+   */
   private List<RecordedRequest> received() {
     List<RecordedRequest> out = new ArrayList<>();
     while (true) {
       try {
-        out.add(server.takeRequest(100, TimeUnit.MILLISECONDS));
+        out.add(server.takeRequest(0, TimeUnit.MILLISECONDS));
       } catch (RuntimeException noMore) {
         return out;
       }

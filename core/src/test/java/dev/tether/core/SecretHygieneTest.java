@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.providers.apikey.ApiKeyCatalog;
 import dev.tether.providers.oauth2.OAuth2Toolkit;
 import dev.tether.spi.Credentials;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -71,8 +70,7 @@ class SecretHygieneTest {
     tetherLogs.setLevel(Level.ALL);
     capture.setLevel(Level.ALL);
     tetherLogs.addHandler(capture);
-    server = new MockOAuth2Server(new OAuth2Config(false, null, null, true));
-    server.start(InetAddress.getLoopbackAddress(), 0);
+    server = AuthorizationServers.started(new OAuth2Config(false, null, null, true));
     secrets.add(CLIENT_SECRET);
     secrets.add(API_KEY);
   }
@@ -174,7 +172,7 @@ class SecretHygieneTest {
     seeFailure(() -> session.connect("exa", Map.of("api_key", "short")));
     seeFailure(() -> tether.disable(gmailId));
     seeFailure(() -> session.authorize("nope"));
-    seeFailure(() -> denied.waitForConnection(Duration.ofSeconds(5)));
+    seeFailure(() -> denied.waitForConnection(Duration.ofSeconds(30)));
     see(tether.handleCallback(Map.of("state", "forged", "code", "stolen-code")));
     tether.delete(gmailId);
 
@@ -228,7 +226,7 @@ class SecretHygieneTest {
   /** The PKCE verifier the token request carried, as the server saw it. */
   private void recordVerifier() {
     for (int i = 0; i < 10; i++) {
-      RecordedRequest r = server.takeRequest(2, TimeUnit.SECONDS);
+      RecordedRequest r = server.takeRequest(30, TimeUnit.SECONDS);
       String body = r.getBody().readString(StandardCharsets.UTF_8);
       if (body.contains("code_verifier=")) {
         secrets.add(FakeProvider.query(URI.create("x:/?" + body)).get("code_verifier"));

@@ -2,17 +2,18 @@ package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.providers.oauth2.CuedTimeoutHttpClient;
 import dev.tether.providers.oauth2.OAuth2Toolkit;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * authorization server issues the code, then answers the token request with a canned fault.
  * Definitive rejections fail the account; everything transient leaves it INITIATED for a retry.
  * A loopback proxy stands in front of the token endpoint: it answers one request with the fault,
- * then forwards to the real server.
+ * then forwards to the real server. Requests keep the default 10 s budget; the timeout fault is
+ * the proxy holding the request while the test's HTTP client times it out on cue.
  */
 class TokenEndpointFaultsTest {
   private static final URI REDIRECT_URI = URI.create("http://127.0.0.1/oauth/callback");
@@ -35,6 +37,8 @@ class TokenEndpointFaultsTest {
   private HttpServer proxy;
   private final AtomicReference<Fault> nextFault = new AtomicReference<>();
   private final CountDownLatch releaseSlow = new CountDownLatch(1);
+  private final CompletableFuture<Void> slowArrived = new CompletableFuture<>();
+  private final CuedTimeoutHttpClient http = new CuedTimeoutHttpClient();
   private final java.util.concurrent.ExecutorService proxyThreads = java.util.concurrent.Executors.newCachedThreadPool();
   private Tether tether;
   private ConnectionRequest request;
@@ -42,8 +46,7 @@ class TokenEndpointFaultsTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new MockOAuth2Server();
-    server.start(InetAddress.getLoopbackAddress(), 0);
+    server = AuthorizationServers.started();
     URI realTokenUrl = URI.create(server.tokenEndpointUrl("default").toString());
     proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     proxy.createContext("/token", ex -> {
@@ -54,8 +57,9 @@ class TokenEndpointFaultsTest {
       byte[] answer;
       if (fault != null) {
         if (fault.slow) {
+          slowArrived.complete(null);
           try {
-            releaseSlow.await(10, TimeUnit.SECONDS);
+            releaseSlow.await(60, TimeUnit.SECONDS); // until the test releases it; the bound is a safety net
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -88,7 +92,7 @@ class TokenEndpointFaultsTest {
             .authorizationUrl(URI.create(server.authorizationEndpointUrl("default").toString()))
             .tokenUrl(URI.create("http://127.0.0.1:" + proxy.getAddress().getPort() + "/token"))
             .clientId("client").clientSecret("secret").scopes("openid")
-            .requestTimeout(Duration.ofMillis(500))
+            .httpClient(http)
             .build())
         .build();
     request = tether.createSession("alice").authorize("gmail");
@@ -145,8 +149,11 @@ class TokenEndpointFaultsTest {
 
   @Test
   void timeout_keepsInitiated() {
+    http.timeOutNextRequestOn(slowArrived);
     CallbackResult timedOut = exchangeAgainst(json(200, "{}").delayed());
     releaseSlow.countDown();
+    assertThat(http.sent()).as("the exchange's request, with the default budget").singleElement()
+        .satisfies(sent -> assertThat(sent.timeout()).contains(OAuth2Toolkit.DEFAULT_REQUEST_TIMEOUT));
     assertStillInitiatedAndRetryWorks(timedOut, "timeout");
   }
 

@@ -40,16 +40,22 @@ import java.util.function.Supplier;
  */
 final class HostApp implements AutoCloseable {
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
-    Thread t = new Thread(r, "host-app");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads;
   private volatile Tether tether;
   private volatile Supplier<Session> demoSession;
 
+  /**
+   * Binds {@code port} on loopback (0: any free port); nothing is started if that fails.
+   *
+   * @throws java.net.BindException if the port is taken (or not allowed)
+   */
   HostApp(int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    threads = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "host-app");
+      t.setDaemon(true);
+      return t;
+    });
     server.setExecutor(threads);
   }
 
@@ -130,8 +136,13 @@ final class HostApp implements AutoCloseable {
 
   private void connect(HttpExchange ex) throws IOException {
     String toolkit = ex.getRequestURI().getPath().substring("/connect/".length());
+    Session demo = demoSession.get();
+    if (demo == null) {
+      page(ex, 404, "Not found", "<p>Only --serve mode has this page.</p>");
+      return;
+    }
     try {
-      ConnectionRequest request = demoSession.get().authorize(toolkit);
+      ConnectionRequest request = demo.authorize(toolkit);
       redirect(ex, 302, request.redirectUrl());
     } catch (RuntimeException e) {
       page(ex, 400, "Cannot connect " + escape(toolkit), "<p>" + escape(e.getMessage()) + "</p>");
@@ -139,12 +150,13 @@ final class HostApp implements AutoCloseable {
   }
 
   private void index(HttpExchange ex) throws IOException {
-    if (!ex.getRequestURI().getPath().equals("/")) {
-      page(ex, 404, "Not found", "");
+    Session demo = demoSession.get();
+    if (!ex.getRequestURI().getPath().equals("/") || demo == null) {
+      page(ex, 404, "Not found", demo == null ? "<p>Only --serve mode has this page.</p>" : "");
       return;
     }
     StringBuilder rows = new StringBuilder("<ul>");
-    for (ToolkitInfo t : demoSession.get().toolkits().items()) {
+    for (ToolkitInfo t : demo.toolkits().items()) {
       String status = t.isNoAuth() ? "no auth needed" : t.connection().flatMap(ToolkitInfo.Connection::connectedAccount)
           .map(a -> a.status() + " (" + a.id() + ")").orElse("not connected");
       rows.append("<li><b>").append(escape(t.name())).append("</b> — ").append(escape(status));
@@ -153,7 +165,7 @@ final class HostApp implements AutoCloseable {
       }
       rows.append("</li>");
     }
-    page(ex, 200, "Tether sandbox", "<p>User <code>" + escape(demoSession.get().userId()) + "</code></p>" + rows + "</ul>");
+    page(ex, 200, "Tether sandbox", "<p>User <code>" + escape(demo.userId()) + "</code></p>" + rows + "</ul>");
   }
 
   private void formPage(HttpExchange ex, int status, String linkId, ConnectLink link, List<String> problems)

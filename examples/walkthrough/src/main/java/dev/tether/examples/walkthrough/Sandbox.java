@@ -2,6 +2,7 @@ package dev.tether.examples.walkthrough;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicBoolean;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 
@@ -14,6 +15,7 @@ final class Sandbox implements AutoCloseable {
   static final String ISSUER_ID = "sandbox";
 
   private final MockOAuth2Server server;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   Sandbox(boolean interactive) {
     server = new MockOAuth2Server(new OAuth2Config(interactive, null, null, true));
@@ -28,8 +30,19 @@ final class Sandbox implements AutoCloseable {
     return URI.create(server.tokenEndpointUrl(ISSUER_ID).toString());
   }
 
+  /**
+   * The sandbox's discovery document: the one sandbox URL worth opening by hand (its root and its
+   * issuer URL answer 405; its sign-in page appears when a connect link is followed).
+   */
+  URI discoveryUrl() {
+    return URI.create(server.wellKnownUrl(ISSUER_ID).toString());
+  }
+
+  /** Stops the server; later calls do nothing. */
   @Override
   public void close() {
-    server.shutdown();
+    if (closed.compareAndSet(false, true)) {
+      server.shutdown();
+    }
   }
 }

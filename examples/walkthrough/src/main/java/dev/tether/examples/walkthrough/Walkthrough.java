@@ -16,6 +16,7 @@ import dev.tether.providers.oauth2.OAuth2Catalog;
 import dev.tether.spi.Credentials;
 import dev.tether.testkit.TestClock;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -47,37 +53,73 @@ public final class Walkthrough {
       boolean tokenRefreshed, ConnectionStatus unusedLink, ConnectionStatus replacedAccount,
       ConnectionStatus replacement) {}
 
+  private static final String USAGE = "usage: Walkthrough [--serve] [--port N]";
+
   private final PrintStream out;
   private final Browser user = new Browser();
+  /** Events wait here for the line of the step that caused them (null: print them at once). */
+  private final Queue<String> heldEvents;
 
-  private Walkthrough(PrintStream out) {
+  private Walkthrough(PrintStream out, boolean eventsAfterSteps) {
     this.out = out;
+    this.heldEvents = eventsAfterSteps ? new ConcurrentLinkedQueue<>() : null;
   }
 
-  /** {@code [--serve] [--port N]}. */
+  /** {@code [--serve] [--port N]}; exits with a non-zero status when it cannot run. */
   public static void main(String[] args) throws Exception {
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    // Ctrl-C: ask serve to stop, and hold the JVM until it has stopped everything it started.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.complete(null);
+      try {
+        stopped.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "walkthrough-shutdown"));
+    int status;
+    try {
+      status = launch(args, System.out, System.err, stop);
+    } finally {
+      stopped.countDown();
+    }
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /**
+   * What {@link #main} does, without exiting the JVM: the scripted walkthrough, or with
+   * {@code --serve} the interactive mode until {@code stop} completes.
+   *
+   * @return the exit status: 0, 1 when {@code --serve} cannot listen on its port, 2 for bad arguments
+   */
+  static int launch(String[] args, PrintStream out, PrintStream err, CompletionStage<?> stop) throws Exception {
     boolean serve = false;
     int port = 8080;
     for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--serve" -> serve = true;
-        case "--port" -> port = Integer.parseInt(args[++i]);
-        default -> {
-          System.err.println("usage: Walkthrough [--serve] [--port N]   (unknown argument '" + args[i] + "')");
-          System.exit(2);
-        }
+      if (args[i].equals("--serve")) {
+        serve = true;
+      } else if (args[i].equals("--port") && i + 1 < args.length && args[i + 1].matches("\\d{1,5}")
+          && Integer.parseInt(args[i + 1]) <= 65535) {
+        port = Integer.parseInt(args[++i]);
+      } else {
+        err.println(USAGE + "   (" + (args[i].equals("--port") ? "--port needs a number from 0 to 65535"
+            : "unknown argument '" + args[i] + "'") + ")");
+        return 2;
       }
     }
     if (serve) {
-      serve(port, System.out);
-    } else {
-      run(System.out);
+      return serve(port, out, err, stop);
     }
+    run(out);
+    return 0;
   }
 
   /** The scripted walkthrough. */
   static Result run(PrintStream out) throws Exception {
-    return new Walkthrough(out).play();
+    return new Walkthrough(out, true).play();
   }
 
   /**
@@ -95,7 +137,8 @@ public final class Walkthrough {
           .endpoints(family[0], sandbox.authorizationUrl(), sandbox.tokenUrl())
           .scopes(family[1], "openid", "email");
     }
-    return b.build();
+    // The sandbox's first token answer loads its JWT stack: seconds on a busy machine.
+    return b.requestTimeout(Duration.ofSeconds(30)).build();
   }
 
   private Result play() throws Exception {
@@ -104,8 +147,8 @@ public final class Walkthrough {
     try (Sandbox sandbox = new Sandbox(false); HostApp host = new HostApp(0)) {
       Tether tether = engine(host, sandbox, clock, false);
       host.serve(tether, () -> null);
-      out.println("Tether walkthrough: sandbox identity provider at " + sandbox.authorizationUrl().resolve("/")
-          + ", host app at " + host.base());
+      out.println("Tether walkthrough: a sandbox identity provider (" + sandbox.discoveryUrl() + ") and a host app ("
+          + host.base().getAuthority() + ") run on loopback until it ends");
 
       // ---------------------------------------------------------------- 1. in chat
       step("1. In chat: the agent needs gmail and github for user_123");
@@ -159,11 +202,13 @@ public final class Walkthrough {
       // ---------------------------------------------------------------- 3. lifecycle
       step("3. Lifecycle: refresh, an unused link, reinitiate_all");
       Credentials before = tether.credentials(gmail.id());
-      say("credentials(" + gmail.id() + ") → access token " + fingerprint(before) + ", expires " + before.expiresAt().orElseThrow());
+      say("credentials(" + gmail.id() + ") → access token fingerprint " + fingerprint(before) + ", expires "
+          + before.expiresAt().orElseThrow());
       clock.advance(Duration.ofMinutes(61));
       Credentials after = tether.credentials(gmail.id());
       boolean refreshed = !fingerprint(after).equals(fingerprint(before));
-      say("clock +61 min → credentials(" + gmail.id() + ") refreshed at the sandbox → access token " + fingerprint(after)
+      say("clock +61 min → credentials(" + gmail.id() + ") refreshed at the sandbox → access token fingerprint "
+          + fingerprint(after)
           + (after.refreshToken().equals(before.refreshToken()) ? "" : ", refresh token rotated"));
 
       ConnectionRequest unused = app.authorize("github");
@@ -183,6 +228,7 @@ public final class Walkthrough {
       ConnectionStatus replacement = tether.account(newGmail).orElseThrow().status();
       say("user  → signs in again: " + newGmail + " " + replacement + ", " + oldGmail + " " + replaced);
 
+      printHeldEvents();
       out.printf("%nDone in %.1f s. Every account above lived in this JVM only.%n", (System.nanoTime() - started) / 1e9);
       return new Result(first.at("/data/message").asText(), secondMessage, gmail.status(), exa.status(), refreshed,
           unusedStatus, replaced, replacement);
@@ -201,12 +247,30 @@ public final class Walkthrough {
         .build();
   }
 
+  /**
+   * Listeners run inside the call that changed the account, so an event arrives before the step
+   * that caused it can say what it did; the scripted walkthrough prints it after that step's line.
+   */
   private void event(ConnectionEvent e) {
+    String line;
     if (e.type() == ConnectionEvent.Type.STATUS_CHANGED && e.previousStatus().isPresent()) {
-      say("event   " + e.accountId() + " " + e.toolkit() + " " + e.previousStatus().get() + " → " + e.status()
-          + e.reason().map(r -> " (" + r + ")").orElse(""));
+      line = "   event   " + e.accountId() + " " + e.toolkit() + " " + e.previousStatus().get() + " → " + e.status()
+          + e.reason().map(r -> " (" + r + ")").orElse("");
     } else if (e.type() == ConnectionEvent.Type.TOKEN_REFRESHED) {
-      say("event   " + e.accountId() + " " + e.toolkit() + " token refreshed");
+      line = "   event   " + e.accountId() + " " + e.toolkit() + " token refreshed";
+    } else {
+      return;
+    }
+    if (heldEvents != null) {
+      heldEvents.add(line);
+    } else {
+      out.println(line);
+    }
+  }
+
+  private void printHeldEvents() {
+    for (String line = heldEvents == null ? null : heldEvents.poll(); line != null; line = heldEvents.poll()) {
+      out.println(line);
     }
   }
 
@@ -234,42 +298,66 @@ public final class Walkthrough {
   }
 
   private void step(String title) {
+    printHeldEvents();
     out.println();
     out.println(title);
   }
 
+  /** One line of the current step, then the events it caused. */
   private void say(String line) {
     out.println("   " + line);
+    printHeldEvents();
   }
 
-  /** Keeps the sandbox and the host running for a person with a browser, until Ctrl-C. */
-  static void serve(int port, PrintStream out) throws Exception {
-    Sandbox sandbox = new Sandbox(true);
-    HostApp host = new HostApp(port);
-    Walkthrough narrator = new Walkthrough(out);
-    Tether tether = narrator.engine(host, sandbox, Clock.systemUTC(), true);
-    Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
-        .callbackUrl(host.landingPage()).build());
-    host.serve(tether, () -> demo);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      host.close();
-      sandbox.close();
-      out.println("Stopped.");
-      stopped.countDown();
-    }, "walkthrough-shutdown"));
-    List<String> real = new ArrayList<>();
-    for (String family : List.of("google", "github")) {
-      if (System.getenv(OAuth2Catalog.clientIdVariable(family)) != null) {
-        real.add(family);
+  /**
+   * {@code --serve}: keeps the sandbox and the host app running for a person with a browser until
+   * {@code stop} completes, then stops both.
+   *
+   * @return 0 once stopped; 1 when the host app cannot listen on {@code port}, after one line on
+   *     {@code err} naming the port and {@code --port N}, with everything started so far stopped
+   */
+  static int serve(int port, PrintStream out, PrintStream err, CompletionStage<?> stop) throws Exception {
+    return serve(port, out, err, stop, () -> new Sandbox(true));
+  }
+
+  /** {@link #serve(int, PrintStream, PrintStream, CompletionStage)} with the sandbox from {@code sandboxes}. */
+  static int serve(int port, PrintStream out, PrintStream err, CompletionStage<?> stop, Supplier<Sandbox> sandboxes)
+      throws Exception {
+    try (Sandbox sandbox = sandboxes.get()) {
+      HostApp host;
+      try {
+        host = new HostApp(port);
+      } catch (BindException e) {
+        err.println("Cannot listen on port " + port + " (" + e.getMessage() + "); choose another port with --port N");
+        return 1;
+      }
+      try (host) {
+        Walkthrough narrator = new Walkthrough(out, false);
+        Tether tether = narrator.engine(host, sandbox, Clock.systemUTC(), true);
+        Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
+            .callbackUrl(host.landingPage()).build());
+        host.serve(tether, () -> demo);
+        List<String> real = new ArrayList<>();
+        for (String family : List.of("google", "github")) {
+          if (System.getenv(OAuth2Catalog.clientIdVariable(family)) != null) {
+            real.add(family);
+          }
+        }
+        out.println("Open " + host.base() + "/ in a browser to connect gmail, github or exa as the user \"you\";"
+            + " gmail and github show the sandbox's sign-in page (any user name works).");
+        out.println("Or open this gmail connect link: " + demo.authorize("gmail").redirectUrl());
+        out.println("Sandbox identity provider: " + sandbox.discoveryUrl());
+        out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
+            + "TETHER_GITHUB_CLIENT_ID/SECRET and register " + host.callbackEndpoint() + ")" : real));
+        out.println("Ctrl-C stops.");
+        try {
+          stop.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
-    out.println("Sandbox sign-in page at " + sandbox.authorizationUrl().resolve("/") + " (any user name works)");
-    out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
-        + "TETHER_GITHUB_CLIENT_ID/SECRET and register " + host.callbackEndpoint() + ")" : real));
-    out.println("Open " + host.base() + "/ in a browser, or this gmail connect link: "
-        + demo.authorize("gmail").redirectUrl());
-    out.println("Ctrl-C stops.");
-    stopped.await();
+    out.println("Stopped.");
+    return 0;
   }
 }

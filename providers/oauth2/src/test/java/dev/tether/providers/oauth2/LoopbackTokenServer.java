@@ -8,13 +8,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A JDK HttpServer on loopback playing a token endpoint: answers with a scripted status, content
- * type and body, records each request, and can hold answers back to provoke timeouts.
+ * type and body, records each request, and can hold requests unanswered so that a
+ * {@link CuedTimeoutHttpClient} times them out.
  */
 final class LoopbackTokenServer implements AutoCloseable {
   record Recorded(String method, String path, Map<String, List<String>> headers, String body) {
@@ -30,7 +33,8 @@ final class LoopbackTokenServer implements AutoCloseable {
   volatile String contentType = "application/json";
   volatile String body = "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
   private final CountDownLatch release = new CountDownLatch(1);
-  volatile boolean hold;
+  private final CompletableFuture<Void> holding = new CompletableFuture<>();
+  private volatile boolean hold;
   /** Plays GitHub: a form-encoded answer unless the request asks for JSON. */
   volatile boolean formUnlessJsonAccepted;
 
@@ -47,8 +51,10 @@ final class LoopbackTokenServer implements AutoCloseable {
         answer = "access_token=form-token&scope=repo&token_type=bearer";
       }
       if (hold) {
+        holding.complete(null);
         try {
-          release.await(30, TimeUnit.SECONDS);
+          // Until close(); the bound only keeps a broken test from leaving the thread behind.
+          release.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -70,6 +76,15 @@ final class LoopbackTokenServer implements AutoCloseable {
 
   String base() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /**
+   * From now on, leaves every request unanswered until {@link #close()}. The returned stage
+   * completes when the first such request has arrived: the cue for a {@link CuedTimeoutHttpClient}.
+   */
+  CompletionStage<Void> holdRequests() {
+    hold = true;
+    return holding;
   }
 
   void answer(int newStatus, String newBody) {

@@ -31,6 +31,7 @@ class OAuth2ToolkitTest {
   private static final URI REDIRECT = URI.create("https://host.example/oauth/callback");
 
   private LoopbackTokenServer server;
+  private final CuedTimeoutHttpClient http = new CuedTimeoutHttpClient();
 
   @BeforeEach
   void start() throws Exception {
@@ -50,7 +51,7 @@ class OAuth2ToolkitTest {
         .clientId("client-1")
         .clientSecret("CLIENT-SECRET")
         .scopes("email", "gmail.modify")
-        .requestTimeout(Duration.ofMillis(500));
+        .httpClient(http);
   }
 
   private static AuthorizationRequest request() {
@@ -127,6 +128,8 @@ class OAuth2ToolkitTest {
     assertThat(c.expiresAt()).contains(NOW.plusSeconds(3600));
     assertThat(c.scopes()).containsExactly("email", "gmail.modify");
     assertThat(c.attributes()).containsEntry("token_type", "Bearer");
+    assertThat(http.sent()).singleElement()
+        .satisfies(sent -> assertThat(sent.timeout()).contains(OAuth2Toolkit.DEFAULT_REQUEST_TIMEOUT));
   }
 
   @Test
@@ -192,12 +195,17 @@ class OAuth2ToolkitTest {
 
   @Test
   void exchange_slowServer_timesOutTransiently() {
-    server.hold = true;
-    assertThatThrownBy(() -> gmail().requestTimeout(Duration.ofMillis(200)).build().exchange(exchange("c")))
+    // The server holds the request; the client times it out once the server has it.
+    http.timeOutNextRequestOn(server.holdRequests());
+    assertThatThrownBy(() -> gmail().requestTimeout(Duration.ofSeconds(12)).build().exchange(exchange("c")))
         .isInstanceOfSatisfying(ProviderException.class, e -> {
           assertThat(e.isDefinitive()).isFalse();
           assertThat(e.errorCode()).isEqualTo("timeout");
+          assertThat(e.getMessage()).contains("'gmail'").contains("within PT12S").doesNotContain("CLIENT-SECRET");
         });
+    assertThat(server.requests).as("the request reached the server").hasSize(1);
+    assertThat(http.sent()).singleElement().as("the configured budget is the request's timeout")
+        .satisfies(sent -> assertThat(sent.timeout()).contains(Duration.ofSeconds(12)));
   }
 
   @Test

@@ -27,6 +27,7 @@ class ProviderQuirksTest {
   private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
   private static final URI REDIRECT = URI.create("https://host.example/oauth/callback");
   private LoopbackTokenServer server;
+  private final CuedTimeoutHttpClient http = new CuedTimeoutHttpClient();
 
   @BeforeEach
   void start() throws Exception {
@@ -42,7 +43,7 @@ class ProviderQuirksTest {
     return OAuth2Catalog.builder().environment(Map.of()).systemProperties(new Properties())
         .client(family, "cid", "csecret")
         .endpoints(family, URI.create("https://auth.example/authorize"), server.tokenUrl())
-        .requestTimeout(Duration.ofMillis(300))
+        .httpClient(http)
         .build();
   }
 
@@ -160,9 +161,16 @@ class ProviderQuirksTest {
 
   @Test
   void slowResponse_timesOutTransiently() {
-    server.hold = true;
+    // The server holds the request; the client times it out once the server has it.
+    http.timeOutNextRequestOn(server.holdRequests());
     assertThatThrownBy(() -> catalogAt("google").exchange(exchange("gmail", Map.of())))
-        .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.errorCode()).isEqualTo("timeout"));
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.isDefinitive()).isFalse();
+          assertThat(e.errorCode()).isEqualTo("timeout");
+        });
+    assertThat(server.requests).as("the request reached the server").hasSize(1);
+    assertThat(http.sent()).singleElement().as("the catalog's default budget is the request's timeout")
+        .satisfies(sent -> assertThat(sent.timeout()).contains(OAuth2Toolkit.DEFAULT_REQUEST_TIMEOUT));
   }
 
   @Test
