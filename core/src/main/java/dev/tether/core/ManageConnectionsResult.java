@@ -57,13 +57,15 @@ public record ManageConnectionsResult(
     /** Unknown, not enabled, or no link could be built. */
     FAILED;
 
+    private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
     /**
      * The lower-case wire value.
      *
      * @return {@code active}, {@code initiated} or {@code failed}
      */
     public String wire() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return wire;
     }
   }
 

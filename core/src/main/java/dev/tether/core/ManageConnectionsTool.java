@@ -1,6 +1,5 @@
 package dev.tether.core;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tether.core.ManageConnectionsResult.ToolkitResult;
@@ -134,58 +133,49 @@ final class ManageConnectionsTool implements MetaTool {
   }
 
   static String render(ManageConnectionsResult result) {
-    return MetaToolJson.write(g -> {
-      g.writeStartObject();
-      g.writeObjectFieldStart("data");
-      g.writeStringField("message", result.message());
-      g.writeObjectFieldStart("results");
-      for (Map.Entry<String, ToolkitResult> e : result.results().entrySet()) {
-        writeResult(g, e.getKey(), e.getValue());
-      }
-      g.writeEndObject();
-      g.writeObjectFieldStart("summary");
-      g.writeNumberField("total_toolkits", result.summary().totalToolkits());
-      g.writeNumberField("active_connections", result.summary().activeConnections());
-      g.writeNumberField("initiated_connections", result.summary().initiatedConnections());
-      g.writeNumberField("failed_connections", result.summary().failedConnections());
-      g.writeEndObject();
-      g.writeObjectFieldStart("session");
-      g.writeStringField("id", result.sessionId());
-      g.writeStringField("instructions", result.sessionInstructions());
-      g.writeEndObject();
-      g.writeEndObject();
-      g.writeNullField("error");
-      g.writeBooleanField("successful", true);
-      g.writeEndObject();
-    });
+    JsonText json = new JsonText(256 + 160 * result.results().size()).begin().beginObject("data")
+        .field("message", result.message())
+        .beginObject("results");
+    for (Map.Entry<String, ToolkitResult> e : result.results().entrySet()) {
+      writeResult(json, e.getKey(), e.getValue());
+    }
+    json.end().beginObject("summary")
+        .field("total_toolkits", result.summary().totalToolkits())
+        .field("active_connections", result.summary().activeConnections())
+        .field("initiated_connections", result.summary().initiatedConnections())
+        .field("failed_connections", result.summary().failedConnections())
+        .end().beginObject("session")
+        .field("id", result.sessionId())
+        .field("instructions", result.sessionInstructions())
+        .end().end()
+        .nullField("error")
+        .field("successful", true);
+    return json.end().toString();
   }
 
-  private static void writeResult(JsonGenerator g, String key, ToolkitResult r) throws IOException {
-    g.writeObjectFieldStart(key);
-    g.writeStringField("toolkit", r.toolkit());
-    g.writeStringField("status", r.status().wire());
+  private static void writeResult(JsonText json, String key, ToolkitResult r) {
+    json.beginObject(key).field("toolkit", r.toolkit()).field("status", r.status().wire());
     if (r.hasActiveConnection()) {
-      g.writeBooleanField("has_active_connection", true);
+      json.field("has_active_connection", true);
     }
     if (r.connectedAccountId().isPresent()) {
-      g.writeStringField("connected_account_id", r.connectedAccountId().get());
+      json.field("connected_account_id", r.connectedAccountId().get());
     }
     if (r.createdAt().isPresent()) {
-      g.writeStringField("created_at", Iso8601.format(r.createdAt().get()));
+      json.field("created_at", Iso8601.format(r.createdAt().get()));
     }
     if (r.redirectUrl().isPresent()) {
-      g.writeStringField("redirect_url", r.redirectUrl().get().toString());
+      json.field("redirect_url", r.redirectUrl().get().toString());
     }
     if (r.instruction().isPresent()) {
-      g.writeStringField("instruction", r.instruction().get());
+      json.field("instruction", r.instruction().get());
     }
     if (r.wasReinitiated().isPresent()) {
-      g.writeBooleanField("was_reinitiated", r.wasReinitiated().get());
+      json.field("was_reinitiated", r.wasReinitiated().get());
     }
     if (r.errorMessage().isPresent()) {
-      g.writeStringField("error_message", r.errorMessage().get());
+      json.field("error_message", r.errorMessage().get());
     }
-    g.writeEndObject();
+    json.end();
   }
-
 }

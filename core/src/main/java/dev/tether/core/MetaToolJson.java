@@ -1,7 +1,6 @@
 package dev.tether.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,7 +9,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 
 /**
  * JSON in and out for every meta-tool, with Jackson's streaming API (no tree for a few fields):
@@ -113,53 +111,11 @@ final class MetaToolJson {
 
   /** The answer to a request that could not run. */
   static String error(String message) {
-    return write(g -> {
-      g.writeStartObject();
-      g.writeObjectFieldStart("data");
-      g.writeEndObject();
-      g.writeStringField("error", message);
-      g.writeBooleanField("successful", false);
-      g.writeEndObject();
-    });
+    return new JsonText(64 + message.length()).begin().beginObject("data").end().field("error", message)
+        .field("successful", false).end().toString();
   }
 
   static String shorten(String s) {
     return s.length() <= 64 ? s : s.substring(0, 64) + "…";
-  }
-
-  /** Writes one JSON document. */
-  interface Body {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  static String write(Body body) {
-    Chars out = new Chars();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      body.write(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.text.toString();
-  }
-
-  /** A writer into a StringBuilder: {@code StringWriter} appends to a synchronized StringBuffer. */
-  private static final class Chars extends Writer {
-    final StringBuilder text = new StringBuilder(1024);
-
-    @Override
-    public void write(char[] chars, int offset, int length) {
-      text.append(chars, offset, length);
-    }
-
-    @Override
-    public void write(String s, int offset, int length) {
-      text.append(s, offset, offset + length);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
   }
 }
