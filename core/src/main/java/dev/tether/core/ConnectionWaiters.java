@@ -19,6 +19,8 @@ final class ConnectionWaiters implements StoreListener {
   private final ConcurrentHashMap<String, CompletableFuture<ConnectedAccount>> completions = new ConcurrentHashMap<>();
   /** Account id → the next change of that account (refresh followers wait for the leader's). */
   private final ConcurrentHashMap<String, CompletableFuture<ConnectionEvent>> nextChange = new ConcurrentHashMap<>();
+  /** User id → the next change of any of the user's accounts (the wait meta-tool). */
+  private final ConcurrentHashMap<String, CompletableFuture<ConnectionEvent>> nextOfUser = new ConcurrentHashMap<>();
   /** Flow key → the flow's next completion or release (a callback waiting on another's claim). */
   private final ConcurrentHashMap<String, CompletableFuture<Void>> flows = new ConcurrentHashMap<>();
 
@@ -37,6 +39,11 @@ final class ConnectionWaiters implements StoreListener {
   /** Completes with the account's next change. Register before acting, then look: nothing is missed. */
   CompletableFuture<ConnectionEvent> nextChange(String accountId) {
     return nextChange.computeIfAbsent(accountId, k -> new CompletableFuture<>());
+  }
+
+  /** Completes with the next change of any of the user's accounts. Register before looking. */
+  CompletableFuture<ConnectionEvent> nextChangeOfUser(String userId) {
+    return nextOfUser.computeIfAbsent(userId, k -> new CompletableFuture<>());
   }
 
   /** Completes when the flow is next completed or released. */
@@ -58,6 +65,10 @@ final class ConnectionWaiters implements StoreListener {
     if (next != null) {
       next.complete(event);
     }
+    CompletableFuture<ConnectionEvent> ofUser = nextOfUser.remove(event.userId());
+    if (ofUser != null) {
+      ofUser.complete(event);
+    }
     listeners.publish(event);
   }
 
@@ -76,6 +87,7 @@ final class ConnectionWaiters implements StoreListener {
       settle(id, store.account(id).orElse(null));
     }
     drain(nextChange, null);
+    drain(nextOfUser, null);
     drain(flows, null);
   }
 

@@ -45,7 +45,8 @@ final class Engine {
     this.accounts = new AccountAdmin(config, store, tx);
     this.credentials = new CredentialRefresher(config, registry, store, tx, waiters, accounts, ids);
     this.maintenance = new Maintenance(config, store, tx);
-    this.metaTools = new MetaTools(List.of(new ManageConnectionsTool()));
+    this.metaTools = new MetaTools(List.of(new ManageConnectionsTool(), new SearchToolsTool(),
+        new WaitForConnectionsTool()));
     store.subscribe(waiters);
   }
 
@@ -117,6 +118,10 @@ final class Engine {
 
   Maintenance maintenance() {
     return maintenance;
+  }
+
+  ConnectionWaiters waiters() {
+    return waiters;
   }
 
   MetaTools metaTools() {

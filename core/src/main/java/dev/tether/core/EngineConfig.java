@@ -10,9 +10,10 @@ import java.time.Instant;
  *
  * @param redirectUri the host's OAuth callback endpoint, or null when none is configured
  * @param connectBaseUrl where {@code ln_…} links live, or null for the providers' URLs
+ * @param mcpBaseUrl where the host serves MCP, or null when it does not
  */
 record EngineConfig(Clock clock, Duration linkTtl, Duration sessionIdleTimeout, Duration refreshSkew, URI redirectUri,
-    URI connectBaseUrl, CallbackUrls callbackUrls) {
+    URI connectBaseUrl, URI mcpBaseUrl, CallbackUrls callbackUrls) {
   /** A redirect URI no provider will accept, for providers that need none (typed credentials). */
   private static final URI BLANK = URI.create("about:blank");
 
@@ -23,6 +24,12 @@ record EngineConfig(Clock clock, Duration linkTtl, Duration sessionIdleTimeout, 
 
   URI redirectUriOrBlank() {
     return redirectUri == null ? BLANK : redirectUri;
+  }
+
+  /** {@code {base}/{segment}}. */
+  static URI under(URI base, String segment) {
+    String b = base.toString();
+    return URI.create(b.endsWith("/") ? b + segment : b + "/" + segment);
   }
 
   /** {@code {connectBaseUrl}/ln_…}. */

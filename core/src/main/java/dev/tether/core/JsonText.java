@@ -30,6 +30,40 @@ final class JsonText {
     return this;
   }
 
+  /** A member whose value is an array. */
+  JsonText beginArrayField(String name) {
+    name(name);
+    out.append('[');
+    comma = false;
+    return this;
+  }
+
+  /** An object element of the current array. */
+  JsonText beginElement() {
+    if (comma) {
+      out.append(',');
+    }
+    out.append('{');
+    comma = false;
+    return this;
+  }
+
+  /** A string element of the current array. */
+  JsonText element(String value) {
+    if (comma) {
+      out.append(',');
+    }
+    string(value);
+    comma = true;
+    return this;
+  }
+
+  JsonText endArray() {
+    out.append(']');
+    comma = true;
+    return this;
+  }
+
   JsonText end() {
     out.append('}');
     comma = true;

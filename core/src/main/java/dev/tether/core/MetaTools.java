@@ -66,7 +66,7 @@ final class MetaTools {
 
   /** What every meta-tool answer echoes: pass this session's id on. */
   static String sessionInstructions(String sessionId) {
-    return "Pass session_id \"" + sessionId + "\" in every later COMPOSIO_MANAGE_CONNECTIONS call "
-        + "of this conversation.";
+    return "Pass session_id \"" + sessionId + "\" in every later meta-tool call (COMPOSIO_MANAGE_CONNECTIONS, "
+        + "COMPOSIO_SEARCH_TOOLS) of this conversation.";
   }
 }

@@ -169,6 +169,26 @@ public final class Session {
     return engine.metaTools().execute(engine, record.id(), toolSlug, argumentsJson);
   }
 
+  /**
+   * The session's MCP endpoint, for Claude Desktop, Cursor and other MCP clients: its URL under the
+   * engine's MCP base URL and the header with the session's bearer secret. The tools it serves are
+   * {@link #tools()}.
+   *
+   * @return the endpoint; its headers hold a secret: hand them to the client, never log them
+   * @throws IllegalStateException if the engine has no {@code Tether.builder().mcpBaseUrl(...)}
+   * @throws SessionExpiredException if the session has expired
+   */
+  public McpEndpoint mcp() {
+    StoredSession s = live(engine.begin());
+    URI base = engine.config().mcpBaseUrl();
+    if (base == null) {
+      throw new IllegalStateException("The engine has no MCP base URL; set Tether.builder().mcpBaseUrl(...) to "
+          + "where the host serves MCP (e.g. tether-mcp's TetherMcpServlet)");
+    }
+    return new McpEndpoint("http", EngineConfig.under(base, s.id()),
+        Map.of("Authorization", "Bearer " + s.bearer().reveal()));
+  }
+
   private ConnectionRequest authorize(String toolkit, URI callbackUrl, Instant now) {
     StoredAccount created = engine.links().authorize(live(now), engine.registry(), toolkit, callbackUrl, now);
     return new ConnectionRequest(engine, created.id(), created.toolkit(), created.redirectUrl(),

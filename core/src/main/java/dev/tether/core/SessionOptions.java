@@ -19,6 +19,8 @@ import java.util.Set;
  * @param disabledToolkits a deny-list of slugs; never combined with an allow-list
  * @param pinnedAccounts toolkit → {@code ca_…} the session must use for that toolkit
  * @param maxAccountsPerToolkit 1 in single-account mode (the default); 2–10 in multi-account mode
+ * @param waitForConnections whether the session offers the {@code COMPOSIO_WAIT_FOR_CONNECTIONS}
+ *     meta-tool (default false)
  */
 public record SessionOptions(
     boolean manageConnections,
@@ -26,7 +28,8 @@ public record SessionOptions(
     Set<String> enabledToolkits,
     Set<String> disabledToolkits,
     Map<String, String> pinnedAccounts,
-    int maxAccountsPerToolkit) {
+    int maxAccountsPerToolkit,
+    boolean waitForConnections) {
 
   /** The most accounts a multi-account session may keep per toolkit. */
   public static final int MAX_ACCOUNTS_LIMIT = 10;
@@ -42,6 +45,7 @@ public record SessionOptions(
    * @param disabledToolkits a deny-list of valid slugs, copied; empty when an allow-list is given
    * @param pinnedAccounts toolkit slug → account id, copied
    * @param maxAccountsPerToolkit 1 to {@value #MAX_ACCOUNTS_LIMIT}
+   * @param waitForConnections whether the session offers the wait meta-tool
    * @throws IllegalArgumentException if both lists are given, a slug is malformed or the account
    *     limit is out of range
    */
@@ -61,6 +65,23 @@ public record SessionOptions(
       throw new IllegalArgumentException("maxAccountsPerToolkit must be 1 (single-account) or 2 to "
           + MAX_ACCOUNTS_LIMIT + " (multi-account), got " + maxAccountsPerToolkit);
     }
+  }
+
+  /**
+   * Options without the wait meta-tool (the form before it existed).
+   *
+   * @param manageConnections whether the session offers the meta-tool
+   * @param callbackUrl where users land after connecting; not null, may be empty
+   * @param enabledToolkits an allow-list of valid slugs, copied
+   * @param disabledToolkits a deny-list of valid slugs, copied; empty when an allow-list is given
+   * @param pinnedAccounts toolkit slug → account id, copied
+   * @param maxAccountsPerToolkit 1 to {@value #MAX_ACCOUNTS_LIMIT}
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public SessionOptions(boolean manageConnections, Optional<URI> callbackUrl, Set<String> enabledToolkits,
+      Set<String> disabledToolkits, Map<String, String> pinnedAccounts, int maxAccountsPerToolkit) {
+    this(manageConnections, callbackUrl, enabledToolkits, disabledToolkits, pinnedAccounts, maxAccountsPerToolkit,
+        false);
   }
 
   /**
@@ -114,6 +135,7 @@ public record SessionOptions(
   /** Builds {@link SessionOptions}. Not thread-safe. */
   public static final class Builder {
     private boolean manageConnections = true;
+    private boolean waitForConnections;
     private URI callbackUrl;
     private final Set<String> enabled = new LinkedHashSet<>();
     private final Set<String> disabled = new LinkedHashSet<>();
@@ -130,6 +152,18 @@ public record SessionOptions(
      */
     public Builder manageConnections(boolean enabled) {
       this.manageConnections = enabled;
+      return this;
+    }
+
+    /**
+     * Offer {@code COMPOSIO_WAIT_FOR_CONNECTIONS} (default false), with which an agent that showed
+     * links waits until all or any of the toolkits are connected, as the hosted option does.
+     *
+     * @param enabled whether {@link Session#tools()} lists the wait meta-tool
+     * @return this builder
+     */
+    public Builder waitForConnections(boolean enabled) {
+      this.waitForConnections = enabled;
       return this;
     }
 
@@ -217,7 +251,7 @@ public record SessionOptions(
      */
     public SessionOptions build() {
       return new SessionOptions(manageConnections, Optional.ofNullable(callbackUrl), enabled, disabled,
-          pinned, maxAccounts);
+          pinned, maxAccounts, waitForConnections);
     }
   }
 }

@@ -93,6 +93,25 @@ public final class Tether {
   }
 
   /**
+   * The session an MCP request is for, when it presents the session's bearer secret: what an MCP
+   * server (such as {@code tether-mcp}'s servlet) calls before it lists or runs any tool. The
+   * secret is compared in constant time; an unknown or expired session and a wrong or missing
+   * secret all give empty, so a caller learns nothing about which it was.
+   *
+   * @param sessionId the session id the request's URL names
+   * @param bearer the secret from the request's {@code Authorization: Bearer …} header, or null
+   * @return the session, or empty
+   */
+  public Optional<Session> mcpSession(String sessionId, String bearer) {
+    if (sessionId == null || bearer == null) {
+      return Optional.empty();
+    }
+    return engine.sessions().find(sessionId, engine.begin())
+        .filter(s -> s.bearer().matches(bearer))
+        .map(s -> new Session(engine, s));
+  }
+
+  /**
    * Completes a flow from the query parameters the provider sent to the host's redirect URI.
    * Call it from that endpoint, then redirect to {@link CallbackResult#redirectUrl()} when present,
    * else show your own page. Safe to call twice with the same state: the second call gets the
@@ -309,6 +328,7 @@ public final class Tether {
     private ScheduledExecutorService maintenanceScheduler;
     private Duration maintenanceInterval;
     private ConnectionStore store;
+    URI mcpBaseUrl;
     private Duration refreshInterval;
     URI connectBaseUrl;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
@@ -485,6 +505,20 @@ public final class Tether {
     }
 
     /**
+     * Where the host serves MCP (e.g. {@code tether-mcp}'s servlet mapped at {@code /mcp/*}):
+     * {@link Session#mcp()} then gives each session its endpoint {@code {base}/{sessionId}}.
+     *
+     * @param base an absolute http(s) URL with a host
+     * @return this builder
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder mcpBaseUrl(URI base) {
+      requireUnset(mcpBaseUrl, "mcpBaseUrl");
+      this.mcpBaseUrl = requireHttpUrl(base, "mcpBaseUrl");
+      return this;
+    }
+
+    /**
      * Hands out short, revocable links {@code {base}/ln_…} instead of the providers' URLs; the host
      * serves {@code GET {base}/{linkId}} by redirecting to {@link Tether#connectLink}'s URL.
      *
@@ -586,7 +620,7 @@ public final class Tether {
       }
       ProviderRegistry registry = ProviderRegistry.assemble(providers, discover == null || discover, loader);
       EngineConfig config = new EngineConfig(clock, linkTtl, sessionIdleTimeout, tokenRefreshSkew, redirectUri,
-          connectBaseUrl, new CallbackUrls(callbackOrigins(), anyCallbackOrigin));
+          connectBaseUrl, mcpBaseUrl, new CallbackUrls(callbackOrigins(), anyCallbackOrigin));
       Engine engine = new Engine(config, registry, store != null ? store : ConnectionStores.inMemory(),
           new Listeners(listeners), Ids.perThreadDrbg());
       Tether tether = new Tether(engine);

@@ -160,6 +160,48 @@ final class ToolkitConnections {
     return registry.slugs().stream().filter(session.options()::allows).collect(Collectors.toList());
   }
 
+  // ---------------------------------------------------------------- one toolkit's state, for agents
+
+  /**
+   * Where a user stands with one toolkit, as the search and wait meta-tools report it.
+   *
+   * @param status {@code active} (or no auth needed), {@code initiated}, {@code failed},
+   *     {@code expired}, {@code inactive} or {@code not_connected}
+   * @param accountId the account the status is about, if any
+   */
+  record ConnectionState(String status, Optional<String> accountId) {
+    boolean connected() {
+      return status.equals("active");
+    }
+
+    /** Whether the user can still get connected without the agent doing anything (a link is pending). */
+    boolean pending() {
+      return status.equals("initiated");
+    }
+  }
+
+  ConnectionState state(StoredSession session, ToolkitDescriptor d, Instant now) {
+    if (d.isNoAuth()) {
+      return new ConnectionState("active", Optional.empty());
+    }
+    Optional<String> pinnedId = session.options().pinnedAccount(d.slug());
+    List<StoredAccount> accounts = pinnedId.isPresent()
+        ? pinnedId.flatMap(store::account).map(List::of).orElse(List.of())
+        : store.slot(session.userId(), d.slug()).accounts();
+    Optional<StoredAccount> active = ConnectionRules.latestActive(accounts);
+    if (active.isPresent()) {
+      return new ConnectionState("active", Optional.of(active.get().id()));
+    }
+    Optional<StoredAccount> pending = ConnectionRules.pending(accounts);
+    if (pending.isPresent() && !pending.get().linkExpiredAt(now)) {
+      return new ConnectionState("initiated", Optional.of(pending.get().id()));
+    }
+    return ConnectionRules.latest(accounts)
+        .map(a -> new ConnectionState(a.linkExpiredAt(now) ? "expired" : a.status().name().toLowerCase(Locale.ROOT),
+            Optional.of(a.id())))
+        .orElse(new ConnectionState("not_connected", Optional.empty()));
+  }
+
   // ---------------------------------------------------------------- toolkits()
 
   ToolkitPage toolkits(StoredSession session, ToolkitQuery query, Instant now) {

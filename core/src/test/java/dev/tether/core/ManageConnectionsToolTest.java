@@ -305,14 +305,15 @@ class ManageConnectionsToolTest {
 
   @Test
   void unknownToolSlug_fails() throws Exception {
-    JsonNode root = JSON.readTree(session.execute("COMPOSIO_SEARCH_TOOLS", "{}"));
+    JsonNode root = JSON.readTree(session.execute("COMPOSIO_DELETE_EVERYTHING", "{}"));
     assertThat(root.get("successful").asBoolean()).isFalse();
     assertThat(root.get("error").asText()).contains("Unknown tool");
   }
 
   @Test
   void tools_describeMetaToolWithJsonSchema() throws Exception {
-    assertThat(session.tools()).hasSize(1);
+    assertThat(session.tools()).extracting(ToolDefinition::name)
+        .containsExactly(TOOL, "COMPOSIO_SEARCH_TOOLS");
     ToolDefinition def = session.tools().get(0);
     assertThat(def.name()).isEqualTo(TOOL);
     JsonNode schema = JSON.readTree(def.inputSchema());

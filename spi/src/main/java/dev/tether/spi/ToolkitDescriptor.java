@@ -14,8 +14,15 @@ import java.util.Set;
  * @param fields what the connect-link form collects first: the credentials of an API-key, bearer
  *     or basic toolkit, or per-connection values an OAuth toolkit needs before its redirect;
  *     empty when the link goes straight to the provider
+ * @param description one line saying what the toolkit is for, for agents that search toolkits by
+ *     use case (e.g. "Read, send and organise email in a Gmail inbox"); may be empty
+ * @param categories what kind of app it is, lower case (e.g. {@code email}, {@code calendar},
+ *     {@code code}, {@code chat}, {@code docs}, {@code search}, {@code crm}); may be empty
  */
-public record ToolkitDescriptor(String slug, String name, AuthScheme authScheme, List<ConnectionField> fields) {
+public record ToolkitDescriptor(String slug, String name, AuthScheme authScheme, List<ConnectionField> fields,
+    String description, List<String> categories) {
+  /** The longest description a toolkit may have: one line for an agent to read. */
+  public static final int MAX_DESCRIPTION_LENGTH = 300;
   /**
    * Validates every component and copies the fields.
    *
@@ -24,6 +31,8 @@ public record ToolkitDescriptor(String slug, String name, AuthScheme authScheme,
    * @param authScheme how users authenticate; not null
    * @param fields what the connect-link form collects, copied; names unique, empty for
    *     {@link AuthScheme#NONE} and non-empty for a {@linkplain #isFormBased() form-based} scheme
+   * @param description one line, at most {@value #MAX_DESCRIPTION_LENGTH} characters; not null
+   * @param categories lower-case {@code [a-z0-9_]+} words, copied; not null
    * @throws IllegalArgumentException naming the toolkit and the broken rule
    */
   public ToolkitDescriptor {
@@ -47,6 +56,43 @@ public record ToolkitDescriptor(String slug, String name, AuthScheme authScheme,
       throw new IllegalArgumentException("Toolkit '" + slug + "' uses " + authScheme
           + " and must list the fields its form collects");
     }
+    Objects.requireNonNull(description, "description");
+    if (description.length() > MAX_DESCRIPTION_LENGTH || description.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("Toolkit '" + slug + "' needs a one-line description of at most "
+          + MAX_DESCRIPTION_LENGTH + " characters");
+    }
+    categories = List.copyOf(categories);
+    for (String c : categories) {
+      if (!Slugs.isValid(c)) {
+        throw new IllegalArgumentException("Toolkit '" + slug + "' has category '" + c
+            + "'; categories are lower case a-z, 0-9 and '_'");
+      }
+    }
+  }
+
+  /**
+   * A toolkit without a description or categories.
+   *
+   * @param slug the toolkit's slug; must be {@linkplain Slugs#isValid valid}
+   * @param name the display name; not blank
+   * @param authScheme how users authenticate; not null
+   * @param fields what the connect-link form collects
+   * @throws IllegalArgumentException naming the toolkit and the broken rule
+   */
+  public ToolkitDescriptor(String slug, String name, AuthScheme authScheme, List<ConnectionField> fields) {
+    this(slug, name, authScheme, fields, "", List.of());
+  }
+
+  /**
+   * The same toolkit with a description and categories, for agents that search by use case.
+   *
+   * @param newDescription one line saying what the toolkit is for
+   * @param newCategories what kind of app it is, e.g. {@code email}
+   * @return a copy
+   * @throws IllegalArgumentException if the description or a category breaks the rules above
+   */
+  public ToolkitDescriptor describedAs(String newDescription, String... newCategories) {
+    return new ToolkitDescriptor(slug, name, authScheme, fields, newDescription, List.of(newCategories));
   }
 
   /**
@@ -58,7 +104,7 @@ public record ToolkitDescriptor(String slug, String name, AuthScheme authScheme,
    * @throws IllegalArgumentException naming the toolkit and the broken rule
    */
   public ToolkitDescriptor(String slug, String name, AuthScheme authScheme) {
-    this(slug, name, authScheme, List.of());
+    this(slug, name, authScheme, List.of(), "", List.of());
   }
 
   /**
