@@ -69,7 +69,7 @@ public final class BenchmarkSuite {
     line("");
     line("| contender | 1 thread | 2 threads | Tether (text) / this | Tether (URI) / this |");
     line("|---|---|---|---|---|");
-    for (String c : List.of("tether", "tether_uri", "floor", "scribejava", "nimbus", "spring")) {
+    for (String c : List.of("tether", "tether_uri", "floor", "floor_store", "scribejava", "nimbus", "spring")) {
       String key = "LinkGenerationBenchmark." + c;
       line("| " + c + " | " + one.get(key).show() + " | " + two.get(key).show() + " | "
           + ratio(one.get("LinkGenerationBenchmark.tether"), one.get(key)) + " | "

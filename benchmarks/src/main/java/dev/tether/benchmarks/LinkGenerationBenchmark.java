@@ -181,4 +181,42 @@ public class LinkGenerationBenchmark {
     return f.prefix + URL_SAFE.encodeToString(state) + "&code_challenge=" + Fixtures.s256(v)
         + "&code_challenge_method=S256";
   }
+
+  /** What {@link #floor_store} keeps per link: the flow a callback needs back. */
+  record FlowRecord(String state, String verifier, String userId, long expiresAt) {}
+
+  /**
+   * The second floor: {@link #floor}'s link, plus the one write every usable link needs, a flow
+   * record put into a {@code ConcurrentHashMap} under its state (and the oldest of a bounded window
+   * removed, so the map stays the size of a live population). Tether / this is what Tether spends
+   * beyond storing the link.
+   */
+  @State(Scope.Benchmark)
+  public static class Store {
+    final java.util.concurrent.ConcurrentHashMap<String, FlowRecord> flows = new java.util.concurrent.ConcurrentHashMap<>();
+  }
+
+  /** Each thread's window of keys it put, to remove the oldest. */
+  @State(Scope.Thread)
+  public static class Window {
+    final String[] keys = new String[4096];
+    int next;
+  }
+
+  @Benchmark
+  public String floor_store(Floor f, Store store, Window w) {
+    byte[] state = new byte[32];
+    byte[] verifier = new byte[32];
+    f.random.nextBytes(state);
+    f.random.nextBytes(verifier);
+    String v = URL_SAFE.encodeToString(verifier);
+    String s = URL_SAFE.encodeToString(state);
+    int slot = w.next++ & 4095;
+    if (w.keys[slot] != null) {
+      store.flows.remove(w.keys[slot]);
+    }
+    w.keys[slot] = s;
+    store.flows.put(s, new FlowRecord(s, v, "user", System.nanoTime()));
+    return f.prefix + s + "&code_challenge=" + Fixtures.s256(v) + "&code_challenge_method=S256";
+  }
 }
