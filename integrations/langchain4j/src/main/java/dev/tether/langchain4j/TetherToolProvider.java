@@ -126,7 +126,7 @@ public final class TetherToolProvider implements ToolProvider {
      *
      * @param sessionFor answers the session for a memory id, or empty for a conversation with none
      *     (it then gets no tools); called once per AI-service call, possibly from many threads;
-     *     not null, and never returns null
+     *     not null, and never returns null. An exception it throws fails that AI-service call.
      * @return this builder
      * @throws IllegalStateException if it was already set
      */

@@ -75,6 +75,12 @@ class JsonSchemaElementsTest {
         .isEqualTo(JsonObjectSchema.builder().description("additionalProperties: {\"type\":\"string\"}").build());
   }
 
+  @Test
+  void of_arrayWithoutItems_isAnArrayOfAnything() {
+    assertThat(property("{\"type\":\"array\",\"description\":\"anything\"}"))
+        .isEqualTo(JsonArraySchema.builder().description("anything").build());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "{\"type\":[\"string\",\"null\"]}",
