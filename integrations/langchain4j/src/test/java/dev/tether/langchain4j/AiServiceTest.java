@@ -68,7 +68,7 @@ class AiServiceTest {
     String reply = assistant(model, Map.of("conversation-a", alice)).chat("conversation-a", "Read my mail");
 
     List<ToolSpecification> offered = model.requests.get(0).toolSpecifications();
-    assertThat(offered).extracting(ToolSpecification::name).containsExactly(TOOL);
+    assertThat(offered).extracting(ToolSpecification::name).containsExactly(TOOL, "COMPOSIO_SEARCH_TOOLS");
     JsonNode answer = json(reply);
     assertThat(answer.path("successful").asBoolean()).isTrue();
     assertThat(answer.path("data").path("results").path("gmail").path("status").asText()).isEqualTo("initiated");

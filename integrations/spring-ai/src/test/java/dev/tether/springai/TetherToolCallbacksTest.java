@@ -28,7 +28,7 @@ class TetherToolCallbacksTest {
   private final Tether tether = TestEngines.gmail(clock);
 
   private static ToolCallback metaTool(List<ToolCallback> callbacks) {
-    assertThat(callbacks).extracting(c -> c.getToolDefinition().name()).containsExactly(TOOL);
+    assertThat(callbacks).extracting(c -> c.getToolDefinition().name()).containsExactly(TOOL, "COMPOSIO_SEARCH_TOOLS");
     return callbacks.get(0);
   }
 
