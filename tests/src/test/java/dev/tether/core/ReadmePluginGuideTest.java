@@ -28,7 +28,7 @@ class ReadmePluginGuideTest {
 
   @Test
   void pluginFromTheReadme_compilesAgainstTheSpi_isDiscovered_andConnectsAnApiKey(@TempDir Path dir) throws Exception {
-    String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+    String readme = Files.readString(RepositoryFiles.readme(), StandardCharsets.UTF_8);
     List<String> block = between(readme, "<!-- plugin-guide:begin -->", "<!-- plugin-guide:end -->");
     assertThat(block).filteredOn(l -> l.startsWith("import ")).as("the SPI and the JDK only")
         .allMatch(l -> l.startsWith("import java.") || l.startsWith("import dev.tether.spi."));
