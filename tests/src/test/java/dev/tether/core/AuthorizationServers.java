@@ -57,7 +57,7 @@ final class AuthorizationServers {
               server.authorizationEndpointUrl("warm-up") + "?response_type=code&client_id=warm-up&scope=openid"
                   + "%20offline_access&state=s&redirect_uri=" + redirect)).timeout(WARM_UP_BUDGET).build(),
           HttpResponse.BodyHandlers.discarding());
-      String code = FakeProvider.query(URI.create(authorized.headers().firstValue("Location").orElseThrow()))
+      String code = TestEngines.query(URI.create(authorized.headers().firstValue("Location").orElseThrow()))
           .get("code");
       String tokens = token(http, server, "grant_type=authorization_code&code=" + code + "&redirect_uri=" + redirect);
       String refreshToken = tokens.replaceAll("(?s).*\"refresh_token\"\\s*:\\s*\"([^\"]+)\".*", "$1");

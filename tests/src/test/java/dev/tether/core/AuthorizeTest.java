@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.spi.ProviderException;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,14 +16,14 @@ import org.junit.jupiter.api.Test;
 
 /** BEHAVIOUR.md §4: authorize and waitForConnection. */
 class AuthorizeTest {
-  private final MutableClock clock = MutableClock.at2026();
-  private FakeProvider provider;
+  private final TestClock clock = TestClock.standing();
+  private FakeToolkitProvider provider;
   private Tether tether;
   private Session session;
 
   @BeforeEach
   void setUp() {
-    provider = FakeProvider.standard();
+    provider = TestEngines.standardProvider();
     tether = TestEngines.builder(provider, clock).build();
     session = tether.createSession("user_123");
   }
@@ -32,12 +34,12 @@ class AuthorizeTest {
     assertThat(r.id()).startsWith("ca_");
     assertThat(r.status()).isEqualTo(ConnectionStatus.INITIATED);
     assertThat(r.toolkit()).isEqualTo("gmail");
-    assertThat(r.redirectUrl().toString()).startsWith(FakeProvider.ISSUER + "/gmail?state=");
+    assertThat(r.redirectUrl().toString()).startsWith(FakeToolkitProvider.ISSUER + "/gmail/authorize?state=");
     assertThat(r.redirectUrlString()).as("the same link, as text").isEqualTo(r.redirectUrl().toString());
     assertThat(r.linkExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
-    assertThat(provider.authorizeRequests.get(0).redirectUri()).isEqualTo(TestEngines.REDIRECT_URI);
-    assertThat(provider.authorizeRequests.get(0).userId()).isEqualTo("user_123");
+    assertThat(provider.authorizeRequests().get(0).redirectUri()).isEqualTo(TestEngines.REDIRECT_URI);
+    assertThat(provider.authorizeRequests().get(0).userId()).isEqualTo("user_123");
   }
 
   @Test
@@ -63,7 +65,7 @@ class AuthorizeTest {
 
   @Test
   void providerWithoutClient_linkCreationFails_nothingStored() {
-    provider.authorizeFailures.put("gmail", ProviderException.definitive("client_not_configured",
+    provider.failAuthorize("gmail", ProviderException.definitive("client_not_configured",
         "set TETHER_GOOGLE_CLIENT_ID"));
     assertThatThrownBy(() -> session.authorize("gmail")).isInstanceOf(LinkCreationException.class)
         .hasMessageContaining("'gmail'").hasMessageContaining("TETHER_GOOGLE_CLIENT_ID");
@@ -73,7 +75,7 @@ class AuthorizeTest {
   @Test
   void providerFailure_keepsPreviousPendingLink() {
     ConnectionRequest first = session.authorize("gmail");
-    provider.authorizeFailures.put("gmail", new IllegalStateException("boom"));
+    provider.failAuthorize("gmail", new IllegalStateException("boom"));
     assertThatThrownBy(() -> session.authorize("gmail")).isInstanceOf(LinkCreationException.class);
     assertThat(tether.account(first.id()).orElseThrow().status()).as("nothing half-written")
         .isEqualTo(ConnectionStatus.INITIATED);
@@ -92,7 +94,7 @@ class AuthorizeTest {
     ConnectionRequest r = session.authorize("gmail");
     CompletableFuture<ConnectedAccount> waiting =
         CompletableFuture.supplyAsync(() -> r.waitForConnection(Duration.ofSeconds(30)));
-    tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     ConnectedAccount account = waiting.get(30, TimeUnit.SECONDS);
     assertThat(account.id()).isEqualTo(r.id());
     assertThat(account.status()).isEqualTo(ConnectionStatus.ACTIVE);
@@ -101,7 +103,7 @@ class AuthorizeTest {
   @Test
   void waitForConnection_afterCompletion_returnsAtOnce() {
     ConnectionRequest r = session.authorize("gmail");
-    tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     assertThat(r.waitForConnection().status()).isEqualTo(ConnectionStatus.ACTIVE);
   }
 
@@ -158,7 +160,7 @@ class AuthorizeTest {
           assertThat(e).hasMessageContaining(r.id()).hasMessageContaining("PT0S");
         });
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
-    tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     assertThat(r.waitForConnection(Duration.ZERO).status()).as("the request still completes after a timeout")
         .isEqualTo(ConnectionStatus.ACTIVE);
   }
@@ -177,7 +179,7 @@ class AuthorizeTest {
     CompletableFuture<ConnectedAccount> cancelled = r.future();
     CompletableFuture<ConnectedAccount> kept = r.future();
     cancelled.cancel(true);
-    tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     assertThat(kept.get(30, TimeUnit.SECONDS).status()).isEqualTo(ConnectionStatus.ACTIVE);
     assertThat(r.waitForConnection(Duration.ofSeconds(30)).id()).isEqualTo(r.id());
   }
@@ -185,7 +187,7 @@ class AuthorizeTest {
   @Test
   void abandonedLinks_areForgottenOneTtlAfterTheyEnded_connectedOnesAreKept() {
     ConnectionRequest connected = session.authorize("gmail");
-    tether.handleCallback(TestEngines.approve(connected.redirectUrl(), "c"));
+    tether.handleCallback(FakeToolkitProvider.approve(connected.redirectUrl(), "c"));
     tether.disable(connected.id());
     ConnectionRequest first = session.authorize("gmail");
     ConnectionRequest second = session.authorize("gmail");
@@ -209,7 +211,7 @@ class AuthorizeTest {
   @Test
   void accountManagement_listDisableEnableDelete() {
     ConnectionRequest r = session.authorize("gmail");
-    tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     ConnectionRequest pending = session.authorize("github");
 
     assertThat(tether.accounts(AccountQuery.ofUser("user_123"))).extracting(ConnectedAccount::id)
@@ -232,9 +234,9 @@ class AuthorizeTest {
   @Test
   void enable_inSingleAccountMode_supersedesOtherActive() {
     ConnectionRequest a = session.authorize("gmail");
-    tether.handleCallback(TestEngines.approve(a.redirectUrl(), "a"));
+    tether.handleCallback(FakeToolkitProvider.approve(a.redirectUrl(), "a"));
     ConnectionRequest b = session.authorize("gmail");
-    tether.handleCallback(TestEngines.approve(b.redirectUrl(), "b"));
+    tether.handleCallback(FakeToolkitProvider.approve(b.redirectUrl(), "b"));
     assertThat(tether.account(a.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INACTIVE);
     tether.enable(a.id());
     assertThat(tether.account(b.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INACTIVE);

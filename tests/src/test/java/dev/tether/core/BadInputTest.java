@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -12,21 +14,21 @@ import org.junit.jupiter.api.Test;
 
 /** Bad input, one named test each: a clear error, and no state change beyond what the contract says. */
 class BadInputTest {
-  private final MutableClock clock = MutableClock.at2026();
-  private FakeProvider provider;
+  private final TestClock clock = TestClock.standing();
+  private FakeToolkitProvider provider;
   private Tether tether;
   private Session session;
 
   @BeforeEach
   void setUp() {
-    provider = FakeProvider.standard();
+    provider = TestEngines.standardProvider();
     tether = TestEngines.builder(provider, clock).allowedCallbackOrigins("https://your-app.com").build();
     session = tether.createSession("alice");
   }
 
   private void assertNothingStored() {
     assertThat(tether.accounts(AccountQuery.all())).isEmpty();
-    assertThat(provider.authorizeCalls).hasValue(0);
+    assertThat(provider.authorizeCount()).isEqualTo(0);
   }
 
   private void assertCallbackUrlRejected(String url, String why) {
@@ -100,13 +102,13 @@ class BadInputTest {
   @Test
   void callback_duplicateParameters_refused_accountUntouched() {
     ConnectionRequest request = session.authorize("gmail");
-    String state = FakeProvider.stateOf(request.redirectUrl());
+    String state = FakeToolkitProvider.stateOf(request.redirectUrl());
     CallbackResult r = tether.handleCallback(URI.create("https://host.example/oauth/callback?state=" + state
         + "&code=one&code=two"));
     assertThat(r.successful()).isFalse();
     assertThat(r.error()).contains("duplicate_parameter");
     assertThat(r.redirectUrl()).isEmpty();
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
     assertThat(tether.account(request.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
     assertThat(tether.handleCallback(URI.create("https://host.example/oauth/callback?state=" + state + "&code=one"))
         .successful()).as("the honest callback still works").isTrue();
@@ -115,11 +117,11 @@ class BadInputTest {
   @Test
   void callback_fromRequestUri_decodesParameters() {
     ConnectionRequest request = session.authorize("gmail");
-    String state = FakeProvider.stateOf(request.redirectUrl());
+    String state = FakeToolkitProvider.stateOf(request.redirectUrl());
     CallbackResult r = tether.handleCallback(URI.create("https://host.example/oauth/callback?state="
         + java.net.URLEncoder.encode(state, java.nio.charset.StandardCharsets.UTF_8) + "&code=a%2Fb"));
     assertThat(r.successful()).isTrue();
-    assertThat(provider.exchangeRequests.get(0).parameter("code")).contains("a/b");
+    assertThat(provider.exchangeRequests().get(0).parameter("code")).contains("a/b");
   }
 
   @Test
@@ -141,7 +143,7 @@ class BadInputTest {
   @Test
   void clockOutsideTheRecordableYears_failsAtBuild_namingTheFix() {
     java.time.Clock far = java.time.Clock.fixed(java.time.Instant.parse("2300-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
-    assertThatThrownBy(() -> Tether.builder().discoverProviders(false).provider(FakeProvider.standard()).clock(far).build())
+    assertThatThrownBy(() -> Tether.builder().discoverProviders(false).provider(TestEngines.standardProvider()).clock(far).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("2300-01-01T00:00:00Z")
         .hasMessageContaining("1678 to 2261").hasMessageContaining("Tether.builder().clock(");
   }

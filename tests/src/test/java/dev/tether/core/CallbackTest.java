@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.tether.spi.ProviderException;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,14 +18,14 @@ import org.junit.jupiter.api.Test;
 class CallbackTest {
   private static final URI CALLBACK = URI.create("https://your-app.com/callback?user_id=user_123&source=onboarding");
 
-  private final MutableClock clock = MutableClock.at2026();
-  private FakeProvider provider;
+  private final TestClock clock = TestClock.standing();
+  private FakeToolkitProvider provider;
   private Tether tether;
   private Session session;
 
   @BeforeEach
   void setUp() {
-    provider = FakeProvider.standard();
+    provider = TestEngines.standardProvider();
     tether = TestEngines.builder(provider, clock).allowedCallbackOrigins("https://your-app.com").build();
     session = tether.createSession("user_123", SessionOptions.builder().callbackUrl(CALLBACK).build());
   }
@@ -36,7 +38,7 @@ class CallbackTest {
     assertThat(result.redirectUrl()).isEmpty();
     assertThat(result.connectedAccountId()).isEmpty();
     assertThat(result.error()).contains("missing_state");
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
   }
 
@@ -47,7 +49,7 @@ class CallbackTest {
     assertThat(result.successful()).isFalse();
     assertThat(result.redirectUrl()).isEmpty();
     assertThat(result.error()).contains("unknown_state");
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
   }
 
@@ -55,46 +57,46 @@ class CallbackTest {
   void stateOlderThanLinkTtl_isUnknown_noRedirect() {
     ConnectionRequest r = session.authorize("gmail");
     clock.advance(Duration.ofMinutes(10));
-    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "late"));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "late"));
     assertThat(result.successful()).isFalse();
     assertThat(result.redirectUrl()).isEmpty();
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.EXPIRED);
   }
 
   @Test
   void code_exchangesAndActivates_redirectsWithSuccess() {
     ConnectionRequest r = session.authorize("gmail");
-    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "the-code"));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "the-code"));
     assertThat(result.successful()).isTrue();
     assertThat(result.status()).contains(ConnectionStatus.ACTIVE);
     assertThat(result.connectedAccountId()).contains(r.id());
     assertThat(result.redirectUrl()).contains(URI.create(
         "https://your-app.com/callback?user_id=user_123&source=onboarding&status=success&connected_account_id=" + r.id()));
-    assertThat(provider.exchangeCalls).hasValue(1);
-    assertThat(provider.exchangeRequests.get(0).parameter("code")).contains("the-code");
-    assertThat(provider.exchangeRequests.get(0).redirectUri()).isEqualTo(TestEngines.REDIRECT_URI);
+    assertThat(provider.exchangeCount()).isEqualTo(1);
+    assertThat(provider.exchangeRequests().get(0).parameter("code")).contains("the-code");
+    assertThat(provider.exchangeRequests().get(0).redirectUri()).isEqualTo(TestEngines.REDIRECT_URI);
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
   }
 
   @Test
   void replayedState_noSecondExchange_sameOutcome() {
     ConnectionRequest r = session.authorize("gmail");
-    Map<String, String> params = TestEngines.approve(r.redirectUrl(), "once");
+    Map<String, String> params = FakeToolkitProvider.approve(r.redirectUrl(), "once");
     CallbackResult first = tether.handleCallback(params);
     clock.advance(Duration.ofMinutes(3));
     CallbackResult second = tether.handleCallback(params);
     assertThat(second).isEqualTo(first);
-    assertThat(provider.exchangeCalls).hasValue(1);
+    assertThat(provider.exchangeCount()).isEqualTo(1);
   }
 
   @Test
   void replayAfterProviderError_getsFirstFailedOutcome() {
     ConnectionRequest r = session.authorize("gmail");
     CallbackResult first = tether.handleCallback(TestEngines.deny(r.redirectUrl(), "access_denied"));
-    CallbackResult second = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "sneaky"));
+    CallbackResult second = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "sneaky"));
     assertThat(second).isEqualTo(first);
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
   }
 
   @Test
@@ -107,7 +109,7 @@ class CallbackTest {
     ConnectedAccount account = tether.account(r.id()).orElseThrow();
     assertThat(account.status()).isEqualTo(ConnectionStatus.FAILED);
     assertThat(account.statusReason()).contains("access_denied");
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
   }
 
   @Test
@@ -122,21 +124,21 @@ class CallbackTest {
   @Test
   void bothCodeAndError_errorWins_noExchange() {
     ConnectionRequest r = session.authorize("gmail");
-    Map<String, String> params = new HashMap<>(TestEngines.approve(r.redirectUrl(), "c"));
+    Map<String, String> params = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     params.put("error", "access_denied");
     assertThat(tether.handleCallback(params).successful()).isFalse();
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.FAILED);
   }
 
   @Test
   void neitherCodeNorError_rejected_accountUntouched() {
     ConnectionRequest r = session.authorize("gmail");
-    CallbackResult result = tether.handleCallback(Map.of("state", FakeProvider.stateOf(r.redirectUrl())));
+    CallbackResult result = tether.handleCallback(Map.of("state", FakeToolkitProvider.stateOf(r.redirectUrl())));
     assertThat(result.successful()).isFalse();
     assertThat(result.redirectUrl()).isEmpty();
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
-    assertThat(tether.handleCallback(TestEngines.approve(r.redirectUrl(), "later")).successful())
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "later")).successful())
         .as("the flow is still open").isTrue();
   }
 
@@ -144,57 +146,57 @@ class CallbackTest {
   void linkSuperseded_redirectsFailed_noExchange() {
     ConnectionRequest old = session.authorize("gmail");
     session.authorize("gmail");
-    CallbackResult result = tether.handleCallback(TestEngines.approve(old.redirectUrl(), "c"));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(old.redirectUrl(), "c"));
     assertThat(result.successful()).isFalse();
     assertThat(result.status()).contains(ConnectionStatus.EXPIRED);
     assertThat(result.redirectUrl()).get().asString().contains("status=failed");
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
   }
 
   @Test
   void issuerMismatch_fails() {
     ConnectionRequest r = session.authorize("gmail");
-    Map<String, String> params = new HashMap<>(TestEngines.approve(r.redirectUrl(), "c"));
+    Map<String, String> params = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     params.put("iss", "https://evil.example");
     CallbackResult result = tether.handleCallback(params);
     assertThat(result.successful()).isFalse();
     assertThat(result.error()).contains("issuer_mismatch");
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.FAILED);
   }
 
   @Test
   void issuerAbsent_isAccepted() {
     ConnectionRequest r = session.authorize("gmail");
-    Map<String, String> params = new HashMap<>(TestEngines.approve(r.redirectUrl(), "c"));
+    Map<String, String> params = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     params.remove("iss");
     assertThat(tether.handleCallback(params).successful()).isTrue();
   }
 
   @Test
   void issuerAbsent_whenTheProviderRequiresIt_failsWithoutExchange() {
-    provider.issuerRequired.add("gmail");
+    provider.requireIssuer("gmail");
     ConnectionRequest r = session.authorize("gmail");
-    Map<String, String> params = new HashMap<>(TestEngines.approve(r.redirectUrl(), "c"));
+    Map<String, String> params = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     params.remove("iss");
     CallbackResult result = tether.handleCallback(params);
     assertThat(result.successful()).isFalse();
     assertThat(result.error()).contains("missing_issuer");
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.FAILED);
 
     ConnectionRequest again = session.authorize("gmail");
-    assertThat(tether.handleCallback(TestEngines.approve(again.redirectUrl(), "c")).successful())
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(again.redirectUrl(), "c")).successful())
         .as("with the right iss").isTrue();
   }
 
   @Test
   void definitiveExchangeFailure_failsAccount() {
-    provider.exchange = req -> {
+    provider.onExchange(req -> {
       throw ProviderException.definitive("invalid_grant", "code rejected");
-    };
+    });
     ConnectionRequest r = session.authorize("gmail");
-    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     assertThat(result.successful()).isFalse();
     assertThat(result.redirectUrl()).get().asString().contains("status=failed");
     assertThat(tether.account(r.id()).orElseThrow().statusReason()).contains("invalid_grant");
@@ -202,28 +204,28 @@ class CallbackTest {
 
   @Test
   void transientExchangeFailure_keepsInitiated_retrySucceeds() {
-    provider.exchange = req -> {
+    provider.onExchange(req -> {
       throw ProviderException.transientFailure("http_503", "try later");
-    };
+    });
     ConnectionRequest r = session.authorize("gmail");
-    Map<String, String> params = TestEngines.approve(r.redirectUrl(), "c");
+    Map<String, String> params = FakeToolkitProvider.approve(r.redirectUrl(), "c");
     CallbackResult first = tether.handleCallback(params);
     assertThat(first.successful()).isFalse();
     assertThat(first.status()).contains(ConnectionStatus.INITIATED);
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
 
-    provider.exchange = FakeProvider::tokenFor;
+    provider.onExchange(TestEngines::tokenFor);
     assertThat(tether.handleCallback(params).successful()).isTrue();
-    assertThat(provider.exchangeCalls).hasValue(2);
+    assertThat(provider.exchangeCount()).isEqualTo(2);
   }
 
   @Test
   void providerBug_failsAccount_engineKeepsWorking() {
-    provider.exchange = req -> {
+    provider.onExchange(req -> {
       throw new NullPointerException("bug");
-    };
+    });
     ConnectionRequest r = session.authorize("gmail");
-    assertThat(tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c")).error()).contains("provider_error");
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c")).error()).contains("provider_error");
     assertThat(session.authorize("gmail").status()).isEqualTo(ConnectionStatus.INITIATED);
   }
 
@@ -231,7 +233,7 @@ class CallbackTest {
   void noCallbackUrl_noRedirect() {
     Session plain = tether.createSession("user_9");
     ConnectionRequest r = plain.authorize("gmail");
-    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     assertThat(result.successful()).isTrue();
     assertThat(result.redirectUrl()).isEmpty();
   }
@@ -239,7 +241,7 @@ class CallbackTest {
   @Test
   void authorizeCallbackUrl_winsOverSessions() {
     ConnectionRequest r = session.authorize("gmail", URI.create("https://your-app.com/settings#done"));
-    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
     assertThat(result.redirectUrl()).contains(URI.create(
         "https://your-app.com/settings?status=success&connected_account_id=" + r.id() + "#done"));
   }
@@ -247,7 +249,7 @@ class CallbackTest {
   @Test
   void redirect_neverCarriesCodeOrState() {
     ConnectionRequest r = session.authorize("gmail");
-    Map<String, String> params = TestEngines.approve(r.redirectUrl(), "secret-code");
+    Map<String, String> params = FakeToolkitProvider.approve(r.redirectUrl(), "secret-code");
     String redirect = tether.handleCallback(params).redirectUrl().orElseThrow().toString();
     assertThat(redirect).doesNotContain("secret-code").doesNotContain(params.get("state"))
         .doesNotContain("access-");

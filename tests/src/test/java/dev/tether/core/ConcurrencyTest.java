@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.ToolkitDescriptor;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ConcurrencyTest {
   private static final int THREADS = 16;
   private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -55,7 +57,7 @@ class ConcurrencyTest {
 
   @RepeatedTest(20)
   void concurrentManage_sameUserAndToolkit_createsOnePendingLink() throws Exception {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     Tether tether = TestEngines.builder(provider, clock).build();
     Session session = tether.createSession("alice");
     List<Callable<String>> calls = new ArrayList<>();
@@ -67,38 +69,38 @@ class ConcurrencyTest {
     assertThat(new HashSet<>(ids)).hasSize(1);
     assertThat(tether.accounts(AccountQuery.all().withToolkit("gmail"))).hasSize(1);
     assertThat(tether.accounts(AccountQuery.all())).hasSize(2);
-    assertThat(provider.authorizeCalls).hasValue(2);
+    assertThat(provider.authorizeCount()).isEqualTo(2);
   }
 
   @RepeatedTest(20)
   void concurrentCallbacks_sameState_exchangeOnce_sameOutcome() throws Exception {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     Tether tether = TestEngines.builder(provider, clock).build();
     ConnectionRequest r = tether.createSession("alice").authorize("gmail");
-    Map<String, String> params = TestEngines.approve(r.redirectUrl(), "c");
+    Map<String, String> params = FakeToolkitProvider.approve(r.redirectUrl(), "c");
     List<Callable<CallbackResult>> calls = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
       calls.add(() -> tether.handleCallback(params));
     }
     List<CallbackResult> results = race(calls);
-    assertThat(provider.exchangeCalls).hasValue(1);
+    assertThat(provider.exchangeCount()).isEqualTo(1);
     assertThat(new HashSet<>(results)).hasSize(1);
     assertThat(results.get(0).successful()).isTrue();
   }
 
   @RepeatedTest(10)
   void manyFlows_completingReplayingAndExpiringAtOnce_eachEndsOnce_nothingLost() throws Exception {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     Map<String, List<ConnectionStatus>> history = new ConcurrentHashMap<>();
     Tether tether = TestEngines.builder(provider, clock)
         .listener(e -> history.computeIfAbsent(e.accountId(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
             .add(e.status()))
         .build();
     Map<String, AtomicInteger> exchangesPerCode = new ConcurrentHashMap<>();
-    provider.exchange = req -> {
+    provider.onExchange(req -> {
       exchangesPerCode.computeIfAbsent(req.parameter("code").orElseThrow(), k -> new AtomicInteger()).incrementAndGet();
-      return FakeProvider.tokenFor(req);
-    };
+      return TestEngines.tokenFor(req);
+    });
     int flows = 60;
     List<ConnectionRequest> requests = new ArrayList<>();
     for (int i = 0; i < flows; i++) {
@@ -109,7 +111,7 @@ class ConcurrencyTest {
     Map<String, CallbackResult> firstResult = new ConcurrentHashMap<>();
     List<Callable<Void>> tasks = new ArrayList<>();
     for (ConnectionRequest r : requests) {
-      Map<String, String> params = TestEngines.approve(r.redirectUrl(), "code-" + r.id());
+      Map<String, String> params = FakeToolkitProvider.approve(r.redirectUrl(), "code-" + r.id());
       for (int copy = 0; copy < 2; copy++) { // the user and a double-submitting browser
         tasks.add(() -> {
           CallbackResult result = tether.handleCallback(params);
@@ -151,30 +153,30 @@ class ConcurrencyTest {
 
   @RepeatedTest(30)
   void concurrentRefreshes_sameAccount_refreshOnce_allGetTheNewToken() throws Exception {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     Tether tether = TestEngines.builder(provider, clock).build();
     ConnectionRequest r = tether.createSession("alice").authorize("gmail");
-    tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
-    provider.refresh = req -> dev.tether.spi.Credentials.builder(dev.tether.spi.AuthScheme.OAUTH2)
-        .accessToken("refreshed-" + provider.refreshCalls.get()).refreshToken("r2")
-        .expiresAt(req.now().plus(Duration.ofHours(1))).build();
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
+    provider.onRefresh(req -> dev.tether.spi.Credentials.builder(dev.tether.spi.AuthScheme.OAUTH2)
+        .accessToken("refreshed-" + provider.refreshCount()).refreshToken("r2")
+        .expiresAt(req.now().plus(Duration.ofHours(1))).build());
     clock.advance(Duration.ofMinutes(59).plusSeconds(30));
     List<Callable<String>> calls = new ArrayList<>();
     for (int i = 0; i < THREADS; i++) {
       calls.add(() -> tether.credentials(r.id()).accessToken().orElseThrow().reveal());
     }
     assertThat(new HashSet<>(race(calls))).containsExactly("refreshed-1");
-    assertThat(provider.refreshCalls).hasValue(1);
+    assertThat(provider.refreshCount()).isEqualTo(1);
   }
 
   @RepeatedTest(50)
   void linkExpiryRacingCompletion_yieldsExactlyOneOfTheTwo() throws Exception {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     List<ConnectionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     Tether tether = TestEngines.builder(provider, clock).listener(events::add).build();
     ConnectionRequest r = tether.createSession("alice").authorize("gmail");
     clock.advance(Duration.ofMinutes(9).plusSeconds(59));
-    Map<String, String> params = TestEngines.approve(r.redirectUrl(), "c");
+    Map<String, String> params = FakeToolkitProvider.approve(r.redirectUrl(), "c");
     List<Callable<Object>> racers = List.of(
         () -> tether.handleCallback(params),
         () -> {
@@ -193,7 +195,7 @@ class ConcurrencyTest {
 
   @Test
   void concurrentSessionsAndLinks_acrossUsers_allRecorded() throws Exception {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     Tether tether = TestEngines.builder(provider, clock).build();
     List<Callable<String>> calls = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
@@ -202,7 +204,7 @@ class ConcurrencyTest {
       calls.add(() -> {
         Session s = tether.createSession(user);
         ConnectionRequest r = s.authorize(toolkit);
-        tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+        tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
         return r.id();
       });
     }
@@ -228,7 +230,7 @@ class ConcurrencyTest {
     for (int i = 0; i < toolkits; i++) {
       descriptors[i] = new ToolkitDescriptor("tk" + i, "Toolkit " + i, AuthScheme.OAUTH2);
     }
-    Tether tether = TestEngines.builder(new FakeProvider(descriptors), clock).build();
+    Tether tether = TestEngines.builder(TestEngines.provider(descriptors), clock).build();
     Session session = tether.createSession("alice", SessionOptions.builder().multiAccount(2).build());
     List<Callable<String>> calls = new ArrayList<>();
     for (int i = 0; i < toolkits; i++) {
@@ -238,7 +240,7 @@ class ConcurrencyTest {
         String kept = null;
         for (int round = 0; round < 100; round++) {
           ConnectionRequest r = session.authorize(toolkit);
-          assertThat(tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c" + round)).successful()).isTrue();
+          assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c" + round)).successful()).isTrue();
           if (keepLast && round == 99) {
             kept = r.id();
           } else {

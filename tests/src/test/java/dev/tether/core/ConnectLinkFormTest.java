@@ -10,6 +10,8 @@ import dev.tether.spi.AuthScheme;
 import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Secret;
 import dev.tether.spi.ToolkitDescriptor;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,15 +26,15 @@ class ConnectLinkFormTest {
   private static final URI CALLBACK = URI.create("https://your-app.com/done?from=form");
   private static final String KEY = "exa-live-key-1234567890";
 
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
   private final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
-  private FakeProvider helpdesk;
+  private FakeToolkitProvider helpdesk;
   private Tether tether;
   private Session session;
 
   @BeforeEach
   void setUp() {
-    helpdesk = new FakeProvider(new ToolkitDescriptor("helpdesk", "Helpdesk", AuthScheme.OAUTH2,
+    helpdesk = TestEngines.provider(new ToolkitDescriptor("helpdesk", "Helpdesk", AuthScheme.OAUTH2,
         List.of(ConnectionField.plain("subdomain", "Helpdesk subdomain"))));
     tether = Tether.builder().redirectUri(TestEngines.REDIRECT_URI).clock(clock).discoverProviders(false)
         .connectBaseUrl(BASE).allowedCallbackOrigins(CALLBACK.toString()).provider(new ApiKeyCatalog()).provider(helpdesk).listener(events::add).build();
@@ -142,20 +144,20 @@ class ConnectLinkFormTest {
   void oauthToolkitWithField_formFirst_thenProviderRedirect_thenCallback() {
     ConnectionRequest r = session.authorize("helpdesk");
     String link = linkId(r.redirectUrl());
-    assertThat(helpdesk.authorizeCalls).as("no provider link before the form").hasValue(0);
+    assertThat(helpdesk.authorizeCount()).as("no provider link before the form").isEqualTo(0);
     assertThat(tether.connectLink(link).orElseThrow().form()).extracting(ConnectionField::name)
         .containsExactly("subdomain");
 
     ConnectLinkResult submitted = tether.submitConnectLink(link, Map.of("subdomain", " acme "));
     assertThat(submitted.accepted()).isTrue();
     URI providerUrl = submitted.redirectUrl().orElseThrow();
-    assertThat(providerUrl.toString()).startsWith(FakeProvider.ISSUER + "/helpdesk?");
-    assertThat(helpdesk.authorizeRequests).singleElement()
+    assertThat(providerUrl.toString()).startsWith(FakeToolkitProvider.ISSUER + "/helpdesk/authorize?");
+    assertThat(helpdesk.authorizeRequests()).singleElement()
         .satisfies(a -> assertThat(a.connectionFields()).containsEntry("subdomain", "acme"));
     assertThat(tether.connectLink(link).orElseThrow().authorizationUrl()).contains(providerUrl);
     assertThat(tether.connectLink(link).orElseThrow().needsForm()).isFalse();
 
-    CallbackResult callback = tether.handleCallback(TestEngines.approve(providerUrl, "code-1"));
+    CallbackResult callback = tether.handleCallback(FakeToolkitProvider.approve(providerUrl, "code-1"));
     assertThat(callback.successful()).isTrue();
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
   }

@@ -2,6 +2,8 @@ package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** BEHAVIOUR.md §8: listeners see every status change; a throwing listener is logged and skipped. */
 class EventsTest {
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
   private final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
   private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
   private final Handler capture = new Handler() {
@@ -29,13 +31,13 @@ class EventsTest {
     @Override
     public void close() {}
   };
-  private FakeProvider provider;
+  private FakeToolkitProvider provider;
   private Tether tether;
 
   @BeforeEach
   void setUp() {
     Logger.getLogger(Listeners.class.getName()).addHandler(capture);
-    provider = FakeProvider.standard();
+    provider = TestEngines.standardProvider();
     tether = TestEngines.builder(provider, clock).listener(events::add).build();
   }
 
@@ -71,9 +73,9 @@ class EventsTest {
   void activationSupersedeDisableEnableDelete_areDelivered() {
     Session s = tether.createSession("alice");
     ConnectionRequest a = s.authorize("gmail");
-    tether.handleCallback(TestEngines.approve(a.redirectUrl(), "a"));
+    tether.handleCallback(FakeToolkitProvider.approve(a.redirectUrl(), "a"));
     ConnectionRequest b = s.authorize("gmail");
-    tether.handleCallback(TestEngines.approve(b.redirectUrl(), "b"));
+    tether.handleCallback(FakeToolkitProvider.approve(b.redirectUrl(), "b"));
     tether.disable(b.id());
     tether.enable(b.id());
     tether.delete(b.id());
@@ -124,7 +126,7 @@ class EventsTest {
     tether.addListener(after::add);
     Session s = tether.createSession("alice");
     ConnectionRequest r = s.authorize("gmail");
-    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c"));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
 
     assertThat(result.successful()).isTrue();
     assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);

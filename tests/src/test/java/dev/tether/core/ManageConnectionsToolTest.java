@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.spi.ProviderException;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,14 +22,14 @@ class ManageConnectionsToolTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOOL = "COMPOSIO_MANAGE_CONNECTIONS";
 
-  private final MutableClock clock = MutableClock.at2026();
-  private FakeProvider provider;
+  private final TestClock clock = TestClock.standing();
+  private FakeToolkitProvider provider;
   private Tether tether;
   private Session session;
 
   @BeforeEach
   void setUp() {
-    provider = FakeProvider.standard();
+    provider = TestEngines.standardProvider();
     tether = TestEngines.builder(provider, clock).build();
     session = tether.createSession("user_1");
   }
@@ -42,7 +44,7 @@ class ManageConnectionsToolTest {
 
   private String connect(String toolkit) {
     ConnectionRequest r = session.authorize(toolkit);
-    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "code-" + toolkit));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "code-" + toolkit));
     assertThat(result.successful()).isTrue();
     return r.id();
   }
@@ -63,12 +65,12 @@ class ManageConnectionsToolTest {
     JsonNode r = manage(limited, "{\"toolkits\":[\"github\"]}").at("/data/results/github");
     assertThat(r.get("status").asText()).isEqualTo("failed");
     assertThat(r.get("error_message").asText()).contains("not enabled");
-    assertThat(provider.authorizeCalls).hasValue(0);
+    assertThat(provider.authorizeCount()).isEqualTo(0);
   }
 
   @Test
   void providerCannotBuildLink_failsWithWhatToConfigure_andStoresNothing() throws Exception {
-    provider.authorizeFailures.put("slack", ProviderException.definitive("client_not_configured",
+    provider.failAuthorize("slack", ProviderException.definitive("client_not_configured",
         "Toolkit 'slack' has no OAuth client: set TETHER_SLACK_CLIENT_ID"));
     JsonNode r = manage("{\"toolkits\":[\"slack\"]}").at("/data/results/slack");
     assertThat(r.get("status").asText()).isEqualTo("failed");
@@ -105,7 +107,7 @@ class ManageConnectionsToolTest {
     assertThat(second.get("redirect_url").asText()).isEqualTo(first.get("redirect_url").asText());
     assertThat(second.get("connected_account_id").asText()).isEqualTo(first.get("connected_account_id").asText());
     assertThat(tether.accounts(AccountQuery.all())).hasSize(1);
-    assertThat(provider.authorizeCalls).hasValue(1);
+    assertThat(provider.authorizeCount()).isEqualTo(1);
   }
 
   @Test
@@ -123,7 +125,7 @@ class ManageConnectionsToolTest {
   void notConnected_initiatesWithLinkInstructionAndWasReinitiatedFalse() throws Exception {
     JsonNode r = manage("{\"toolkits\":[\"gmail\"]}").at("/data/results/gmail");
     assertThat(r.get("status").asText()).isEqualTo("initiated");
-    assertThat(r.get("redirect_url").asText()).startsWith(FakeProvider.ISSUER + "/gmail?");
+    assertThat(r.get("redirect_url").asText()).startsWith(FakeToolkitProvider.ISSUER + "/gmail/authorize?");
     assertThat(r.get("connected_account_id").asText()).startsWith("ca_");
     assertThat(r.get("instruction").asText()).contains(r.get("redirect_url").asText()).contains("Gmail");
     assertThat(r.get("was_reinitiated").asBoolean()).isFalse();
@@ -141,7 +143,7 @@ class ManageConnectionsToolTest {
     assertThat(tether.account(active).orElseThrow().status()).as("never ACTIVE -> INITIATED")
         .isEqualTo(ConnectionStatus.ACTIVE);
 
-    tether.handleCallback(TestEngines.approve(URI.create(r.get("redirect_url").asText()), "again"));
+    tether.handleCallback(FakeToolkitProvider.approve(URI.create(r.get("redirect_url").asText()), "again"));
     assertThat(tether.account(active).orElseThrow().status()).as("superseded once the new one completes")
         .isEqualTo(ConnectionStatus.INACTIVE);
     assertThat(tether.account(r.get("connected_account_id").asText()).orElseThrow().status())
@@ -211,7 +213,7 @@ class ManageConnectionsToolTest {
     assertThat(root.get("error").asText()).contains(expectedFragment).endsWith(".");
     assertThat(root.get("error").asText().split("\\. [A-Z]")).as("one sentence").hasSize(1);
     assertThat(tether.accounts(AccountQuery.all())).as("no account created").isEmpty();
-    assertThat(provider.authorizeCalls).hasValue(0);
+    assertThat(provider.authorizeCount()).isEqualTo(0);
   }
 
   @Test

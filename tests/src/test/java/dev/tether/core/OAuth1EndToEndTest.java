@@ -9,6 +9,7 @@ import dev.tether.providers.oauth1.OAuth1Toolkit;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.Secret;
+import dev.tether.testkit.TestClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class OAuth1EndToEndTest {
   private static final String KEY = "trello-key";
   private static final String SECRET = "trello-secret";
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
   private final List<String> refused = new CopyOnWriteArrayList<>();
   private HttpServer trello;
   private volatile String issuedCallback;
@@ -95,7 +96,7 @@ class OAuth1EndToEndTest {
     assertThat(issuedCallback).startsWith("https://host.example/oauth/callback?state=");
     HttpResponse<Void> redirect = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
         .send(HttpRequest.newBuilder(request.redirectUrl()).build(), HttpResponse.BodyHandlers.discarding());
-    Map<String, String> callback = FakeProvider.query(URI.create(redirect.headers().firstValue("Location").orElseThrow()));
+    Map<String, String> callback = TestEngines.query(URI.create(redirect.headers().firstValue("Location").orElseThrow()));
     assertThat(callback).containsKeys("state", "oauth_token", "oauth_verifier").doesNotContainKey("code");
 
     CallbackResult result = tether.handleCallback(callback);
@@ -178,7 +179,7 @@ class OAuth1EndToEndTest {
   }
 
   private static Map<String, String> query(String raw) {
-    return FakeProvider.query(URI.create("x:/?" + raw));
+    return TestEngines.query(URI.create("x:/?" + raw));
   }
 
   private static void answer(HttpExchange ex, int status, String body) throws IOException {

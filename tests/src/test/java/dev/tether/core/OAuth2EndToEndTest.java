@@ -86,7 +86,7 @@ class OAuth2EndToEndTest {
     Tether tether = Tether.builder().redirectUri(REDIRECT_URI).discoverProviders(false)
         .provider(gmailAgainstSandbox()).build();
     ConnectionRequest request = tether.createSession("user_pkce").authorize("gmail");
-    Map<String, String> authorizationQuery = FakeProvider.query(request.redirectUrl());
+    Map<String, String> authorizationQuery = TestEngines.query(request.redirectUrl());
 
     CallbackResult result = tether.handleCallback(followAsBrowser(request.redirectUrl()));
     assertThat(result.successful()).isTrue();
@@ -127,7 +127,7 @@ class OAuth2EndToEndTest {
     assertThat(response.statusCode()).as("authorization endpoint redirects back").isBetween(300, 399);
     URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
     assertThat(location.toString()).startsWith(REDIRECT_URI.toString());
-    return FakeProvider.query(location);
+    return TestEngines.query(location);
   }
 
   /** The form of the first token request this test's server received. */
@@ -137,7 +137,7 @@ class OAuth2EndToEndTest {
       RecordedRequest r = server.takeRequest(30, TimeUnit.SECONDS);
       seen.add(r.getMethod() + " " + r.getPath());
       if ("POST".equals(r.getMethod()) && r.getPath().contains("/token")) {
-        return FakeProvider.query(URI.create("x:/?" + r.getBody().readString(StandardCharsets.UTF_8)));
+        return TestEngines.query(URI.create("x:/?" + r.getBody().readString(StandardCharsets.UTF_8)));
       }
     }
     throw new AssertionError("no token request recorded; saw " + seen);

@@ -8,6 +8,7 @@ import dev.tether.providers.oauth2.OAuth2Catalog;
 import dev.tether.providers.oauth2.OAuth2Toolkit;
 import dev.tether.spi.ToolkitProvider;
 
+import dev.tether.testkit.FakeToolkitProvider;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -51,10 +52,10 @@ class ProviderDiscoveryTest {
 
   @Test
   void explicitProvider_winsOverDiscovered_anExplicitChoiceIsNoProblem() {
-    FakeProvider explicit = new FakeProvider(new dev.tether.spi.ToolkitDescriptor("acme_notes", "Acme Notes (mine)",
-        dev.tether.spi.AuthScheme.OAUTH2));
+    FakeToolkitProvider explicit = TestEngines.provider(new dev.tether.spi.ToolkitDescriptor("acme_notes",
+        "Acme Notes (mine)", dev.tether.spi.AuthScheme.OAUTH2));
     Tether tether = Tether.builder().redirectUri(REDIRECT).provider(explicit).build();
-    assertThat(tether.createSession("u").authorize("acme_notes").redirectUrl().getHost()).isEqualTo("auth.example");
+    assertThat(tether.createSession("u").authorize("acme_notes").redirectUrl().getHost()).isEqualTo("fake.tether.test");
     assertThat(tether.toolkitSlugs()).contains("weathermap");
     assertThat(tether.providers().isClean()).as("%s", tether.providers().problems()).isTrue();
   }
@@ -149,7 +150,7 @@ class ProviderDiscoveryTest {
   @Test
   void twoExplicitProvidersForOneSlug_isACallerMistake() {
     assertThatIllegalArgumentException().isThrownBy(() -> Tether.builder().discoverProviders(false)
-        .provider(FakeProvider.standard()).provider(FakeProvider.standard()).build())
+        .provider(TestEngines.standardProvider()).provider(TestEngines.standardProvider()).build())
         .withMessageContaining("'gmail'").withMessageContaining("two explicit providers");
   }
 
@@ -162,7 +163,7 @@ class ProviderDiscoveryTest {
         DiscoverableTestProvider.ThrowingConstructor.class.getName(),
         DiscoverableTestProvider.FutureSpi.class.getName(),
         DiscoverableTestProvider.Duplicate.class.getName(),
-        "dev.tether.core.FakeProvider"));
+        FakeToolkitProvider.class.getName()));
     try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
       Tether tether = Tether.builder().redirectUri(REDIRECT).classLoader(loader).build();
       ProviderReport report = tether.providers();
@@ -176,7 +177,7 @@ class ProviderDiscoveryTest {
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("'acme_notes'")
           .contains("claimed by 2 discovered providers").contains("Duplicate").contains("neither serves it")
           .contains("Tether.builder().provider("));
-      assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("FakeProvider"));
+      assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("FakeToolkitProvider"));
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.providers.oauth2.OAuth2Toolkit;
 import dev.tether.spi.Credentials;
+import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ class RefreshAgainstAuthorizationServerTest {
   private static final URI REDIRECT_URI = URI.create("http://127.0.0.1/oauth/callback");
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
   private MockOAuth2Server server;
   private Tether tether;
 
@@ -65,7 +66,7 @@ class RefreshAgainstAuthorizationServerTest {
           .POST(HttpRequest.BodyPublishers.ofString("username=alice&claims=")).build(), HttpResponse.BodyHandlers.ofString());
     }
     URI location = URI.create(response.headers().firstValue("Location").orElseThrow());
-    assertThat(tether.handleCallback(FakeProvider.query(location)).successful()).isTrue();
+    assertThat(tether.handleCallback(TestEngines.query(location)).successful()).isTrue();
     return r.id();
   }
 

@@ -7,6 +7,8 @@ import dev.tether.spi.AuthScheme;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ProviderException;
 import dev.tether.spi.Secret;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,20 +22,20 @@ import org.junit.jupiter.api.Test;
 
 /** BEHAVIOUR.md §7 rules that live in the engine, shown with an in-process provider. */
 class RefreshTest {
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
   private final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
-  private FakeProvider provider;
+  private FakeToolkitProvider provider;
   private Tether tether;
 
   @BeforeEach
   void setUp() {
-    provider = FakeProvider.standard();
+    provider = TestEngines.standardProvider();
     tether = TestEngines.builder(provider, clock).listener(events::add).build();
   }
 
   private String connect() {
     ConnectionRequest r = tether.createSession("alice").authorize("gmail");
-    tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c1"));
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c1"));
     return r.id();
   }
 
@@ -48,23 +50,23 @@ class RefreshTest {
   @Test
   void freshToken_isReturnedWithoutRefresh() {
     String id = connect();
-    assertThat(tether.credentials(id).accessToken()).contains(Secret.of("access-c1"));
-    assertThat(provider.refreshCalls).hasValue(0);
+    assertThat(tether.credentials(id).accessToken()).contains(Secret.of("fake-access-c1"));
+    assertThat(provider.refreshCount()).isEqualTo(0);
   }
 
   @Test
   void skewEdges_skewMinusOneRefreshes_skewPlusOneDoesNot() {
     String id = connect();
     Instant expiresAt = tether.credentials(id).expiresAt().orElseThrow();
-    provider.refresh = r -> refreshed("access-2", "refresh-2", r.now().plus(Duration.ofHours(1)));
+    provider.onRefresh(r -> refreshed("access-2", "refresh-2", r.now().plus(Duration.ofHours(1))));
 
     clock.advance(Duration.between(clock.instant(), expiresAt.minusSeconds(61)));
-    assertThat(tether.credentials(id).accessToken()).contains(Secret.of("access-c1"));
-    assertThat(provider.refreshCalls).hasValue(0);
+    assertThat(tether.credentials(id).accessToken()).contains(Secret.of("fake-access-c1"));
+    assertThat(provider.refreshCount()).isEqualTo(0);
 
     clock.advance(Duration.ofSeconds(2)); // now expires in 59 s, inside the 60 s skew
     assertThat(tether.credentials(id).accessToken()).contains(Secret.of("access-2"));
-    assertThat(provider.refreshCalls).hasValue(1);
+    assertThat(provider.refreshCount()).isEqualTo(1);
     assertThat(events).filteredOn(e -> e.type() == ConnectionEvent.Type.TOKEN_REFRESHED).singleElement()
         .satisfies(e -> assertThat(e.accountId()).isEqualTo(id));
   }
@@ -73,8 +75,8 @@ class RefreshTest {
   void skew_isConfigurable() {
     Tether wide = TestEngines.builder(provider, clock).tokenRefreshSkew(Duration.ofMinutes(30)).build();
     ConnectionRequest r = wide.createSession("alice").authorize("gmail");
-    wide.handleCallback(TestEngines.approve(r.redirectUrl(), "c1"));
-    provider.refresh = req -> refreshed("access-2", "refresh-2", req.now().plus(Duration.ofHours(1)));
+    wide.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c1"));
+    provider.onRefresh(req -> refreshed("access-2", "refresh-2", req.now().plus(Duration.ofHours(1))));
     clock.advance(Duration.ofMinutes(31));
     assertThat(wide.credentials(r.id()).accessToken()).contains(Secret.of("access-2"));
   }
@@ -82,25 +84,25 @@ class RefreshTest {
   @Test
   void refreshWithoutNewRefreshToken_keepsTheOldOne() {
     String id = connect();
-    provider.refresh = r -> refreshed("access-2", null, r.now().plus(Duration.ofHours(1)));
+    provider.onRefresh(r -> refreshed("access-2", null, r.now().plus(Duration.ofHours(1))));
     clock.advance(Duration.ofHours(1));
     Credentials c = tether.credentials(id);
     assertThat(c.accessToken()).contains(Secret.of("access-2"));
-    assertThat(c.refreshToken()).contains(Secret.of("refresh-c1"));
+    assertThat(c.refreshToken()).contains(Secret.of("fake-refresh-c1"));
   }
 
   @Test
   void rotatedRefreshToken_isStoredBeforeReturning() {
     String id = connect();
-    provider.refresh = r -> refreshed("access-2", "refresh-2", r.now().plus(Duration.ofHours(1)));
+    provider.onRefresh(r -> refreshed("access-2", "refresh-2", r.now().plus(Duration.ofHours(1))));
     clock.advance(Duration.ofHours(1));
     tether.credentials(id);
     clock.advance(Duration.ofHours(1));
     List<String> presented = new ArrayList<>();
-    provider.refresh = r -> {
+    provider.onRefresh(r -> {
       presented.add(r.credentials().refreshToken().orElseThrow().reveal());
       return refreshed("access-3", "refresh-3", r.now().plus(Duration.ofHours(1)));
-    };
+    });
     tether.credentials(id);
     assertThat(presented).containsExactly("refresh-2");
   }
@@ -108,9 +110,9 @@ class RefreshTest {
   @Test
   void definitiveFailure_expiresAccountWithReason_andAnnouncesIt() {
     String id = connect();
-    provider.refresh = r -> {
+    provider.onRefresh(r -> {
       throw ProviderException.definitive("invalid_grant", "revoked");
-    };
+    });
     clock.advance(Duration.ofHours(1));
     assertThatThrownBy(() -> tether.credentials(id)).isInstanceOfSatisfying(CredentialsUnavailableException.class, e -> {
       assertThat(e.isRetryable()).isFalse();
@@ -128,11 +130,11 @@ class RefreshTest {
 
   @Test
   void noRefreshToken_expiresAccount() {
-    provider.exchange = r -> Credentials.builder(AuthScheme.OAUTH2).accessToken("only-access")
-        .expiresAt(r.now().plus(Duration.ofHours(1))).build();
-    provider.refresh = r -> {
+    provider.onExchange(r -> Credentials.builder(AuthScheme.OAUTH2).accessToken("only-access")
+        .expiresAt(r.now().plus(Duration.ofHours(1))).build());
+    provider.onRefresh(r -> {
       throw ProviderException.definitive("no_refresh_token", "none");
-    };
+    });
     String id = connect();
     clock.advance(Duration.ofHours(2));
     assertThatThrownBy(() -> tether.credentials(id)).isInstanceOf(CredentialsUnavailableException.class);
@@ -142,11 +144,11 @@ class RefreshTest {
   @Test
   void transientFailure_keepsActive_returnsStillValidToken_orRaisesRetryable() {
     String id = connect();
-    provider.refresh = r -> {
+    provider.onRefresh(r -> {
       throw ProviderException.transientFailure("http_503", "down");
-    };
+    });
     clock.advance(Duration.ofMinutes(59).plusSeconds(30)); // inside the skew, not yet expired
-    assertThat(tether.credentials(id).accessToken()).contains(Secret.of("access-c1"));
+    assertThat(tether.credentials(id).accessToken()).contains(Secret.of("fake-access-c1"));
     assertThat(tether.account(id).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
     assertThat(events).filteredOn(e -> e.type() == ConnectionEvent.Type.REFRESH_FAILED)
         .singleElement().satisfies(e -> assertThat(e.detail()).contains("http_503"));
@@ -158,16 +160,16 @@ class RefreshTest {
     });
     assertThat(tether.account(id).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
 
-    provider.refresh = r -> refreshed("access-2", "refresh-2", r.now().plus(Duration.ofHours(1)));
+    provider.onRefresh(r -> refreshed("access-2", "refresh-2", r.now().plus(Duration.ofHours(1))));
     assertThat(tether.credentials(id).accessToken()).contains(Secret.of("access-2"));
   }
 
   @Test
   void providerBugDuringRefresh_isDefinitive_asTheSpiSays() {
     String id = connect();
-    provider.refresh = r -> {
+    provider.onRefresh(r -> {
       throw new IllegalStateException("bug");
-    };
+    });
     clock.advance(Duration.ofHours(2));
     assertThatThrownBy(() -> tether.credentials(id)).isInstanceOfSatisfying(CredentialsUnavailableException.class, e -> {
       assertThat(e.isRetryable()).isFalse();
@@ -194,13 +196,13 @@ class RefreshTest {
     String due = connect();
     clock.advance(Duration.ofMinutes(30));
     ConnectionRequest later = tether.createSession("bob").authorize("gmail");
-    tether.handleCallback(TestEngines.approve(later.redirectUrl(), "c2"));
-    provider.refresh = r -> refreshed("access-new", "refresh-new", r.now().plus(Duration.ofHours(1)));
+    tether.handleCallback(FakeToolkitProvider.approve(later.redirectUrl(), "c2"));
+    provider.onRefresh(r -> refreshed("access-new", "refresh-new", r.now().plus(Duration.ofHours(1))));
     clock.advance(Duration.ofMinutes(25)); // first expires in 5 min, second in 35 min
 
     assertThat(tether.refreshExpiring(Duration.ofMinutes(5))).isEqualTo(1);
-    assertThat(provider.refreshCalls).hasValue(1);
-    assertThat(tether.credentials(later.id()).accessToken()).contains(Secret.of("access-c2"));
+    assertThat(provider.refreshCount()).isEqualTo(1);
+    assertThat(tether.credentials(later.id()).accessToken()).contains(Secret.of("fake-access-c2"));
     assertThat(tether.account(due).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
   }
 
@@ -218,13 +220,13 @@ class RefreshTest {
     try {
       Tether proactive = TestEngines.builder(provider, clock).refreshScheduler(executor, Duration.ofMinutes(1)).build();
       ConnectionRequest r = proactive.createSession("alice").authorize("gmail");
-      proactive.handleCallback(TestEngines.approve(r.redirectUrl(), "c1"));
-      provider.refresh = req -> refreshed("access-new", "refresh-new", req.now().plus(Duration.ofHours(1)));
+      proactive.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c1"));
+      provider.onRefresh(req -> refreshed("access-new", "refresh-new", req.now().plus(Duration.ofHours(1))));
       clock.advance(Duration.ofMinutes(58).plusSeconds(30));
 
       assertThat(scheduled).hasSize(1);
       scheduled.get(0).run();
-      assertThat(provider.refreshCalls).hasValue(1);
+      assertThat(provider.refreshCount()).isEqualTo(1);
     } finally {
       executor.shutdownNow();
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.providers.apikey.ApiKeyCatalog;
 import dev.tether.providers.oauth2.OAuth2Toolkit;
 import dev.tether.spi.Credentials;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,7 +41,7 @@ class SecretHygieneTest {
   private static final String API_KEY = "exa-secret-key-4d2b8e";
   private static final HttpClient BROWSER = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
   private final Set<String> secrets = new LinkedHashSet<>();
   private final List<String> observed = new CopyOnWriteArrayList<>();
   private final Logger tetherLogs = Logger.getLogger("dev.tether");
@@ -103,10 +105,10 @@ class SecretHygieneTest {
   }
 
   private Map<String, String> follow(URI authorizationUrl) throws Exception {
-    secrets.add(FakeProvider.stateOf(authorizationUrl));
+    secrets.add(FakeToolkitProvider.stateOf(authorizationUrl));
     HttpResponse<Void> r = BROWSER.send(HttpRequest.newBuilder(authorizationUrl).build(),
         HttpResponse.BodyHandlers.discarding());
-    Map<String, String> callback = FakeProvider.query(URI.create(r.headers().firstValue("Location").orElseThrow()));
+    Map<String, String> callback = TestEngines.query(URI.create(r.headers().firstValue("Location").orElseThrow()));
     secrets.add(callback.get("code"));
     return callback;
   }
@@ -161,8 +163,8 @@ class SecretHygieneTest {
     ConnectionRequest denied = session.authorize("gmail");
     see(denied);
     ConnectLink deniedLink = tether.connectLink(denied.redirectUrl().getPath().substring("/link/".length())).orElseThrow();
-    secrets.add(FakeProvider.stateOf(deniedLink.authorizationUrl().orElseThrow()));
-    see(tether.handleCallback(Map.of("state", FakeProvider.stateOf(deniedLink.authorizationUrl().orElseThrow()),
+    secrets.add(FakeToolkitProvider.stateOf(deniedLink.authorizationUrl().orElseThrow()));
+    see(tether.handleCallback(Map.of("state", FakeToolkitProvider.stateOf(deniedLink.authorizationUrl().orElseThrow()),
         "error", "access_denied", "error_description", "no")));
     ConnectionRequest exa = session.authorize("exa");
     String exaLink = exa.redirectUrl().getPath().substring("/link/".length());
@@ -204,7 +206,7 @@ class SecretHygieneTest {
 
     ManageConnectionsResult typed = session.manageConnections(List.of("gmail"), false);
     ManageConnectionsResult.ToolkitResult gmail = typed.results().get("gmail");
-    secrets.add(FakeProvider.stateOf(gmail.redirectUrl().orElseThrow()));
+    secrets.add(FakeToolkitProvider.stateOf(gmail.redirectUrl().orElseThrow()));
     see(typed);
     see(gmail);
     see(typed.results());
@@ -229,7 +231,7 @@ class SecretHygieneTest {
       RecordedRequest r = server.takeRequest(30, TimeUnit.SECONDS);
       String body = r.getBody().readString(StandardCharsets.UTF_8);
       if (body.contains("code_verifier=")) {
-        secrets.add(FakeProvider.query(URI.create("x:/?" + body)).get("code_verifier"));
+        secrets.add(TestEngines.query(URI.create("x:/?" + body)).get("code_verifier"));
         return;
       }
     }

@@ -8,6 +8,8 @@ import dev.tether.spi.AuthorizationRequest;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ExchangeRequest;
 import dev.tether.spi.Secret;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,18 +24,18 @@ import org.junit.jupiter.api.Test;
 
 /** BEHAVIOUR.md §9: state, PKCE, random ids and redaction. */
 class SecurityTest {
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
 
   @Test
   void state_has256BitsOfUrlSafeRandomness_andNeverRepeats() {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     Tether tether = TestEngines.builder(provider, clock).build();
     Session s = tether.createSession("u");
     Set<String> states = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       s.authorize("gmail");
     }
-    for (AuthorizationRequest r : provider.authorizeRequests) {
+    for (AuthorizationRequest r : provider.authorizeRequests()) {
       String state = r.state().reveal();
       assertThat(Base64.getUrlDecoder().decode(state)).as("384 random bits").hasSize(48);
       assertThat(state).matches("[A-Za-z0-9_-]{64}");
@@ -69,13 +71,13 @@ class SecurityTest {
 
   @Test
   void stateCheck_needsTheWholeState_notJustItsSelector() {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     Tether tether = TestEngines.builder(provider, clock).build();
     ConnectionRequest r = tether.createSession("u").authorize("gmail");
-    String state = FakeProvider.stateOf(r.redirectUrl());
+    String state = FakeToolkitProvider.stateOf(r.redirectUrl());
     String forged = state.substring(0, 32) + "A".repeat(32);
     assertThat(tether.handleCallback(java.util.Map.of("state", forged, "code", "c")).error()).contains("unknown_state");
-    assertThat(provider.exchangeCalls).hasValue(0);
+    assertThat(provider.exchangeCount()).isEqualTo(0);
     assertThat(tether.handleCallback(java.util.Map.of("state", state, "code", "c")).successful()).isTrue();
   }
 
@@ -106,14 +108,14 @@ class SecurityTest {
 
   @Test
   void publicValues_redactStateInToString() {
-    FakeProvider provider = FakeProvider.standard();
+    FakeToolkitProvider provider = TestEngines.standardProvider();
     Tether tether = TestEngines.builder(provider, clock).build();
     ConnectionRequest r = tether.createSession("u").authorize("gmail");
-    String state = FakeProvider.stateOf(r.redirectUrl());
+    String state = FakeToolkitProvider.stateOf(r.redirectUrl());
     assertThat(r.toString()).doesNotContain(state);
     ConnectLink link = new ConnectLink(r.id(), "gmail", "Gmail", java.util.Optional.of(r.redirectUrl()), List.of());
     assertThat(link.toString()).doesNotContain(state);
-    CallbackResult result = tether.handleCallback(TestEngines.approve(r.redirectUrl(), "CODE-SECRET"));
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "CODE-SECRET"));
     assertThat(result.toString()).doesNotContain(state).doesNotContain("CODE-SECRET");
     assertThat(tether.account(r.id()).orElseThrow().toString()).doesNotContain("access-");
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -14,19 +16,19 @@ import org.junit.jupiter.api.Test;
 
 /** BEHAVIOUR.md §3: sessions, their options, toolkits() and idle expiry. */
 class SessionsTest {
-  private final MutableClock clock = MutableClock.at2026();
-  private FakeProvider provider;
+  private final TestClock clock = TestClock.standing();
+  private FakeToolkitProvider provider;
   private Tether tether;
 
   @BeforeEach
   void setUp() {
-    provider = FakeProvider.standard();
+    provider = TestEngines.standardProvider();
     tether = TestEngines.builder(provider, clock).build();
   }
 
   private String connect(Session s, String toolkit) {
     ConnectionRequest r = s.authorize(toolkit);
-    assertThat(tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c")).successful()).isTrue();
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c")).successful()).isTrue();
     return r.id();
   }
 
@@ -251,7 +253,7 @@ class SessionsTest {
     Session s = tether.createSession("u", SessionOptions.builder()
         .callbackUrl(URI.create("https://host.example/chat")).build());
     ConnectionRequest r = s.authorize("gmail");
-    assertThat(tether.handleCallback(TestEngines.approve(r.redirectUrl(), "c")).redirectUrl())
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c")).redirectUrl())
         .contains(URI.create("https://host.example/chat?status=success&connected_account_id=" + r.id()));
   }
 }

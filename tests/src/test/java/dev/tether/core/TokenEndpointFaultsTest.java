@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.providers.oauth2.CuedTimeoutHttpClient;
 import dev.tether.providers.oauth2.OAuth2Toolkit;
+import dev.tether.testkit.TestClock;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class TokenEndpointFaultsTest {
   private static final URI REDIRECT_URI = URI.create("http://127.0.0.1/oauth/callback");
-  private final MutableClock clock = MutableClock.at2026();
+  private final TestClock clock = TestClock.standing();
   private MockOAuth2Server server;
   private HttpServer proxy;
   private final AtomicReference<Fault> nextFault = new AtomicReference<>();
@@ -98,7 +99,7 @@ class TokenEndpointFaultsTest {
     request = tether.createSession("alice").authorize("gmail");
     HttpResponse<Void> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
         .send(HttpRequest.newBuilder(request.redirectUrl()).build(), HttpResponse.BodyHandlers.discarding());
-    callback = FakeProvider.query(URI.create(r.headers().firstValue("Location").orElseThrow()));
+    callback = TestEngines.query(URI.create(r.headers().firstValue("Location").orElseThrow()));
   }
 
   @AfterEach
