@@ -316,7 +316,17 @@ final class InMemoryConnectionStore implements ConnectionStore {
     }, due::add);
     int removed = 0;
     for (String key : due) {
-      if (flows.computeIfPresent(key, (k, e) -> e.flow.expiresAt().isAfter(at) ? e : null) == null) {
+      // Count only what this call removed: a concurrent sweep (another engine's maintenance) may have
+      // listed the same key and removed it first.
+      boolean[] mine = {false};
+      flows.computeIfPresent(key, (k, e) -> {
+        if (e.flow.expiresAt().isAfter(at)) {
+          return e;
+        }
+        mine[0] = true;
+        return null;
+      });
+      if (mine[0]) {
         removed++;
         deliver(l -> l.flowSettled(key)); // a callback waiting on its claim stops waiting
       }
