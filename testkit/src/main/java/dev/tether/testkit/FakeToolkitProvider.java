@@ -24,14 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
  * An in-process provider for tests: serves the toolkits it is built with, builds links on
  * {@code https://fake.tether.test/{slug}/authorize}, and exchanges, refreshes and accepts keys as
- * scripted. Counts every call. Use {@link #approve} / {@link #deny} to play the user's browser.
+ * scripted. Counts and records every call. Use {@link #approve} / {@link #deny} to play the user's
+ * browser.
  *
  * <pre>{@code
  * FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").noAuth("hackernews", "HN").build();
@@ -59,7 +62,10 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   private final LongAdder exchangeCount = new LongAdder();
   private final LongAdder refreshCount = new LongAdder();
   private final LongAdder connectCount = new LongAdder();
-  private final Map<String, ProviderException> authorizeFailures = new ConcurrentHashMap<>();
+  private final Map<String, RuntimeException> authorizeFailures = new ConcurrentHashMap<>();
+  private final Set<String> issuerRequired = ConcurrentHashMap.newKeySet();
+  private final List<AuthorizationRequest> authorizeRequests = new CopyOnWriteArrayList<>();
+  private final List<ExchangeRequest> exchangeRequests = new CopyOnWriteArrayList<>();
   private volatile Function<ExchangeRequest, Credentials> exchange;
   private volatile Function<RefreshRequest, Credentials> refresh;
 
@@ -102,6 +108,20 @@ public final class FakeToolkitProvider implements ToolkitProvider {
    */
   public static Map<String, String> deny(URI link, String error) {
     return Map.of("state", stateOf(link), "error", error);
+  }
+
+  /**
+   * The callback parameters of a user who denies {@code link}, with the provider's free-text
+   * {@code error_description} (which the engine must never reflect).
+   *
+   * @param link the authorization URL this fake built
+   * @param error the OAuth error code, e.g. {@code access_denied}; not null
+   * @param description the {@code error_description}; not null
+   * @return {@code state}, {@code error} and {@code error_description}, ready for {@code Tether.handleCallback}
+   * @throws IllegalArgumentException if the link carries no state
+   */
+  public static Map<String, String> deny(URI link, String error, String description) {
+    return Map.of("state", stateOf(link), "error", error, "error_description", description);
   }
 
   /**
@@ -167,14 +187,25 @@ public final class FakeToolkitProvider implements ToolkitProvider {
    * Makes {@link #authorize} fail for {@code slug} with {@code failure}; {@code null} clears it.
    *
    * @param slug the toolkit whose links fail
-   * @param failure what {@link #authorize} throws from now on, or null to build links again
+   * @param failure what {@link #authorize} throws from now on: a {@link ProviderException}, or any
+   *     other exception to play a provider bug; null to build links again
    */
-  public void failAuthorize(String slug, ProviderException failure) {
+  public void failAuthorize(String slug, RuntimeException failure) {
     if (failure == null) {
       authorizeFailures.remove(slug);
     } else {
       authorizeFailures.put(slug, failure);
     }
+  }
+
+  /**
+   * Makes callbacks for {@code slug} carry {@code iss} or fail (RFC 9207 §2.4), as a provider whose
+   * upstream always sends it does ({@link #requiresIssuer}).
+   *
+   * @param slug the toolkit whose callbacks must name the issuer; not null
+   */
+  public void requireIssuer(String slug) {
+    issuerRequired.add(Objects.requireNonNull(slug, "slug"));
   }
 
   /**
@@ -204,6 +235,24 @@ public final class FakeToolkitProvider implements ToolkitProvider {
    */
   public int authorizeCount() {
     return authorizeCount.intValue();
+  }
+
+  /**
+   * The requests {@link #authorize} was called with, in order.
+   *
+   * @return an immutable snapshot, failed calls included
+   */
+  public List<AuthorizationRequest> authorizeRequests() {
+    return List.copyOf(authorizeRequests);
+  }
+
+  /**
+   * The requests {@link #exchange} was called with, in order.
+   *
+   * @return an immutable snapshot, failed calls included
+   */
+  public List<ExchangeRequest> exchangeRequests() {
+    return List.copyOf(exchangeRequests);
   }
 
   /**
@@ -244,9 +293,15 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   }
 
   @Override
+  public boolean requiresIssuer(String toolkit) {
+    return issuerRequired.contains(toolkit);
+  }
+
+  @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
     authorizeCount.increment();
-    ProviderException failure = authorizeFailures.get(request.toolkit());
+    authorizeRequests.add(request);
+    RuntimeException failure = authorizeFailures.get(request.toolkit());
     if (failure != null) {
       throw failure;
     }
@@ -261,6 +316,7 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   @Override
   public Credentials exchange(ExchangeRequest request) {
     exchangeCount.increment();
+    exchangeRequests.add(request);
     return exchange.apply(request);
   }
 
@@ -318,6 +374,18 @@ public final class FakeToolkitProvider implements ToolkitProvider {
      */
     public Builder oauth2(String slug, String name) {
       return add(new ToolkitDescriptor(slug, name, AuthScheme.OAUTH2));
+    }
+
+    /**
+     * Any toolkit, e.g. one whose connect-link form has several fields; links for it are built, and
+     * callbacks exchanged, as for an OAuth 2.0 toolkit.
+     *
+     * @param descriptor the toolkit; not null
+     * @return this builder
+     * @throws IllegalArgumentException if the slug was already added
+     */
+    public Builder toolkit(ToolkitDescriptor descriptor) {
+      return add(Objects.requireNonNull(descriptor, "descriptor"));
     }
 
     /**

@@ -1,5 +1,5 @@
 /**
- * Tools for property-testing connection rules and custom providers, for use in test scope.
+ * Tools for property-testing connection rules, custom providers and stores, for use in test scope.
  *
  * <ul>
  *   <li>{@link dev.tether.testkit.TestClock} — a clock tests move instead of sleeping;
@@ -8,7 +8,9 @@
  *   <li>{@link dev.tether.testkit.ConnectionArbitraries} — jqwik arbitraries for slugs, user ids,
  *       meta-tool inputs and callback URLs;
  *   <li>{@link dev.tether.testkit.ConnectionModel} — a small reference model of the connection
- *       rules (BEHAVIOUR.md §2) to compare an engine against, step by step.
+ *       rules (BEHAVIOUR.md §2) to compare an engine against, step by step;
+ *   <li>{@link dev.tether.testkit.ConnectionStoreContract} — the store SPI's promises as tests: extend
+ *       it with your {@code ConnectionStore} to prove it.
  * </ul>
  */
 package dev.tether.testkit;

@@ -7,7 +7,11 @@ import dev.tether.core.ConnectionRequest;
 import dev.tether.core.ConnectionStatus;
 import dev.tether.core.Session;
 import dev.tether.core.Tether;
+import dev.tether.spi.AuthScheme;
+import dev.tether.spi.ToolkitDescriptor;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FakeToolkitProviderTest {
@@ -53,5 +57,23 @@ class FakeToolkitProviderTest {
     tether.handleCallback(FakeToolkitProvider.approve(tether, r.redirectUrl(), "c"));
     assertThatIllegalArgumentException().isThrownBy(() -> FakeToolkitProvider.approve(tether, r.redirectUrl(), "c"))
         .withMessageContaining("pending connect link");
+  }
+
+  @Test
+  void recordsRequests_requiresIssuerWhenTold_andServesAnyDescriptor() {
+    FakeToolkitProvider custom = FakeToolkitProvider.builder()
+        .toolkit(new ToolkitDescriptor("helpdesk", "Helpdesk", AuthScheme.OAUTH2)).build();
+    custom.requireIssuer("helpdesk");
+    Tether tether = Tether.builder().redirectUri(URI.create("https://app.test/cb")).clock(TestClock.standing())
+        .discoverProviders(false).provider(custom).build();
+    ConnectionRequest r = tether.createSession("u").authorize("helpdesk");
+    assertThat(custom.authorizeRequests()).singleElement().satisfies(a -> assertThat(a.userId()).isEqualTo("u"));
+
+    Map<String, String> withoutIssuer = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
+    withoutIssuer.remove("iss");
+    assertThat(tether.handleCallback(withoutIssuer).error()).contains("missing_issuer");
+    assertThat(custom.exchangeRequests()).isEmpty();
+    assertThat(FakeToolkitProvider.deny(r.redirectUrl(), "access_denied", "no thanks"))
+        .containsEntry("error_description", "no thanks");
   }
 }

@@ -6,7 +6,6 @@ import dev.tether.core.ConnectionStatus;
 import dev.tether.spi.AuthorizationLink;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -316,7 +315,17 @@ final class InMemoryConnectionStore implements ConnectionStore {
     }, due::add);
     int removed = 0;
     for (String key : due) {
-      if (flows.computeIfPresent(key, (k, e) -> e.flow.expiresAt().isAfter(at) ? e : null) == null) {
+      // Count only what this call removed: a concurrent sweep (another engine's maintenance) may have
+      // listed the same key and removed it first.
+      boolean[] mine = {false};
+      flows.computeIfPresent(key, (k, e) -> {
+        if (e.flow.expiresAt().isAfter(at)) {
+          return e;
+        }
+        mine[0] = true;
+        return null;
+      });
+      if (mine[0]) {
         removed++;
         deliver(l -> l.flowSettled(key)); // a callback waiting on its claim stops waiting
       }
@@ -443,6 +452,11 @@ final class InMemoryConnectionStore implements ConnectionStore {
         : records instanceof StoredAccount ? new StoredAccount[] {(StoredAccount) records} : ((Several) records).all;
   }
 
+  /**
+   * Replaces the record with the same id in place, or inserts a new one after every record created
+   * no later: oldest first even when engines with skewed clocks commit out of creation order (the
+   * common case, a newest record, appends).
+   */
   private static StoredAccount[] with(StoredAccount[] current, StoredAccount record) {
     for (int i = 0; i < current.length; i++) {
       if (current[i].id().equals(record.id())) {
@@ -451,8 +465,14 @@ final class InMemoryConnectionStore implements ConnectionStore {
         return next;
       }
     }
-    StoredAccount[] next = Arrays.copyOf(current, current.length + 1);
-    next[current.length] = record;
+    int at = current.length;
+    while (at > 0 && current[at - 1].createdAtNanos() > record.createdAtNanos()) {
+      at--;
+    }
+    StoredAccount[] next = new StoredAccount[current.length + 1];
+    System.arraycopy(current, 0, next, 0, at);
+    next[at] = record;
+    System.arraycopy(current, at, next, at + 1, current.length - at);
     return next;
   }
 

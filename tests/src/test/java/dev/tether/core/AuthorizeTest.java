@@ -1,0 +1,245 @@
+package dev.tether.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tether.spi.ProviderException;
+import dev.tether.testkit.FakeToolkitProvider;
+import dev.tether.testkit.TestClock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** BEHAVIOUR.md §4: authorize and waitForConnection. */
+class AuthorizeTest {
+  private final TestClock clock = TestClock.standing();
+  private FakeToolkitProvider provider;
+  private Tether tether;
+  private Session session;
+
+  @BeforeEach
+  void setUp() {
+    provider = TestEngines.standardProvider();
+    tether = TestEngines.builder(provider, clock).build();
+    session = tether.createSession("user_123");
+  }
+
+  @Test
+  void authorize_returnsInitiatedRequestWithLink() {
+    ConnectionRequest r = session.authorize(" Gmail ");
+    assertThat(r.id()).startsWith("ca_");
+    assertThat(r.status()).isEqualTo(ConnectionStatus.INITIATED);
+    assertThat(r.toolkit()).isEqualTo("gmail");
+    assertThat(r.redirectUrl().toString()).startsWith(FakeToolkitProvider.ISSUER + "/gmail/authorize?state=");
+    assertThat(r.redirectUrlString()).as("the same link, as text").isEqualTo(r.redirectUrl().toString());
+    assertThat(r.linkExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(10)));
+    assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
+    assertThat(provider.authorizeRequests().get(0).redirectUri()).isEqualTo(TestEngines.REDIRECT_URI);
+    assertThat(provider.authorizeRequests().get(0).userId()).isEqualTo("user_123");
+  }
+
+  @Test
+  void authorize_secondLink_expiresFirstPending() {
+    ConnectionRequest first = session.authorize("gmail");
+    ConnectionRequest second = session.authorize("gmail");
+    assertThat(tether.account(first.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.EXPIRED);
+    assertThat(tether.account(second.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
+  }
+
+  @Test
+  void unknownToolkit_namesToolkitAndAlternatives() {
+    assertThatThrownBy(() -> session.authorize("gmial")).isInstanceOf(UnknownToolkitException.class)
+        .hasMessageContaining("'gmial'").hasMessageContaining("gmail").hasMessageContaining("Add a provider");
+    assertThatThrownBy(() -> session.authorize("not a slug!")).isInstanceOf(UnknownToolkitException.class);
+  }
+
+  @Test
+  void noAuthToolkit_rejected() {
+    assertThatIllegalArgumentException().isThrownBy(() -> session.authorize("hackernews"))
+        .withMessageContaining("needs no authorization");
+  }
+
+  @Test
+  void providerWithoutClient_linkCreationFails_nothingStored() {
+    provider.failAuthorize("gmail", ProviderException.definitive("client_not_configured",
+        "set TETHER_GOOGLE_CLIENT_ID"));
+    assertThatThrownBy(() -> session.authorize("gmail")).isInstanceOf(LinkCreationException.class)
+        .hasMessageContaining("'gmail'").hasMessageContaining("TETHER_GOOGLE_CLIENT_ID");
+    assertThat(tether.accounts(AccountQuery.all())).isEmpty();
+  }
+
+  @Test
+  void providerFailure_keepsPreviousPendingLink() {
+    ConnectionRequest first = session.authorize("gmail");
+    provider.failAuthorize("gmail", new IllegalStateException("boom"));
+    assertThatThrownBy(() -> session.authorize("gmail")).isInstanceOf(LinkCreationException.class);
+    assertThat(tether.account(first.id()).orElseThrow().status()).as("nothing half-written")
+        .isEqualTo(ConnectionStatus.INITIATED);
+    assertThat(tether.accounts(AccountQuery.all())).hasSize(1);
+  }
+
+  @Test
+  void noRedirectUri_linkCreationFailsSayingWhatToSet() {
+    Tether bare = Tether.builder().clock(clock).discoverProviders(false).provider(provider).build();
+    assertThatThrownBy(() -> bare.createSession("u").authorize("gmail")).isInstanceOf(LinkCreationException.class)
+        .hasMessageContaining("redirectUri");
+  }
+
+  @Test
+  void waitForConnection_returnsActiveAccountWhenCallbackCompletes() throws Exception {
+    ConnectionRequest r = session.authorize("gmail");
+    CompletableFuture<ConnectedAccount> waiting =
+        CompletableFuture.supplyAsync(() -> r.waitForConnection(Duration.ofSeconds(30)));
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
+    ConnectedAccount account = waiting.get(30, TimeUnit.SECONDS);
+    assertThat(account.id()).isEqualTo(r.id());
+    assertThat(account.status()).isEqualTo(ConnectionStatus.ACTIVE);
+  }
+
+  @Test
+  void waitForConnection_afterCompletion_returnsAtOnce() {
+    ConnectionRequest r = session.authorize("gmail");
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
+    assertThat(r.waitForConnection().status()).isEqualTo(ConnectionStatus.ACTIVE);
+  }
+
+  @Test
+  void waitForConnection_failedAccount_throwsWithStatusAndReason() {
+    ConnectionRequest r = session.authorize("gmail");
+    tether.handleCallback(TestEngines.deny(r.redirectUrl(), "access_denied"));
+    assertThatThrownBy(() -> r.waitForConnection(Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(ConnectionRequestFailedException.class, e -> {
+          assertThat(e.status()).contains(ConnectionStatus.FAILED);
+          assertThat(e.reason()).contains("access_denied");
+          assertThat(e.connectedAccountId()).isEqualTo(r.id());
+        });
+  }
+
+  @Test
+  void waitForConnection_linkTtlPassed_throwsExpired() {
+    ConnectionRequest r = session.authorize("gmail");
+    clock.advance(Duration.ofMinutes(10));
+    assertThatThrownBy(() -> r.waitForConnection(Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(ConnectionRequestFailedException.class,
+            e -> assertThat(e.status()).contains(ConnectionStatus.EXPIRED));
+  }
+
+  @Test
+  void waitForConnection_expiredWhileWaiting_isWokenByCleanUp() throws Exception {
+    ConnectionRequest r = session.authorize("gmail");
+    CompletableFuture<ConnectedAccount> waiting =
+        CompletableFuture.supplyAsync(() -> r.waitForConnection(Duration.ofSeconds(30)));
+    clock.advance(Duration.ofMinutes(11));
+    tether.cleanUp();
+    assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(ConnectionRequestFailedException.class);
+  }
+
+  @Test
+  void waitForConnection_supersededByNewerLink_throwsExpired() {
+    ConnectionRequest r = session.authorize("gmail");
+    session.authorize("gmail");
+    assertThatThrownBy(() -> r.waitForConnection(Duration.ofSeconds(30)))
+        .isInstanceOfSatisfying(ConnectionRequestFailedException.class, e -> {
+          assertThat(e.status()).contains(ConnectionStatus.EXPIRED);
+          assertThat(e.reason()).get().asString().startsWith("superseded_by_ca_");
+        });
+  }
+
+  @Test
+  void waitForConnection_timeout_throwsTimeout_accountStillInitiated() {
+    ConnectionRequest r = session.authorize("gmail");
+    // A budget that is already spent: the timeout path without a real wait racing anything.
+    assertThatThrownBy(() -> r.waitForConnection(Duration.ZERO))
+        .isInstanceOfSatisfying(ConnectionRequestTimeoutException.class, e -> {
+          assertThat(e.connectedAccountId()).isEqualTo(r.id());
+          assertThat(e).hasMessageContaining(r.id()).hasMessageContaining("PT0S");
+        });
+    assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INITIATED);
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
+    assertThat(r.waitForConnection(Duration.ZERO).status()).as("the request still completes after a timeout")
+        .isEqualTo(ConnectionStatus.ACTIVE);
+  }
+
+  @Test
+  void waitForConnection_deletedAccount_throws() {
+    ConnectionRequest r = session.authorize("gmail");
+    CompletableFuture<ConnectedAccount> f = r.future();
+    tether.delete(r.id());
+    assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectionRequestFailedException.class);
+  }
+
+  @Test
+  void future_completesOnCallback_andCancellingItDoesNotAffectOthers() throws Exception {
+    ConnectionRequest r = session.authorize("gmail");
+    CompletableFuture<ConnectedAccount> cancelled = r.future();
+    CompletableFuture<ConnectedAccount> kept = r.future();
+    cancelled.cancel(true);
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
+    assertThat(kept.get(30, TimeUnit.SECONDS).status()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThat(r.waitForConnection(Duration.ofSeconds(30)).id()).isEqualTo(r.id());
+  }
+
+  @Test
+  void abandonedLinks_areForgottenOneTtlAfterTheyEnded_connectedOnesAreKept() {
+    ConnectionRequest connected = session.authorize("gmail");
+    tether.handleCallback(FakeToolkitProvider.approve(connected.redirectUrl(), "c"));
+    tether.disable(connected.id());
+    ConnectionRequest first = session.authorize("gmail");
+    ConnectionRequest second = session.authorize("gmail");
+    assertThat(tether.account(first.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.EXPIRED);
+    clock.advance(Duration.ofMinutes(10));
+    session.authorize("gmail");
+    assertThat(tether.account(first.id())).as("superseded and aged out").isEmpty();
+    assertThat(tether.account(second.id())).as("expired just now: still listed").isPresent();
+    assertThat(tether.account(connected.id())).as("was connected once: kept").isPresent();
+  }
+
+  @Test
+  void linkTtl_isConfigurable() {
+    Tether quick = TestEngines.builder(provider, clock).linkTtl(Duration.ofMinutes(2)).build();
+    ConnectionRequest r = quick.createSession("u").authorize("gmail");
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(quick.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.EXPIRED);
+    assertThat(quick.account(r.id()).orElseThrow().statusReason()).contains("link_expired");
+  }
+
+  @Test
+  void accountManagement_listDisableEnableDelete() {
+    ConnectionRequest r = session.authorize("gmail");
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
+    ConnectionRequest pending = session.authorize("github");
+
+    assertThat(tether.accounts(AccountQuery.ofUser("user_123"))).extracting(ConnectedAccount::id)
+        .containsExactlyInAnyOrder(r.id(), pending.id());
+    assertThat(tether.accounts(AccountQuery.all().withToolkit("GMAIL"))).extracting(ConnectedAccount::id)
+        .containsExactly(r.id());
+    assertThat(tether.accounts(AccountQuery.all().withStatus(ConnectionStatus.INITIATED)))
+        .extracting(ConnectedAccount::id).containsExactly(pending.id());
+
+    assertThat(tether.disable(r.id()).status()).isEqualTo(ConnectionStatus.INACTIVE);
+    assertThat(tether.enable(r.id()).status()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThatThrownBy(() -> tether.enable(r.id())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ACTIVE");
+    assertThatThrownBy(() -> tether.disable("ca_nope")).isInstanceOf(AccountNotFoundException.class);
+    assertThat(tether.delete(r.id())).isTrue();
+    assertThat(tether.delete(r.id())).isFalse();
+    assertThat(tether.account(r.id())).isEmpty();
+  }
+
+  @Test
+  void enable_inSingleAccountMode_supersedesOtherActive() {
+    ConnectionRequest a = session.authorize("gmail");
+    tether.handleCallback(FakeToolkitProvider.approve(a.redirectUrl(), "a"));
+    ConnectionRequest b = session.authorize("gmail");
+    tether.handleCallback(FakeToolkitProvider.approve(b.redirectUrl(), "b"));
+    assertThat(tether.account(a.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INACTIVE);
+    tether.enable(a.id());
+    assertThat(tether.account(b.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.INACTIVE);
+    assertThat(tether.accounts(AccountQuery.ofUser("user_123").withStatus(ConnectionStatus.ACTIVE))).hasSize(1);
+  }
+}
