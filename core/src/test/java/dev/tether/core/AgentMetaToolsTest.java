@@ -9,6 +9,8 @@ import dev.tether.spi.AuthScheme;
 import dev.tether.spi.ToolkitDescriptor;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,18 @@ class AgentMetaToolsTest {
     Session manual = tether.createSession("alice", SessionOptions.builder().manageConnections(false)
         .waitForConnections(true).build());
     assertThat(manual.tools()).extracting(ToolDefinition::name).containsExactly("COMPOSIO_WAIT_FOR_CONNECTIONS");
+  }
+
+  @Test
+  void tools_stateWhatACallChanges_soMcpClientsKnowWhatToConfirm() {
+    Session s = tether.createSession("alice", SessionOptions.builder().waitForConnections(true).build());
+    Map<String, ToolDefinition.Hints> hints = new HashMap<>();
+    s.tools().forEach(t -> hints.put(t.name(), t.hints()));
+    assertThat(hints.get("COMPOSIO_SEARCH_TOOLS")).isEqualTo(new ToolDefinition.Hints(true, false, true, false));
+    assertThat(hints.get("COMPOSIO_MANAGE_CONNECTIONS")).isEqualTo(new ToolDefinition.Hints(false, true, false, true));
+    assertThat(hints.get("COMPOSIO_WAIT_FOR_CONNECTIONS"))
+        .isEqualTo(new ToolDefinition.Hints(true, false, true, false));
+    assertThat(new ToolDefinition("x", "d", "{}").hints()).isEqualTo(ToolDefinition.Hints.UNSTATED);
   }
 
   @Test
