@@ -36,7 +36,10 @@ final class ManageConnectionsTool implements MetaTool {
           + "or broken.\"},"
           + "\"session_id\":{\"type\":\"string\",\"description\":\"ALWAYS pass the session_id returned by the "
           + "previous call.\"}},"
-          + "\"required\":[\"toolkits\"],\"additionalProperties\":true}");
+          + "\"required\":[\"toolkits\"],\"additionalProperties\":true}",
+      // Starts links (providers may be called); reinitiate_all supersedes a pending link, so a repeat
+      // is not free of effects and a link the user holds may stop working.
+      new ToolDefinition.Hints(false, true, false, true));
 
   @Override
   public ToolDefinition definition() {

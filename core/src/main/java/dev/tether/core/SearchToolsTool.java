@@ -43,7 +43,9 @@ final class SearchToolsTool implements MetaTool {
           + "\"id\":{\"type\":\"string\",\"description\":\"The session_id of an earlier meta-tool answer.\"},"
           + "\"generate_id\":{\"type\":\"boolean\",\"description\":\"Ask for a session id (this session's is "
           + "returned).\"}}}},"
-          + "\"required\":[\"queries\"],\"additionalProperties\":true}");
+          + "\"required\":[\"queries\"],\"additionalProperties\":true}",
+      // Reads the session's toolkits and accounts; nothing outside the engine.
+      new ToolDefinition.Hints(true, false, true, false));
 
   @Override
   public ToolDefinition definition() {

@@ -106,9 +106,12 @@ public final class Tether {
     if (sessionId == null || bearer == null) {
       return Optional.empty();
     }
-    return engine.sessions().find(sessionId, engine.begin())
-        .filter(s -> s.bearer().matches(bearer))
-        .map(s -> new Session(engine, s));
+    Instant now = engine.begin();
+    // The secret first: a request with a wrong one must not count as a use that keeps the session alive.
+    if (engine.store().session(sessionId).filter(s -> s.bearer().matches(bearer)).isEmpty()) {
+      return Optional.empty();
+    }
+    return engine.sessions().find(sessionId, now).map(s -> new Session(engine, s));
   }
 
   /**

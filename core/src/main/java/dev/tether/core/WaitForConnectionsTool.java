@@ -47,7 +47,9 @@ final class WaitForConnectionsTool implements MetaTool {
           + ",\"default\":" + DEFAULT_TIMEOUT_SECONDS + ",\"description\":\"How long to wait at most.\"},"
           + "\"session_id\":{\"type\":\"string\",\"description\":\"ALWAYS pass the session_id returned by the "
           + "previous call.\"}},"
-          + "\"required\":[\"toolkits\"],\"additionalProperties\":true}");
+          + "\"required\":[\"toolkits\"],\"additionalProperties\":true}",
+      // Only watches the user's accounts change.
+      new ToolDefinition.Hints(true, false, true, false));
 
   @Override
   public ToolDefinition definition() {

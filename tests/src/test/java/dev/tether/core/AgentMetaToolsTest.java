@@ -11,6 +11,8 @@ import dev.tether.testkit.FakeToolkitProvider;
 import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +110,18 @@ class AgentMetaToolsTest {
   }
 
   @Test
+  void tools_stateWhatACallChanges_soMcpClientsKnowWhatToConfirm() {
+    Session s = tether.createSession("alice", SessionOptions.builder().waitForConnections(true).build());
+    Map<String, ToolDefinition.Hints> hints = new HashMap<>();
+    s.tools().forEach(t -> hints.put(t.name(), t.hints()));
+    assertThat(hints.get("COMPOSIO_SEARCH_TOOLS")).isEqualTo(new ToolDefinition.Hints(true, false, true, false));
+    assertThat(hints.get("COMPOSIO_MANAGE_CONNECTIONS")).isEqualTo(new ToolDefinition.Hints(false, true, false, true));
+    assertThat(hints.get("COMPOSIO_WAIT_FOR_CONNECTIONS"))
+        .isEqualTo(new ToolDefinition.Hints(true, false, true, false));
+    assertThat(new ToolDefinition("x", "d", "{}").hints()).isEqualTo(ToolDefinition.Hints.UNSTATED);
+  }
+
+  @Test
   void wait_returnsWhenTheCallbackCompletes_wokenByTheChange() throws Exception {
     Session s = tether.createSession("alice", SessionOptions.builder().waitForConnections(true).build());
     JsonNode manage = call(s, "COMPOSIO_MANAGE_CONNECTIONS", "{\"toolkits\":[\"gmail\",\"github\"]}");
@@ -196,6 +210,17 @@ class AgentMetaToolsTest {
     assertThat(tether.mcpSession("trs_unknown", bearer)).isEmpty();
     clock.advance(Duration.ofHours(25));
     assertThat(tether.mcpSession(s.id(), bearer)).as("expired").isEmpty();
+  }
+
+  @Test
+  void mcp_wrongBearers_doNotKeepASessionAlive() {
+    Session s = tether.createSession("alice");
+    String bearer = s.mcp().headers().get("Authorization").substring("Bearer ".length());
+    for (int hour = 0; hour < 30; hour++) {
+      clock.advance(Duration.ofHours(1));
+      assertThat(tether.mcpSession(s.id(), "guess-" + hour)).isEmpty();
+    }
+    assertThat(tether.mcpSession(s.id(), bearer)).as("idle for 30 h despite the guesses").isEmpty();
   }
 
   @Test
