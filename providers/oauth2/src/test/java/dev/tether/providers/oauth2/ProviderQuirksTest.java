@@ -93,6 +93,21 @@ class ProviderQuirksTest {
   }
 
   @Test
+  void github_formAnswerThatCanBeReadTwoWays_isTransientNotAGuess() {
+    server.contentType = "application/x-www-form-urlencoded";
+    for (String unreadable : new String[] {"access_token=gho_a&scope=repo&access_token=gho_b",
+        "access_token=gho_%zz&scope=repo"}) {
+      server.answer(200, unreadable);
+      assertThatThrownBy(() -> catalogAt("github").exchange(exchange("github", Map.of()))).as(unreadable)
+          .isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.isDefinitive()).isFalse();
+            assertThat(e.errorCode()).isEqualTo("invalid_token_response");
+            assertThat(e.getMessage()).doesNotContain("gho_");
+          });
+    }
+  }
+
+  @Test
   void notion_jsonBodyWithBasicAuth_keepsWorkspace() throws Exception {
     server.answer(200, "{\"access_token\":\"secret_abc\",\"token_type\":\"bearer\",\"bot_id\":\"b1\","
         + "\"workspace_id\":\"w1\",\"workspace_name\":\"Acme\"}");
