@@ -124,6 +124,22 @@ class ProviderQuirksTest {
         .containsEntry("bot_id", "b1");
   }
 
+  /** Figma's and Pipedrive's token endpoints take the client credentials as HTTP Basic, not in the form. */
+  @Test
+  void figmaAndPipedrive_sendClientCredentialsAsBasic() {
+    for (String family : new String[] {"figma", "pipedrive"}) {
+      server.requests.clear();
+      Credentials c = catalogAt(family).exchange(exchange(family, Map.of()));
+      LoopbackTokenServer.Recorded r = server.requests.get(0);
+      assertThat(r.header("Authorization")).as(family).isEqualTo("Basic "
+          + Base64.getEncoder().encodeToString("cid:csecret".getBytes(StandardCharsets.UTF_8)));
+      assertThat(r.header("Content-Type")).as(family).isEqualTo("application/x-www-form-urlencoded");
+      assertThat(OAuth2ToolkitTest.params(r.body())).as(family).doesNotContainKeys("client_id", "client_secret")
+          .containsEntry("code", "CODE").doesNotContainKey("code_verifier");
+      assertThat(c.accessToken()).contains(Secret.of("at"));
+    }
+  }
+
   @Test
   void salesforce_keepsInstanceUrl_defaultLifetimeTwoHours() {
     server.answer(200, "{\"access_token\":\"00D\",\"refresh_token\":\"r\",\"instance_url\":\"https://na1.salesforce.com\"}");
