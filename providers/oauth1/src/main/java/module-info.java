@@ -1,6 +1,7 @@
 /** OAuth 1.0a toolkits for Tether (Trello). */
 module dev.tether.providers.oauth1 {
   requires transitive dev.tether.spi;
+  requires dev.tether.providers.kit;
   requires java.net.http;
 
   exports dev.tether.providers.oauth1;

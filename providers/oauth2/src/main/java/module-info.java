@@ -1,6 +1,7 @@
 /** OAuth 2.0 authorization-code toolkits for Tether, and the bundled catalog of real ones. */
 module dev.tether.providers.oauth2 {
   requires transitive dev.tether.spi;
+  requires dev.tether.providers.kit;
   requires java.net.http;
   requires com.fasterxml.jackson.databind;
 

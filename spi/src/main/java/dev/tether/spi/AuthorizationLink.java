@@ -11,10 +11,13 @@ import java.util.Objects;
  * <p>Build it from a {@link URI} with {@link #of(URI)} or the constructor, or — on a hot path —
  * from the URL's text with {@link #of(String)}: the text is checked character by character
  * (cheaply) and parsed into a {@code URI} only if someone asks for {@link #url()}. The engine
- * itself only ever needs the text. Immutable and thread-safe. {@link #toString()} hides the query
- * (which carries the state) and the flow-state values.
+ * itself only ever needs the text. Both ways accept the same URLs, those
+ * {@link Urls#requireHttpUrl(String, String)} accepts. Immutable and thread-safe.
+ * {@link #toString()} hides the query (which carries the state) and the flow-state values.
  */
 public final class AuthorizationLink {
+  private static final String WHAT = "An authorization link";
+
   private final String url;
   private final Map<String, String> flowState;
   private volatile URI parsed;
@@ -24,22 +27,18 @@ public final class AuthorizationLink {
    * @param flowState private values the provider needs back at exchange time (e.g. an OAuth 1.0a
    *     request-token secret); the engine stores them with the pending link, hands them to
    *     {@link ToolkitProvider#exchange} and never shows them
-   * @throws IllegalArgumentException when the URL is not an absolute http(s) URL
+   * @throws IllegalArgumentException when {@link #of(String)} would refuse the URL's text: not an
+   *     absolute http(s) URL with a host, or holding a character RFC 3986 does not allow (which
+   *     {@code URI} lets through: non-ASCII letters, {@code [} or {@code ]} outside the host)
    */
   public AuthorizationLink(URI url, Map<String, String> flowState) {
-    Objects.requireNonNull(url, "url");
-    String scheme = url.getScheme();
-    if (!url.isAbsolute() || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
-      throw new IllegalArgumentException(
-          "An authorization link must be an absolute http(s) URL, got scheme '" + scheme + "'");
-    }
-    this.url = url.toString();
+    this.url = Urls.requireHttpUrl(Objects.requireNonNull(url, "url").toString(), WHAT);
     this.parsed = url;
     this.flowState = Map.copyOf(flowState);
   }
 
   private AuthorizationLink(String url, Map<String, String> flowState) {
-    this.url = Urls.requireHttpUrl(url, "An authorization link");
+    this.url = Urls.requireHttpUrl(url, WHAT);
     this.flowState = Map.copyOf(flowState);
   }
 
@@ -48,7 +47,7 @@ public final class AuthorizationLink {
    *
    * @param url the upstream authorization URL (absolute http or https); not null
    * @return the link, with an empty {@link #flowState()}
-   * @throws IllegalArgumentException when the URL is not an absolute http(s) URL
+   * @throws IllegalArgumentException as the {@linkplain #AuthorizationLink(URI, Map) constructor}
    */
   public static AuthorizationLink of(URI url) {
     return new AuthorizationLink(url, Map.of());

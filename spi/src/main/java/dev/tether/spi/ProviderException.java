@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * A provider failure, classified for the engine: {@linkplain #isDefinitive() definitive} (the
  * grant is dead — e.g. {@code invalid_grant}; the engine fails or expires the account) or
  * transient (5xx, timeout, unreadable response; the account is left as it was and the caller may
- * retry).
+ * retry). Definitive means retrying cannot help, so a status that asks for a later retry — 408,
+ * 425, 429 — is transient too.
  *
  * <p>The {@linkplain #errorCode() error code} is a short machine token ({@code invalid_grant},
  * {@code http_503}); the message says what happened and what to do. Neither may contain a secret:

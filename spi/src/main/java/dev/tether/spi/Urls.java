@@ -4,10 +4,22 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * Cheap checks of URL text, so a hot path can hand out a URL without paying for a {@link URI}
- * parse: whatever passes {@link #requireHttpUrl} parses with {@link URI#create}.
+ * The one rule for the URLs providers hand out and call: an absolute {@code http} or {@code https}
+ * URL (scheme in any case) with a host, whose every character is legal in a URI (RFC 3986) — so
+ * that whatever passes parses with {@link URI#create} to the same text. An <em>endpoint</em> (a URL
+ * a provider is configured with and calls, or a host's own URL) must also carry no user-info
+ * ({@code user:password@}): credentials travel in their own channel, and a URL is printed in
+ * messages and {@code toString()}.
+ *
+ * <p>{@link AuthorizationLink} applies {@link #requireHttpUrl(String, String)} to the text it is
+ * given and to the text of a {@link URI} it is given, so both ways to make a link accept the same
+ * URLs. The check of text is cheap (one pass, no {@code URI} parse for a plain {@code host[:port]}),
+ * fit for a link's hot path.
+ *
+ * <p>Messages name the problem and its position, never the URL, which may carry a state. Stateless
+ * and thread-safe.
  */
-final class Urls {
+public final class Urls {
   /**
    * Characters legal anywhere after the authority with no further check: RFC 3986 unreserved,
    * sub-delims and ":@/?". ('%' and '#' are legal with conditions.)
@@ -24,14 +36,64 @@ final class Urls {
   private Urls() {}
 
   /**
-   * Checks that {@code url} is an absolute http(s) URL with a host, and that every character after
-   * the authority is legal in a URI, with {@code %} always followed by two hex digits and at most
-   * one {@code #}. A plain {@code host[:port]} authority is checked here, any other (short) one by
-   * {@link URI}'s parser. Messages name the problem and its position, never the URL (it may carry a
-   * state).
+   * Checks a URL's text: absolute {@code http(s)} with a host, every character after the authority
+   * legal in a URI, {@code %} always followed by two hex digits, at most one {@code #}. User-info is
+   * allowed (an upstream's authorization URL is the upstream's business).
+   *
+   * @param url the URL's text; not null
+   * @param what what messages call it, e.g. {@code An authorization link}
+   * @return {@code url}
+   * @throws IllegalArgumentException naming the first problem and its index, never the URL
    */
-  static String requireHttpUrl(String url, String what) {
-    Objects.requireNonNull(url, "url");
+  public static String requireHttpUrl(String url, String what) {
+    return check(Objects.requireNonNull(url, what), what, true);
+  }
+
+  /**
+   * Checks a URL with {@link #requireHttpUrl(String, String)}'s rule, applied to its text.
+   *
+   * @param url the URL; not null
+   * @param what what messages call it
+   * @return {@code url}
+   * @throws IllegalArgumentException naming the first problem, never the URL
+   */
+  public static URI requireHttpUrl(URI url, String what) {
+    check(Objects.requireNonNull(url, what).toString(), what, true);
+    return url;
+  }
+
+  /**
+   * Checks an endpoint's text: {@link #requireHttpUrl(String, String)}'s rule, and no user-info.
+   *
+   * @param url the endpoint's text; not null
+   * @param what what messages call it, e.g. {@code tokenUrl}
+   * @return {@code url}
+   * @throws IllegalArgumentException naming the first problem, never the URL
+   */
+  public static String requireHttpEndpoint(String url, String what) {
+    return check(Objects.requireNonNull(url, what), what, false);
+  }
+
+  /**
+   * Checks an endpoint: {@link #requireHttpUrl(String, String)}'s rule applied to its text, and no
+   * user-info.
+   *
+   * @param url the endpoint, e.g. a token URL; not null
+   * @param what what messages call it, e.g. {@code tokenUrl}
+   * @return {@code url}
+   * @throws IllegalArgumentException naming the first problem, never the URL
+   */
+  public static URI requireHttpEndpoint(URI url, String what) {
+    check(Objects.requireNonNull(url, what).toString(), what, false);
+    return url;
+  }
+
+  /**
+   * The rule. A plain {@code host[:port]} authority is checked here, any other one by {@link URI}'s
+   * parser, which must find a host in it (a registry-based authority such as {@code :80} or
+   * {@code a_b} has none, and the JDK's HTTP client refuses it).
+   */
+  private static String check(String url, String what, boolean userInfoAllowed) {
     int start = url.regionMatches(true, 0, "https://", 0, 8) ? 8
         : url.regionMatches(true, 0, "http://", 0, 7) ? 7 : -1;
     if (start < 0) {
@@ -46,11 +108,19 @@ final class Urls {
       throw new IllegalArgumentException(what + " must name a host after the scheme");
     }
     if (!isPlainHostAndPort(url, start, end)) {
+      URI authority;
       try {
-        URI.create(url.substring(0, end));
+        authority = URI.create(url.substring(0, end));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(what + " has an invalid authority (characters " + start + " to " + end
             + "); percent-encode reserved characters in it");
+      }
+      if (authority.getHost() == null) {
+        throw new IllegalArgumentException(what + " must name a host after the scheme (characters " + start + " to "
+            + end + " are no host name, IPv4 or [IPv6] address)");
+      }
+      if (!userInfoAllowed && authority.getRawUserInfo() != null) {
+        throw new IllegalArgumentException(what + " must not contain user info (user:password@)");
       }
     }
     boolean fragment = false;

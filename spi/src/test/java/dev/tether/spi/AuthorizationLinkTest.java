@@ -71,6 +71,45 @@ class AuthorizationLinkTest {
     }
   }
 
+  @Test
+  void constructor_refusesWhatOfStringRefuses() {
+    // Before, the constructor only looked at the scheme: these passed it and failed of(String).
+    for (String text : new String[] {"https:opaque", "https:///path", "http://:80/x", "https://a.example/é",
+        "https://a.example/x?a=[1]", "http://x_y/cb"}) {
+      URI uri = URI.create(text);
+      assertThatIllegalArgumentException().as(text).isThrownBy(() -> AuthorizationLink.of(text));
+      assertThatIllegalArgumentException().as(text).isThrownBy(() -> new AuthorizationLink(uri, Map.of()))
+          .withMessageStartingWith("An authorization link");
+      assertThatIllegalArgumentException().as(text).isThrownBy(() -> AuthorizationLink.of(uri));
+    }
+  }
+
+  /** The constructor and of(String) accept the same URLs: those whose text Urls accepts. */
+  @Property(tries = 2000)
+  void constructorAndOfString_agree(@ForAll("urlLike") String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException notAUri) {
+      return;
+    }
+    boolean fromText = accepts(() -> AuthorizationLink.of(text));
+    boolean fromUri = accepts(() -> new AuthorizationLink(uri, Map.of()));
+    assertThat(fromUri).as(text).isEqualTo(fromText);
+    if (fromUri) {
+      assertThat(new AuthorizationLink(uri, Map.of())).isEqualTo(AuthorizationLink.of(text));
+    }
+  }
+
+  private static boolean accepts(Runnable make) {
+    try {
+      make.run();
+      return true;
+    } catch (IllegalArgumentException refused) {
+      return false;
+    }
+  }
+
   /** Whatever the cheap check accepts, URI's parser accepts too, and to the same text. */
   @Property(tries = 2000)
   void everyAcceptedTextParses(@ForAll("urlLike") String text) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.common.base.Preconditions;
 import dev.tether.providers.apikey.ApiKeyCatalog;
+import dev.tether.providers.kit.ToolkitDispatcher;
 import dev.tether.providers.oauth1.OAuth1Catalog;
 import dev.tether.providers.oauth2.OAuth2Catalog;
 import dev.tether.spi.ToolkitProvider;
@@ -38,8 +39,8 @@ class ModulePathDiscoveryTest {
   void providers_areFoundThroughModuleInfo(@TempDir Path dir) throws Exception {
     Set<Path> modulePath = new LinkedHashSet<>();
     for (Class<?> type : List.of(Tether.class, ToolkitProvider.class, OAuth2Catalog.class, ApiKeyCatalog.class,
-        OAuth1Catalog.class, Preconditions.class, Caffeine.class, Try.class, ObjectMapper.class, JsonFactory.class,
-        JsonProperty.class)) {
+        OAuth1Catalog.class, ToolkitDispatcher.class, Preconditions.class, Caffeine.class, Try.class,
+        ObjectMapper.class, JsonFactory.class, JsonProperty.class)) {
       modulePath.add(locationOf(type));
     }
     addIfPresent(modulePath, "com.google.common.util.concurrent.internal.InternalFutureFailureAccess");

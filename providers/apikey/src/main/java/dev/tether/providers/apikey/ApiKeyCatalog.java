@@ -1,17 +1,17 @@
 package dev.tether.providers.apikey;
 
+import dev.tether.providers.kit.ToolkitDispatcher;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
 import dev.tether.spi.ConnectRequest;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ExchangeRequest;
+import dev.tether.spi.RefreshRequest;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
  * The bundled API-key toolkits: Exa ({@code x-api-key} header), Tavily (bearer), SerpApi
@@ -28,7 +28,8 @@ public final class ApiKeyCatalog implements ToolkitProvider {
     return SPI_VERSION;
   }
 
-  private static final List<ApiKeyToolkit> BUNDLED = List.of(
+  /** Immutable, so every instance shares it. */
+  private static final ToolkitDispatcher<ApiKeyToolkit> BUNDLED = ToolkitDispatcher.of("API-key catalog", List.of(
       ApiKeyToolkit.builder("exa").name("Exa").header("x-api-key").checkUrl(URI.create("https://api.exa.ai")).build(),
       ApiKeyToolkit.builder("tavily").name("Tavily").bearer().checkUrl(URI.create("https://api.tavily.com")).build(),
       ApiKeyToolkit.builder("serpapi").name("SerpApi").queryParameter("api_key")
@@ -36,45 +37,53 @@ public final class ApiKeyCatalog implements ToolkitProvider {
       ApiKeyToolkit.builder("firecrawl").name("Firecrawl").bearer()
           .checkUrl(URI.create("https://api.firecrawl.dev")).build(),
       ApiKeyToolkit.builder("openai").name("OpenAI").bearer().prefix("sk-")
-          .checkUrl(URI.create("https://api.openai.com")).build());
-
-  private final Map<String, ApiKeyToolkit> bySlug = new LinkedHashMap<>();
+          .checkUrl(URI.create("https://api.openai.com")).build()));
 
   /** The bundled toolkits (for ServiceLoader). */
-  public ApiKeyCatalog() {
-    BUNDLED.forEach(t -> bySlug.put(t.descriptor().slug(), t));
-  }
+  public ApiKeyCatalog() {}
 
   @Override
   public List<ToolkitDescriptor> toolkits() {
-    return bySlug.values().stream().map(ApiKeyToolkit::descriptor).collect(Collectors.toList());
+    return BUNDLED.toolkits();
   }
 
   @Override
   public Credentials connect(ConnectRequest request) {
-    return require(request.toolkit()).connect(request);
+    return BUNDLED.connect(request);
   }
 
   @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
-    return require(request.toolkit()).authorize(request);
+    return BUNDLED.authorize(request);
   }
 
   @Override
   public Credentials exchange(ExchangeRequest request) {
-    return require(request.toolkit()).exchange(request);
+    return BUNDLED.exchange(request);
   }
 
-  private ApiKeyToolkit require(String slug) {
-    ApiKeyToolkit t = bySlug.get(slug);
-    if (t == null) {
-      throw new IllegalArgumentException("Toolkit '" + slug + "' is not an API-key toolkit of this catalog");
-    }
-    return t;
+  @Override
+  public Credentials refresh(RefreshRequest request) {
+    return BUNDLED.refresh(request);
+  }
+
+  @Override
+  public String grantParameter(String toolkit) {
+    return BUNDLED.grantParameter(toolkit);
+  }
+
+  @Override
+  public Optional<String> issuer(String toolkit) {
+    return BUNDLED.issuer(toolkit);
+  }
+
+  @Override
+  public boolean requiresIssuer(String toolkit) {
+    return BUNDLED.requiresIssuer(toolkit);
   }
 
   @Override
   public String toString() {
-    return "ApiKeyCatalog" + bySlug.keySet();
+    return "ApiKeyCatalog" + BUNDLED.toolkits().stream().map(ToolkitDescriptor::slug).toList();
   }
 }

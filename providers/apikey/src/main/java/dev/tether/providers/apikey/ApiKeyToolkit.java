@@ -11,6 +11,7 @@ import dev.tether.spi.ProviderException;
 import dev.tether.spi.Slugs;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
+import dev.tether.spi.Urls;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -230,11 +231,12 @@ public final class ApiKeyToolkit implements ToolkitProvider {
     /**
      * An endpoint a host may call to verify a key.
      *
-     * @param url the endpoint; not null
+     * @param url the endpoint: absolute http(s) with a host, no user-info
      * @return this builder
+     * @throws IllegalArgumentException if {@code url} is not such an endpoint
      */
     public Builder checkUrl(URI url) {
-      this.checkUrl = Objects.requireNonNull(url, "url");
+      this.checkUrl = Urls.requireHttpEndpoint(url, "checkUrl");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.tether.providers.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +13,7 @@ import dev.tether.spi.ProviderException;
 import dev.tether.spi.Secret;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -87,6 +89,23 @@ class ApiKeyToolkitTest {
     assertThatIllegalStateException().isThrownBy(() -> ApiKeyToolkit.builder("x").build())
         .withMessageContaining("header(...)");
     assertThatIllegalStateException().isThrownBy(() -> ApiKeyToolkit.builder("x").bearer().header("h"));
+  }
+
+  @Test
+  void catalog_refusesAToolkitItDoesNotServe_namingIt() {
+    assertThatIllegalArgumentException().isThrownBy(() -> new ApiKeyCatalog().connect(request("exa_ai", Map.of())))
+        .withMessageContaining("'exa_ai'").withMessageContaining("API-key catalog");
+    assertThat(new ApiKeyCatalog()).hasToString("ApiKeyCatalog[exa, tavily, serpapi, firecrawl, openai]");
+  }
+
+  @Test
+  void checkUrl_isAnEndpoint() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ApiKeyToolkit.builder("x").checkUrl(URI.create("ftp://files.example")))
+        .withMessageStartingWith("checkUrl");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ApiKeyToolkit.builder("x").checkUrl(URI.create("https://user:pw@api.example")))
+        .withMessageContaining("user info");
   }
 
   @Test

@@ -1,15 +1,18 @@
 package dev.tether.providers.oauth1;
 
+import dev.tether.providers.kit.ToolkitDispatcher;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.ConnectRequest;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ExchangeRequest;
+import dev.tether.spi.RefreshRequest;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The bundled OAuth 1.0a toolkits: Trello. Found by {@link java.util.ServiceLoader}; reads the
@@ -35,6 +38,7 @@ public final class OAuth1Catalog implements ToolkitProvider {
   public static final URI TRELLO_ACCESS_TOKEN = URI.create("https://trello.com/1/OAuthGetAccessToken");
 
   private final OAuth1Toolkit trello;
+  private final ToolkitDispatcher<OAuth1Toolkit> toolkits;
 
   /** Trello with its consumer from system properties or the environment (for ServiceLoader). */
   public OAuth1Catalog() {
@@ -46,6 +50,7 @@ public final class OAuth1Catalog implements ToolkitProvider {
     String secret = properties.getProperty("tether.trello.client-secret",
         environment.get("TETHER_TRELLO_CLIENT_SECRET"));
     this.trello = trello(TRELLO_REQUEST_TOKEN, TRELLO_AUTHORIZE, TRELLO_ACCESS_TOKEN, key, secret);
+    this.toolkits = ToolkitDispatcher.of("OAuth 1.0a catalog", List.of(trello));
   }
 
   /**
@@ -75,29 +80,42 @@ public final class OAuth1Catalog implements ToolkitProvider {
 
   @Override
   public List<ToolkitDescriptor> toolkits() {
-    return trello.toolkits();
+    return toolkits.toolkits();
   }
 
   @Override
   public String grantParameter(String toolkit) {
-    return trello.grantParameter(toolkit);
+    return toolkits.grantParameter(toolkit);
+  }
+
+  @Override
+  public Optional<String> issuer(String toolkit) {
+    return toolkits.issuer(toolkit);
+  }
+
+  @Override
+  public boolean requiresIssuer(String toolkit) {
+    return toolkits.requiresIssuer(toolkit);
   }
 
   @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
-    return require(request.toolkit()).authorize(request);
+    return toolkits.authorize(request);
   }
 
   @Override
   public Credentials exchange(ExchangeRequest request) {
-    return require(request.toolkit()).exchange(request);
+    return toolkits.exchange(request);
   }
 
-  private OAuth1Toolkit require(String slug) {
-    if (!Objects.equals(slug, "trello")) {
-      throw new IllegalArgumentException("Toolkit '" + slug + "' is not in this OAuth 1.0a catalog");
-    }
-    return trello;
+  @Override
+  public Credentials refresh(RefreshRequest request) {
+    return toolkits.refresh(request);
+  }
+
+  @Override
+  public Credentials connect(ConnectRequest request) {
+    return toolkits.connect(request);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.tether.providers.oauth1;
 
+import dev.tether.providers.kit.FormCodec;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.AbstractMap.SimpleEntry;
@@ -15,43 +15,31 @@ import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** RFC 5849 §3.4: signature base string, HMAC-SHA1 signature, Authorization header. Stateless. */
+/**
+ * RFC 5849 §3.4: signature base string, HMAC-SHA1 signature, Authorization header. Stateless.
+ * Percent-encoding is {@link FormCodec#encode(String)}, which is §3.6's encoding to the byte.
+ */
 final class OAuth1Signer {
   private OAuth1Signer() {}
 
-  /** RFC 5849 §3.6 percent-encoding: everything but ALPHA, DIGIT, '-', '.', '_', '~'. */
-  static String encode(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    StringBuilder sb = new StringBuilder(bytes.length * 3);
-    for (byte b : bytes) {
-      int c = b & 0xff;
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
-        sb.append((char) c);
-      } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return sb.toString();
+  private static String encode(String value) {
+    return FormCodec.encode(value);
   }
 
   /**
    * The signature base string (§3.4.1): method, base string URI (§3.4.1.2: lower-case scheme and
    * host, default port dropped, no query) and the normalised parameters (§3.4.1.3: the URI's
-   * query, the form body and the protocol parameters, encoded, sorted by name then value).
+   * query — read with the form rules of §3.4.1.3.1, every pair kept — the form body and the
+   * protocol parameters, encoded, sorted by name then value).
    *
    * @param protocolAndBody decoded protocol ({@code oauth_*}, no signature) and form-body parameters
    */
   static String baseString(String method, URI uri, List<Map.Entry<String, String>> protocolAndBody) {
     List<Map.Entry<String, String>> encoded = new ArrayList<>();
     String rawQuery = uri.getRawQuery();
-    if (rawQuery != null && !rawQuery.isEmpty()) {
-      for (String pair : rawQuery.split("&")) {
-        int eq = pair.indexOf('=');
-        String name = eq < 0 ? pair : pair.substring(0, eq);
-        String value = eq < 0 ? "" : pair.substring(eq + 1);
-        encoded.add(new SimpleEntry<>(encode(decode(name)), encode(decode(value))));
+    if (rawQuery != null) {
+      for (Map.Entry<String, String> pair : FormCodec.decode(rawQuery)) {
+        encoded.add(new SimpleEntry<>(encode(pair.getKey()), encode(pair.getValue())));
       }
     }
     for (Map.Entry<String, String> p : protocolAndBody) {
@@ -87,9 +75,5 @@ final class OAuth1Signer {
   static String authorizationHeader(List<Map.Entry<String, String>> protocol) {
     return "OAuth " + protocol.stream().map(e -> encode(e.getKey()) + "=\"" + encode(e.getValue()) + "\"")
         .collect(Collectors.joining(", "));
-  }
-
-  static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8); // form rules: + is a space (§3.4.1.3.1)
   }
 }

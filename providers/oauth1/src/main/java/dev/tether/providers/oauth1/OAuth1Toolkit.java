@@ -1,5 +1,8 @@
 package dev.tether.providers.oauth1;
 
+import dev.tether.providers.kit.FormCodec;
+import dev.tether.providers.kit.HttpClients;
+import dev.tether.providers.kit.HttpOutcomes;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
@@ -10,21 +13,20 @@ import dev.tether.spi.Secret;
 import dev.tether.spi.Slugs;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
-import java.io.IOException;
+import dev.tether.spi.Urls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * A provider for one OAuth 1.0a toolkit (RFC 5849, HMAC-SHA1), configured in code.
@@ -111,24 +113,21 @@ public final class OAuth1Toolkit implements ToolkitProvider {
   @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
     requireClient();
-    String callback = request.redirectUri() + (request.redirectUri().getRawQuery() == null ? "?" : "&")
-        + "state=" + OAuth1Signer.encode(request.state().reveal());
-    Map<String, String> answer = post(requestTokenUrl, List.of(new SimpleEntry<>("oauth_callback", callback)), null,
-        request.now());
-    if (!"true".equals(answer.get("oauth_callback_confirmed"))) {
+    String callback = FormCodec.appendQuery(request.redirectUri().toString(),
+        Map.of("state", request.state().reveal()));
+    Answer answer = post("Request-token endpoint", requestTokenUrl,
+        List.of(new SimpleEntry<>("oauth_callback", callback)), null, request.now());
+    if (!"true".equals(answer.values().get("oauth_callback_confirmed"))) {
       throw ProviderException.definitive("callback_not_confirmed", "The request-token endpoint of '"
           + descriptor.slug() + "' did not confirm the callback (OAuth 1.0a requires oauth_callback_confirmed=true)");
     }
-    String token = requireValue(answer, "oauth_token");
-    String tokenSecret = requireValue(answer, "oauth_token_secret");
+    String token = answer.require("oauth_token");
+    String tokenSecret = answer.require("oauth_token_secret");
     Map<String, String> query = new LinkedHashMap<>();
     query.put("oauth_token", token);
     query.putAll(authorizationParameters);
-    String joined = query.entrySet().stream()
-        .map(e -> OAuth1Signer.encode(e.getKey()) + "=" + OAuth1Signer.encode(e.getValue()))
-        .collect(Collectors.joining("&"));
-    URI url = URI.create(authorizeUrl + (authorizeUrl.getRawQuery() == null ? "?" : "&") + joined);
-    return new AuthorizationLink(url, Map.of(FLOW_TOKEN, token, FLOW_TOKEN_SECRET, tokenSecret));
+    return AuthorizationLink.of(FormCodec.appendQuery(authorizeUrl.toString(), query),
+        Map.of(FLOW_TOKEN, token, FLOW_TOKEN_SECRET, tokenSecret));
   }
 
   @Override
@@ -143,17 +142,29 @@ public final class OAuth1Toolkit implements ToolkitProvider {
     String verifier = request.parameter("oauth_verifier").filter(v -> !v.isEmpty())
         .orElseThrow(() -> ProviderException.definitive("missing_verifier",
             "The callback for '" + descriptor.slug() + "' carried no oauth_verifier"));
-    Map<String, String> answer = post(accessTokenUrl, List.of(new SimpleEntry<>("oauth_token", expected),
+    Answer answer = post("Access-token endpoint", accessTokenUrl, List.of(new SimpleEntry<>("oauth_token", expected),
         new SimpleEntry<>("oauth_verifier", verifier)), request.flowState().get(FLOW_TOKEN_SECRET), request.now());
     return Credentials.builder(AuthScheme.OAUTH1)
-        .accessToken(requireValue(answer, "oauth_token"))
-        .secret(TOKEN_SECRET, requireValue(answer, "oauth_token_secret"))
+        .accessToken(answer.require("oauth_token"))
+        .secret(TOKEN_SECRET, answer.require("oauth_token_secret"))
         .build();
   }
 
-  /** Signs and posts an empty-bodied request; returns the form-encoded answer. */
-  private Map<String, String> post(URI url, List<Map.Entry<String, String>> extra, String tokenSecret,
-      java.time.Instant now) {
+  /** An endpoint's form-encoded answer, and what messages call the endpoint. */
+  private record Answer(String upstream, Map<String, String> values) {
+    String require(String name) {
+      String v = values.get(name);
+      if (v == null || v.isEmpty()) {
+        throw HttpOutcomes.unreadable(upstream, "answered without " + name);
+      }
+      return v;
+    }
+  }
+
+  /** Signs and posts an empty-bodied request; returns the form-encoded answer, classified by {@link HttpOutcomes}. */
+  private Answer post(String endpoint, URI url, List<Map.Entry<String, String>> extra, String tokenSecret,
+      Instant now) {
+    String upstream = endpoint + " of '" + descriptor.slug() + "'";
     byte[] nonce = new byte[16];
     NONCES.nextBytes(nonce);
     List<Map.Entry<String, String>> protocol = new ArrayList<>();
@@ -169,46 +180,16 @@ public final class OAuth1Toolkit implements ToolkitProvider {
     HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
         .header("Authorization", OAuth1Signer.authorizationHeader(protocol))
         .POST(HttpRequest.BodyPublishers.noBody()).build();
-    HttpResponse<String> response;
+    HttpResponse<String> response = HttpOutcomes.send(httpClient != null ? httpClient : HttpClients.shared(),
+        request, upstream);
+    if (HttpOutcomes.isFailure(response.statusCode())) {
+      throw HttpOutcomes.failure(response.statusCode(), upstream);
+    }
     try {
-      response = (httpClient != null ? httpClient : SharedHttpClient.INSTANCE)
-          .send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      throw ProviderException.transientFailure("timeout", "'" + descriptor.slug() + "' did not answer within "
-          + timeout + "; retry later");
-    } catch (IOException e) {
-      throw ProviderException.transientFailure("io_error", "'" + descriptor.slug() + "' could not be reached ("
-          + e.getClass().getSimpleName() + "); retry later");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ProviderException.transientFailure("interrupted", "Interrupted while calling '" + descriptor.slug() + "'");
+      return new Answer(upstream, FormCodec.decodeUnique(response.body().strip()));
+    } catch (IllegalArgumentException e) {
+      throw HttpOutcomes.unreadable(upstream, "answered with a form that cannot be read one way only");
     }
-    int status = response.statusCode();
-    if (status >= 500 || status == 429) {
-      throw ProviderException.transientFailure("http_" + status, "'" + descriptor.slug() + "' answered HTTP "
-          + status + "; retry later");
-    }
-    if (status >= 400) {
-      throw ProviderException.definitive("http_" + status, "'" + descriptor.slug() + "' refused the request (HTTP "
-          + status + ")");
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : response.body().strip().split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        out.put(OAuth1Signer.decode(pair.substring(0, eq)), OAuth1Signer.decode(pair.substring(eq + 1)));
-      }
-    }
-    return out;
-  }
-
-  private String requireValue(Map<String, String> answer, String name) {
-    String v = answer.get(name);
-    if (v == null || v.isEmpty()) {
-      throw ProviderException.transientFailure("invalid_token_response", "'" + descriptor.slug()
-          + "' answered without " + name);
-    }
-    return v;
   }
 
   private void requireClient() {
@@ -256,33 +237,33 @@ public final class OAuth1Toolkit implements ToolkitProvider {
     /**
      * The temporary-credentials (request token) endpoint. Required.
      *
-     * @param url an absolute http(s) URL
+     * @param url an absolute http(s) URL with a host and no user-info
      * @return this builder
      */
     public Builder requestTokenUrl(URI url) {
-      this.requestTokenUrl = requireHttp(url, "requestTokenUrl");
+      this.requestTokenUrl = Urls.requireHttpEndpoint(url, "requestTokenUrl");
       return this;
     }
 
     /**
      * The resource-owner authorization endpoint. Required.
      *
-     * @param url an absolute http(s) URL
+     * @param url an absolute http(s) URL with a host and no user-info
      * @return this builder
      */
     public Builder authorizeUrl(URI url) {
-      this.authorizeUrl = requireHttp(url, "authorizeUrl");
+      this.authorizeUrl = Urls.requireHttpEndpoint(url, "authorizeUrl");
       return this;
     }
 
     /**
      * The token-credentials (access token) endpoint. Required.
      *
-     * @param url an absolute http(s) URL
+     * @param url an absolute http(s) URL with a host and no user-info
      * @return this builder
      */
     public Builder accessTokenUrl(URI url) {
-      this.accessTokenUrl = requireHttp(url, "accessTokenUrl");
+      this.accessTokenUrl = Urls.requireHttpEndpoint(url, "accessTokenUrl");
       return this;
     }
 
@@ -356,19 +337,5 @@ public final class OAuth1Toolkit implements ToolkitProvider {
       }
       return new OAuth1Toolkit(this);
     }
-
-    private static URI requireHttp(URI url, String what) {
-      Objects.requireNonNull(url, what);
-      if (!url.isAbsolute() || !("https".equalsIgnoreCase(url.getScheme()) || "http".equalsIgnoreCase(url.getScheme()))) {
-        throw new IllegalArgumentException(what + " must be an absolute http(s) URL, got '" + url + "'");
-      }
-      return url;
-    }
-  }
-
-  /** One HTTP client for every toolkit built without its own; created on first use. */
-  private static final class SharedHttpClient {
-    static final HttpClient INSTANCE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
   }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Slugs;
-import java.net.URI;
+import dev.tether.spi.Urls;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -180,13 +180,10 @@ final class CatalogReader {
       return null;
     }
     try {
-      URI uri = URI.create(value.replaceAll("\\{[a-z0-9_]+}", "x"));
-      if (!uri.isAbsolute() || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-          || uri.getHost() == null) {
-        problems.add(at + "." + key + ": must be an absolute http(s) URL, got '" + value + "'");
-      }
+      // A placeholder stands for a host label or path segment: check the URL with one in its place.
+      Urls.requireHttpEndpoint(value.replaceAll("\\{[a-z0-9_]+}", "x"), "the URL");
     } catch (IllegalArgumentException e) {
-      problems.add(at + "." + key + ": not a URL: '" + value + "'");
+      problems.add(at + "." + key + ": " + e.getMessage() + ", got '" + value + "'");
     }
     return value;
   }

@@ -1,12 +1,16 @@
 package dev.tether.providers.oauth2;
 
+import dev.tether.providers.kit.HttpClients;
+import dev.tether.providers.kit.ToolkitDispatcher;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.ConnectRequest;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ExchangeRequest;
 import dev.tether.spi.RefreshRequest;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
+import dev.tether.spi.Urls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,7 +55,7 @@ public final class OAuth2Catalog implements ToolkitProvider {
   private static final String BUNDLED = "catalog.json";
 
   private final Builder config;
-  private volatile Map<String, OAuth2Toolkit> toolkits;
+  private volatile ToolkitDispatcher<OAuth2Toolkit> toolkits;
 
   /** The bundled catalog with clients from system properties and the environment (for ServiceLoader). */
   public OAuth2Catalog() {
@@ -99,7 +103,7 @@ public final class OAuth2Catalog implements ToolkitProvider {
    */
   public Map<String, List<String>> families() {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (OAuth2Toolkit t : toolkitsBySlug().values()) {
+    for (OAuth2Toolkit t : dispatcher().providers()) {
       out.computeIfAbsent(t.family(), f -> new ArrayList<>()).add(t.descriptor().slug());
     }
     return Collections.unmodifiableMap(out);
@@ -112,51 +116,52 @@ public final class OAuth2Catalog implements ToolkitProvider {
    * @return the toolkit with this catalog's client and endpoints, or empty when not in the catalog
    */
   public Optional<OAuth2Toolkit> toolkit(String slug) {
-    return Optional.ofNullable(toolkitsBySlug().get(slug));
+    return dispatcher().provider(slug);
   }
 
   @Override
   public List<ToolkitDescriptor> toolkits() {
-    List<ToolkitDescriptor> out = new ArrayList<>();
-    toolkitsBySlug().values().forEach(t -> out.add(t.descriptor()));
-    return out;
+    return dispatcher().toolkits();
+  }
+
+  @Override
+  public String grantParameter(String toolkit) {
+    return dispatcher().grantParameter(toolkit);
   }
 
   @Override
   public Optional<String> issuer(String toolkit) {
-    return toolkit(toolkit).flatMap(t -> t.issuer(toolkit));
+    return dispatcher().issuer(toolkit);
   }
 
   @Override
   public boolean requiresIssuer(String toolkit) {
-    return toolkit(toolkit).map(t -> t.requiresIssuer(toolkit)).orElse(false);
+    return dispatcher().requiresIssuer(toolkit);
   }
 
   @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
-    return require(request.toolkit()).authorize(request);
+    return dispatcher().authorize(request);
   }
 
   @Override
   public Credentials exchange(ExchangeRequest request) {
-    return require(request.toolkit()).exchange(request);
+    return dispatcher().exchange(request);
   }
 
   @Override
   public Credentials refresh(RefreshRequest request) {
-    return require(request.toolkit()).refresh(request);
+    return dispatcher().refresh(request);
   }
 
-  private OAuth2Toolkit require(String slug) {
-    OAuth2Toolkit t = toolkitsBySlug().get(slug);
-    if (t == null) {
-      throw new IllegalArgumentException("Toolkit '" + slug + "' is not in this OAuth 2.0 catalog");
-    }
-    return t;
+  @Override
+  public Credentials connect(ConnectRequest request) {
+    return dispatcher().connect(request);
   }
 
-  private Map<String, OAuth2Toolkit> toolkitsBySlug() {
-    Map<String, OAuth2Toolkit> loaded = toolkits;
+  /** The catalog's toolkits, read on first use (never in the constructor: no I/O there). */
+  private ToolkitDispatcher<OAuth2Toolkit> dispatcher() {
+    ToolkitDispatcher<OAuth2Toolkit> loaded = toolkits;
     if (loaded == null) {
       synchronized (this) {
         loaded = toolkits;
@@ -171,8 +176,8 @@ public final class OAuth2Catalog implements ToolkitProvider {
 
   @Override
   public String toString() {
-    Map<String, OAuth2Toolkit> loaded = toolkits;
-    return "OAuth2Catalog[" + (loaded == null ? "not loaded" : loaded.size() + " toolkits") + "]";
+    ToolkitDispatcher<OAuth2Toolkit> loaded = toolkits;
+    return "OAuth2Catalog[" + (loaded == null ? "not loaded" : loaded.toolkits().size() + " toolkits") + "]";
   }
 
   /** Configures an {@link OAuth2Catalog}. Not thread-safe. */
@@ -223,13 +228,13 @@ public final class OAuth2Catalog implements ToolkitProvider {
      * issuer for the family no longer applies; set the new server's with {@link #issuer}.
      *
      * @param family a catalog family (checked at {@link #build()})
-     * @param authorizationUrl the authorization endpoint, absolute http(s)
-     * @param tokenUrl the token endpoint, absolute http(s)
+     * @param authorizationUrl the authorization endpoint: absolute http(s) with a host, no user-info
+     * @param tokenUrl the token endpoint: absolute http(s) with a host, no user-info
      * @return this builder
      */
     public Builder endpoints(String family, URI authorizationUrl, URI tokenUrl) {
-      endpoints.put(family, new URI[] {OAuth2Toolkit.Builder.requireHttp(authorizationUrl, "authorizationUrl"),
-          OAuth2Toolkit.Builder.requireHttp(tokenUrl, "tokenUrl")});
+      endpoints.put(family, new URI[] {Urls.requireHttpEndpoint(authorizationUrl, "authorizationUrl"),
+          Urls.requireHttpEndpoint(tokenUrl, "tokenUrl")});
       return this;
     }
 
@@ -340,27 +345,27 @@ public final class OAuth2Catalog implements ToolkitProvider {
       for (String toolkit : scopes.keySet()) {
         if (catalog.toolkit(toolkit).isEmpty()) {
           throw new IllegalArgumentException("Unknown toolkit '" + toolkit + "' in scopes(...); the catalog has "
-              + catalog.toolkitsBySlug().keySet());
+              + catalog.toolkits().stream().map(ToolkitDescriptor::slug).toList());
         }
       }
       return catalog;
     }
 
-    Map<String, OAuth2Toolkit> load() {
+    ToolkitDispatcher<OAuth2Toolkit> load() {
       String json = catalogJson != null ? catalogJson : bundled();
-      Supplier<HttpClient> http = httpClient != null ? () -> httpClient : SharedHttpClient::get;
-      Map<String, OAuth2Toolkit> out = new LinkedHashMap<>();
+      Supplier<HttpClient> http = httpClient != null ? () -> httpClient : HttpClients::shared;
+      List<OAuth2Toolkit> out = new ArrayList<>();
       for (CatalogReader.Family family : CatalogReader.read(json, source)) {
         String[] client = clients.getOrDefault(family.name(), configuredClient(family.name()));
         String hint = "set " + clientIdVariable(family.name()) + " and " + clientSecretVariable(family.name())
             + " (or system properties tether." + family.name() + ".client-id/-secret), or "
             + "OAuth2Catalog.builder().client(\"" + family.name() + "\", id, secret)";
         for (OAuth2Spec spec : family.toolkits()) {
-          out.put(spec.slug(), new OAuth2Toolkit(adjust(spec), client == null ? null : client[0],
+          out.add(new OAuth2Toolkit(adjust(spec), client == null ? null : client[0],
               client == null ? null : client[1], hint, http, requestTimeout));
         }
       }
-      return Collections.unmodifiableMap(out);
+      return ToolkitDispatcher.of("OAuth 2.0 catalog", out);
     }
 
     private OAuth2Spec adjust(OAuth2Spec spec) {

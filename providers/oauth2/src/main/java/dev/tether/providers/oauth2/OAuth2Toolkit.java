@@ -1,5 +1,7 @@
 package dev.tether.providers.oauth2;
 
+import dev.tether.providers.kit.FormCodec;
+import dev.tether.providers.kit.HttpClients;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
@@ -11,6 +13,7 @@ import dev.tether.spi.RefreshRequest;
 import dev.tether.spi.Slugs;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
+import dev.tether.spi.Urls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -145,8 +148,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       query.put("code_challenge_method", AuthorizationRequest.CODE_CHALLENGE_METHOD);
     }
     spec.authorizationParameters().forEach(query::putIfAbsent);
-    URI base = URI.create(fill(spec.authorizationUrl(), fields));
-    return new AuthorizationLink(FormBodies.withQuery(base, query), fields);
+    return AuthorizationLink.of(FormCodec.appendQuery(fill(spec.authorizationUrl(), fields), query), fields);
   }
 
   /**
@@ -156,9 +158,9 @@ public final class OAuth2Toolkit implements ToolkitProvider {
   private record LinkTemplate(URI redirectUri, String head, String middle, String tail) {
     String render(String state, String challenge) {
       StringBuilder sb = new StringBuilder(head.length() + tail.length() + 160).append(head)
-          .append(FormBodies.encodeIfNeeded(state));
+          .append(FormCodec.encode(state));
       if (middle != null) {
-        sb.append(middle).append(FormBodies.encodeIfNeeded(challenge));
+        sb.append(middle).append(FormCodec.encode(challenge));
       }
       return sb.append(tail).toString();
     }
@@ -187,9 +189,9 @@ public final class OAuth2Toolkit implements ToolkitProvider {
         after.put(k, v);
       }
     });
-    String head = FormBodies.withQuery(URI.create(spec.authorizationUrl()), before).toString() + "&state=";
+    String head = FormCodec.appendQuery(spec.authorizationUrl(), before) + "&state=";
     String middle = spec.pkce() ? "&code_challenge=" : null;
-    String tail = after.isEmpty() ? "" : "&" + FormBodies.encode(after);
+    String tail = after.isEmpty() ? "" : "&" + FormCodec.encode(after);
     current = new LinkTemplate(redirectUri, head, middle, tail);
     template = current;
     return current;
@@ -310,26 +312,28 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     }
 
     /**
-     * The upstream authorization endpoint (absolute http/https). Required.
+     * The upstream authorization endpoint. Required.
      *
-     * @param url the endpoint the user's browser is sent to
+     * @param url the endpoint the user's browser is sent to: absolute http(s) with a host, no
+     *     user-info ({@link Urls#requireHttpEndpoint(URI, String)})
      * @return this builder
      */
     public Builder authorizationUrl(URI url) {
       requireUnset(this.authorizationUrl, "authorizationUrl");
-      this.authorizationUrl = requireHttp(url, "authorizationUrl");
+      this.authorizationUrl = Urls.requireHttpEndpoint(url, "authorizationUrl");
       return this;
     }
 
     /**
-     * The upstream token endpoint (absolute http/https). Required.
+     * The upstream token endpoint. Required.
      *
-     * @param url the endpoint codes and refresh tokens are exchanged at
+     * @param url the endpoint codes and refresh tokens are exchanged at: absolute http(s) with a
+     *     host, no user-info ({@link Urls#requireHttpEndpoint(URI, String)})
      * @return this builder
      */
     public Builder tokenUrl(URI url) {
       requireUnset(this.tokenUrl, "tokenUrl");
-      this.tokenUrl = requireHttp(url, "tokenUrl");
+      this.tokenUrl = Urls.requireHttpEndpoint(url, "tokenUrl");
       return this;
     }
 
@@ -554,7 +558,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       HttpClient fixed = httpClient;
       return new OAuth2Toolkit(spec, clientId, clientSecret,
           "set clientId (and clientSecret) on OAuth2Toolkit.builder(\"" + slug + "\")",
-          fixed != null ? () -> fixed : SharedHttpClient::get, requestTimeout);
+          fixed != null ? () -> fixed : HttpClients::shared, requestTimeout);
     }
 
     private void requireUnset(Object current, String setting) {
@@ -577,15 +581,6 @@ public final class OAuth2Toolkit implements ToolkitProvider {
         throw new IllegalArgumentException(what + " must be positive, got " + d);
       }
       return d;
-    }
-
-    static URI requireHttp(URI url, String what) {
-      Objects.requireNonNull(url, what);
-      String scheme = url.getScheme();
-      if (!url.isAbsolute() || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
-        throw new IllegalArgumentException(what + " must be an absolute http(s) URL, got '" + url + "'");
-      }
-      return url;
     }
   }
 }

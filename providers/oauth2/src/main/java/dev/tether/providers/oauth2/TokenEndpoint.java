@@ -4,16 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.providers.kit.FormCodec;
+import dev.tether.providers.kit.HttpOutcomes;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.Credentials;
 import dev.tether.spi.ProviderException;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,14 +21,13 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Posts grants to an OAuth 2.0 token endpoint and turns the answer into {@link Credentials} or a
- * classified {@link ProviderException}, following the spec's quirks (JSON bodies, Basic client
- * authentication, nested tokens, HTTP-200 errors, form-encoded answers). Never puts a secret or
- * raw upstream text in a message. Thread-safe.
+ * {@link ProviderException} classified by {@link HttpOutcomes}, following the spec's quirks (JSON
+ * bodies, Basic client authentication, nested tokens, HTTP-200 errors, form-encoded answers).
+ * Never puts a secret or raw upstream text in a message. Thread-safe.
  */
 final class TokenEndpoint {
   /** Longest {@code expires_in} believed: ten years. Anything above is an upstream bug. */
@@ -38,7 +36,6 @@ final class TokenEndpoint {
   static final int MAX_RESPONSE_CHARS = 256 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<Integer> RETRYABLE_4XX = Set.of(408, 425, 429);
 
   private final OAuth2Spec spec;
   private final Supplier<HttpClient> http;
@@ -48,6 +45,11 @@ final class TokenEndpoint {
     this.spec = spec;
     this.http = http;
     this.timeout = timeout;
+  }
+
+  /** What messages call the endpoint. */
+  private String upstream() {
+    return "Token endpoint of '" + spec.slug() + "'";
   }
 
   /**
@@ -64,7 +66,8 @@ final class TokenEndpoint {
         .header("Accept", "application/json");
     spec.tokenHeaders().forEach(request::setHeader);
     if (spec.basicAuth() && clientSecret != null) {
-      String pair = FormBodies.encode(clientId) + ":" + FormBodies.encode(clientSecret);
+      // RFC 6749 §2.3.1: both are form-encoded before they are joined.
+      String pair = FormCodec.encode(clientId) + ":" + FormCodec.encode(clientSecret);
       request.header("Authorization",
           "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     } else {
@@ -79,41 +82,23 @@ final class TokenEndpoint {
       request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json.toString()));
     } else {
       request.header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(FormBodies.encode(body)));
+          .POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(body)));
     }
-
-    HttpResponse<String> response;
-    try {
-      response = http.get().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpTimeoutException e) {
-      throw ProviderException.transientFailure("timeout",
-          "Token endpoint of '" + spec.slug() + "' did not answer within " + timeout + "; retry later");
-    } catch (IOException e) {
-      throw ProviderException.transientFailure("io_error", "Token endpoint of '" + spec.slug()
-          + "' could not be reached (" + e.getClass().getSimpleName() + "); retry later");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ProviderException.transientFailure("interrupted",
-          "Interrupted while calling the token endpoint of '" + spec.slug() + "'");
-    }
+    HttpResponse<String> response = HttpOutcomes.send(http.get(), request.build(), upstream());
     return parse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
         response.body(), now, previous);
   }
 
   Credentials parse(int status, String contentType, String body, Instant now, Optional<Credentials> previous) {
-    if (status >= 500 || RETRYABLE_4XX.contains(status)) {
-      throw ProviderException.transientFailure("http_" + status,
-          "Token endpoint of '" + spec.slug() + "' answered HTTP " + status + "; retry later");
+    if (HttpOutcomes.isTransient(status)) {
+      throw HttpOutcomes.failure(status, upstream());
     }
     JsonNode root = read(contentType, body == null ? "" : body);
     if (root != null && hasError(root)) {
-      String code = ProviderException.sanitize(root.path("error").asText(null));
-      throw ProviderException.definitive(code,
-          "Token endpoint of '" + spec.slug() + "' rejected the grant (" + code + ")");
+      throw HttpOutcomes.rejected(upstream(), root.path("error").asText(null));
     }
-    if (status >= 400) {
-      throw ProviderException.definitive("http_" + status,
-          "Token endpoint of '" + spec.slug() + "' answered HTTP " + status);
+    if (HttpOutcomes.isFailure(status)) {
+      throw HttpOutcomes.failure(status, upstream());
     }
     if (root == null || !root.isObject()) {
       throw invalid("answered with something other than a JSON object");
@@ -167,7 +152,10 @@ final class TokenEndpoint {
     return root.hasNonNull("error") && !root.hasNonNull("access_token");
   }
 
-  /** JSON, or a form-encoded answer (what GitHub sends without {@code Accept: application/json}). */
+  /**
+   * JSON, or a form-encoded answer (what GitHub sends without {@code Accept: application/json});
+   * null when it is neither, or a form that repeats a name or has a malformed escape.
+   */
   private JsonNode read(String contentType, String body) {
     if (body.length() > MAX_RESPONSE_CHARS) {
       throw invalid("answered with more than " + MAX_RESPONSE_CHARS + " characters");
@@ -177,12 +165,10 @@ final class TokenEndpoint {
             && body.contains("=") && !body.contains("<"));
     if (form) {
       ObjectNode node = JSON.createObjectNode();
-      for (String pair : body.strip().split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          node.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
+      try {
+        FormCodec.decodeUnique(body.strip()).forEach(node::put);
+      } catch (IllegalArgumentException unreadable) {
+        return null;
       }
       return node;
     }
@@ -212,7 +198,6 @@ final class TokenEndpoint {
   }
 
   private ProviderException invalid(String what) {
-    return ProviderException.transientFailure("invalid_token_response",
-        "Token endpoint of '" + spec.slug() + "' " + what);
+    return HttpOutcomes.unreadable(upstream(), what);
   }
 }

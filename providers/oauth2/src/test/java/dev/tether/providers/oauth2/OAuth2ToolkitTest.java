@@ -175,6 +175,18 @@ class OAuth2ToolkitTest {
   }
 
   @Test
+  void exchange_retryLaterStatuses_areTransient() {
+    for (int status : new int[] {408, 425, 429}) {
+      server.answer(status, "{\"error\":\"slow_down\"}");
+      assertThatThrownBy(() -> gmail().build().exchange(exchange("c"))).as("HTTP %s", status)
+          .isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.isDefinitive()).isFalse();
+            assertThat(e.errorCode()).isEqualTo("http_" + status);
+          });
+    }
+  }
+
+  @Test
   void exchange_nonJsonOrMissingToken_isTransient() {
     server.answer(200, "<html>not a token</html>");
     assertThatThrownBy(() -> gmail().build().exchange(exchange("c"))).isInstanceOfSatisfying(ProviderException.class,
@@ -250,6 +262,10 @@ class OAuth2ToolkitTest {
     assertThatIllegalStateException().isThrownBy(() -> OAuth2Toolkit.builder("x").build())
         .withMessageContaining("authorizationUrl");
     assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Toolkit.builder("x").tokenUrl(URI.create("/relative")));
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Toolkit.builder("x").tokenUrl(URI.create("https:opaque")));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> OAuth2Toolkit.builder("x").tokenUrl(URI.create("https://id:CLIENT-SECRET@as.example/t")))
+        .withMessageContaining("user info").satisfies(e -> assertThat(e.getMessage()).doesNotContain("CLIENT-SECRET"));
     assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Toolkit.builder("Not A Slug"));
     assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Toolkit.builder("x").requestTimeout(Duration.ZERO));
   }

@@ -93,6 +93,21 @@ class ProviderQuirksTest {
   }
 
   @Test
+  void github_formAnswerThatCanBeReadTwoWays_isTransientNotAGuess() {
+    server.contentType = "application/x-www-form-urlencoded";
+    for (String unreadable : new String[] {"access_token=gho_a&scope=repo&access_token=gho_b",
+        "access_token=gho_%zz&scope=repo"}) {
+      server.answer(200, unreadable);
+      assertThatThrownBy(() -> catalogAt("github").exchange(exchange("github", Map.of()))).as(unreadable)
+          .isInstanceOfSatisfying(ProviderException.class, e -> {
+            assertThat(e.isDefinitive()).isFalse();
+            assertThat(e.errorCode()).isEqualTo("invalid_token_response");
+            assertThat(e.getMessage()).doesNotContain("gho_");
+          });
+    }
+  }
+
+  @Test
   void notion_jsonBodyWithBasicAuth_keepsWorkspace() throws Exception {
     server.answer(200, "{\"access_token\":\"secret_abc\",\"token_type\":\"bearer\",\"bot_id\":\"b1\","
         + "\"workspace_id\":\"w1\",\"workspace_name\":\"Acme\"}");
@@ -107,6 +122,22 @@ class ProviderQuirksTest {
     assertThat(body.has("client_secret")).isFalse();
     assertThat(c.attributes()).containsEntry("workspace_id", "w1").containsEntry("workspace_name", "Acme")
         .containsEntry("bot_id", "b1");
+  }
+
+  /** Figma's and Pipedrive's token endpoints take the client credentials as HTTP Basic, not in the form. */
+  @Test
+  void figmaAndPipedrive_sendClientCredentialsAsBasic() {
+    for (String family : new String[] {"figma", "pipedrive"}) {
+      server.requests.clear();
+      Credentials c = catalogAt(family).exchange(exchange(family, Map.of()));
+      LoopbackTokenServer.Recorded r = server.requests.get(0);
+      assertThat(r.header("Authorization")).as(family).isEqualTo("Basic "
+          + Base64.getEncoder().encodeToString("cid:csecret".getBytes(StandardCharsets.UTF_8)));
+      assertThat(r.header("Content-Type")).as(family).isEqualTo("application/x-www-form-urlencoded");
+      assertThat(OAuth2ToolkitTest.params(r.body())).as(family).doesNotContainKeys("client_id", "client_secret")
+          .containsEntry("code", "CODE").doesNotContainKey("code_verifier");
+      assertThat(c.accessToken()).contains(Secret.of("at"));
+    }
   }
 
   @Test
