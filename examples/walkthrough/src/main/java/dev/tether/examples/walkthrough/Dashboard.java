@@ -34,7 +34,7 @@ final class Dashboard {
   static final String CSS = String.join("",
       "*{box-sizing:border-box}",
       "body{margin:0;background:#f3f4f6;color:#111827;font:1rem/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}",
-      "header{background:#ffffff;border-bottom:1px solid #d1d5db;padding:.75rem 1rem}",
+      "header{background:#ffffff;border-bottom:1px solid #d1d5db;padding:.75rem max(1rem,calc((100% - 70rem) / 2))}",
       "header h1{font-size:1.25rem;margin:0}",
       "header p{margin:0;color:#4b5563;font-size:.875rem}",
       "main{display:grid;gap:1rem;padding:1rem;max-width:72rem;margin:0 auto}",
