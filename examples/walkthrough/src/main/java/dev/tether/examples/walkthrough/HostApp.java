@@ -2,14 +2,14 @@ package dev.tether.examples.walkthrough;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.tether.core.CallbackResult;
-import dev.tether.core.ConnectLink;
-import dev.tether.core.ConnectLinkResult;
+import dev.tether.core.ConnectedAccount;
 import dev.tether.core.ConnectionRequest;
+import dev.tether.core.ConnectionStatus;
 import dev.tether.core.Session;
 import dev.tether.core.Tether;
-import dev.tether.core.ToolkitInfo;
-import dev.tether.spi.ConnectionField;
+import dev.tether.pages.ConnectEndpoints;
+import dev.tether.pages.ConnectPages;
+import dev.tether.pages.Page;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,32 +17,42 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
- * The host application, framework-neutral: a JDK {@link HttpServer} with the two endpoints every
- * Tether host serves, plus a landing page.
+ * The host application, framework-neutral: a JDK {@link HttpServer} with the endpoints every
+ * Tether host serves, answered by {@code tether-pages}, plus {@code --serve}'s dashboard.
  *
  * <ul>
- *   <li>{@code GET /oauth/callback} — the OAuth redirect URI: hands the request URI to
- *       {@link Tether#handleCallback(URI)} and redirects where the result says;
- *   <li>{@code GET /link/{id}} — a connect link: redirects to the provider, or shows the form the
+ *   <li>{@code GET /oauth/callback} — the OAuth redirect URI: {@link ConnectEndpoints#callback(URI)}
+ *       redirects where the result says, or shows the landing or error page;
+ *   <li>{@code GET /link/{id}} — a connect link: a redirect to the provider, or the form the
  *       toolkit needs (an API key); {@code POST /link/{id}} submits it;
- *   <li>{@code GET /done} — where users land after connecting ({@code status},
- *       {@code connected_account_id});
- *   <li>{@code GET /} and {@code GET /connect/{toolkit}} — in {@code --serve} mode, a page to start
- *       connecting each toolkit of a demo session.
+ *   <li>{@code GET /done} — where users land after connecting when a callback URL is set
+ *       ({@code status}, {@code connected_account_id}): the account's real status, read back;
+ *   <li>in {@code --serve} mode, {@code GET /} — the dashboard: the demo user's toolkits with live
+ *       badges, the scripted chat and the agent's last JSON; {@code GET /events} — the badges'
+ *       server-sent events; {@code POST /chat} — a chat turn; {@code GET /connect/{toolkit}} —
+ *       starts connecting one toolkit.
  * </ul>
  */
 final class HostApp implements AutoCloseable {
+  /** Form bodies larger than this are cut: a connect form holds a key or two. */
+  private static final int MAX_FORM_BYTES = 64 * 1024;
+
   private final HttpServer server;
   private final ExecutorService threads;
   private volatile Tether tether;
-  private volatile Supplier<Session> demoSession;
+  private volatile ConnectEndpoints endpoints;
+  private volatile Map<String, String> names = Map.of();
+  private volatile Demo demo;
+
+  /** {@code --serve}'s demo session, with its chat and its event stream. */
+  private record Demo(Session session, ScriptedAgent agent, StatusStream events) {}
 
   /**
    * Binds {@code port} on loopback (0: any free port); nothing is started if that fails.
@@ -75,127 +85,119 @@ final class HostApp implements AutoCloseable {
     return URI.create(base() + "/done");
   }
 
-  /** Starts serving for {@code engine}; {@code session} backs the landing page of {@code --serve}. */
-  void serve(Tether engine, Supplier<Session> session) {
+  /**
+   * Starts serving for {@code engine}; {@code toolkitNames} (slug to display name) name toolkits on
+   * the pages after sign-in; {@code demoSession}, when not null, gets the dashboard.
+   */
+  void serve(Tether engine, Map<String, String> toolkitNames, Session demoSession) {
     this.tether = engine;
-    this.demoSession = session;
-    server.createContext("/oauth/callback", this::callback);
+    this.names = Map.copyOf(toolkitNames);
+    this.endpoints = ConnectEndpoints.builder(engine).toolkitNames(toolkitNames).build();
+    if (demoSession != null) {
+      StatusStream events = new StatusStream(demoSession);
+      engine.addListener(events);
+      this.demo = new Demo(demoSession, new ScriptedAgent(demoSession, toolkitNames), events);
+    }
+    server.createContext("/oauth/callback", ex -> send(ex, endpoints.callback(ex.getRequestURI())));
     server.createContext("/link/", this::link);
     server.createContext("/done", this::done);
     server.createContext("/connect/", this::connect);
+    server.createContext("/events", this::events);
+    server.createContext("/chat", this::chat);
     server.createContext("/", this::index);
     server.start();
   }
 
-  private void callback(HttpExchange ex) throws IOException {
-    CallbackResult result = tether.handleCallback(ex.getRequestURI());
-    if (result.redirectUrl().isPresent()) {
-      redirect(ex, 303, result.redirectUrl().get());
-    } else {
-      page(ex, result.successful() ? 200 : 400, result.successful() ? "Connected" : "This link cannot be used",
-          "<p>" + (result.successful() ? "You can close this tab." : "Ask for a new link.") + "</p>");
-    }
-  }
-
   private void link(HttpExchange ex) throws IOException {
     String linkId = ex.getRequestURI().getPath().substring("/link/".length());
-    if ("POST".equals(ex.getRequestMethod())) {
-      Map<String, String> values = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      ConnectLinkResult result = tether.submitConnectLink(linkId, values);
-      if (!result.problems().isEmpty() && result.redirectUrl().isEmpty()) {
-        ConnectLink again = tether.connectLink(linkId).orElse(null);
-        if (again == null) {
-          page(ex, 410, "Link expired", "<p>" + escape(String.join(" ", result.problems())) + "</p>");
-        } else {
-          formPage(ex, 400, linkId, again, result.problems());
-        }
-      } else if (result.redirectUrl().isPresent()) {
-        redirect(ex, 303, result.redirectUrl().get());
-      } else {
-        page(ex, 200, "Connected", "<p>You can close this tab.</p>");
-      }
-      return;
-    }
-    ConnectLink target = tether.connectLink(linkId).orElse(null);
-    if (target == null) {
-      page(ex, 404, "Link unknown or expired", "<p>Ask for a new link.</p>");
-    } else if (target.needsForm()) {
-      formPage(ex, 200, linkId, target, List.of());
-    } else {
-      redirect(ex, 302, target.authorizationUrl().orElseThrow());
+    switch (ex.getRequestMethod()) {
+      case "GET" -> send(ex, endpoints.link(linkId));
+      case "POST" -> send(ex, endpoints.submit(linkId, form(new String(ex.getRequestBody().readNBytes(MAX_FORM_BYTES),
+          StandardCharsets.UTF_8))));
+      default -> send(ex, Dashboard.message(405, "Not allowed", "A connect link is opened or its form submitted."));
     }
   }
 
+  /** The host's own landing page: it trusts no query parameter, it reads the account back. */
   private void done(HttpExchange ex) throws IOException {
-    Map<String, String> q = form(ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery());
-    boolean ok = "success".equals(q.get("status"));
-    page(ex, 200, ok ? "Connected" : "Not connected", "<p>Account <code>" + escape(q.getOrDefault("connected_account_id", "?"))
-        + "</code>: " + (ok ? "connected. You can go back to the chat." : "the connection failed.") + "</p>"
-        + "<p><a href=\"/\">Back</a></p>");
+    String raw = ex.getRequestURI().getRawQuery();
+    String accountId = form(raw == null ? "" : raw).getOrDefault("connected_account_id", "");
+    Optional<ConnectedAccount> account = accountId.startsWith("ca_") ? tether.account(accountId) : Optional.empty();
+    if (account.isEmpty()) {
+      send(ex, Dashboard.message(404, "No such connection", "This page shows a connection after sign-in; "
+          + "the one it names does not exist."));
+      return;
+    }
+    ConnectedAccount a = account.get();
+    String name = names.getOrDefault(a.toolkit(), a.toolkit());
+    send(ex, a.status() == ConnectionStatus.ACTIVE ? ConnectPages.defaults().connected(name, Optional.empty())
+        : ConnectPages.defaults().failed(name, a.statusReason().orElse(a.status().name().toLowerCase(Locale.ROOT))));
   }
 
   private void connect(HttpExchange ex) throws IOException {
-    String toolkit = ex.getRequestURI().getPath().substring("/connect/".length());
-    Session demo = demoSession.get();
-    if (demo == null) {
-      page(ex, 404, "Not found", "<p>Only --serve mode has this page.</p>");
+    Demo d = demo;
+    if (d == null) {
+      send(ex, Dashboard.message(404, "Not found", "Only --serve mode has this page."));
       return;
     }
+    String toolkit = ex.getRequestURI().getPath().substring("/connect/".length());
     try {
-      ConnectionRequest request = demo.authorize(toolkit);
-      redirect(ex, 302, request.redirectUrl());
+      ConnectionRequest request = d.session().authorize(toolkit);
+      send(ex, Page.redirect(request.redirectUrl()));
     } catch (RuntimeException e) {
-      page(ex, 400, "Cannot connect " + escape(toolkit), "<p>" + escape(e.getMessage()) + "</p>");
+      // The engine's messages name the toolkit and the fix, never a secret.
+      send(ex, Dashboard.message(400, "Cannot connect " + toolkit, e.getMessage()));
     }
+  }
+
+  private void events(HttpExchange ex) throws IOException {
+    Demo d = demo;
+    if (d == null || !ex.getRequestMethod().equals("GET")) {
+      send(ex, Dashboard.message(404, "Not found", "Only --serve mode has this page."));
+      return;
+    }
+    d.events().subscribe(ex);
+  }
+
+  private void chat(HttpExchange ex) throws IOException {
+    Demo d = demo;
+    if (d == null || !ex.getRequestMethod().equals("POST")) {
+      send(ex, Dashboard.message(d == null ? 404 : 405, "Not found", "The chat takes a POST from the dashboard."));
+      return;
+    }
+    // Browsers say where a form came from; another site's page may not drive this user's chat.
+    String site = ex.getRequestHeaders().getFirst("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      send(ex, Dashboard.message(403, "Not allowed", "The chat only takes messages from the dashboard."));
+      return;
+    }
+    Map<String, String> values = form(new String(ex.getRequestBody().readNBytes(MAX_FORM_BYTES), StandardCharsets.UTF_8));
+    if (values.containsKey("reset")) {
+      d.agent().reset();
+    } else {
+      d.agent().hear(values.getOrDefault("message", ""));
+    }
+    send(ex, Page.redirect(URI.create(base() + "/#chat")));
   }
 
   private void index(HttpExchange ex) throws IOException {
-    Session demo = demoSession.get();
-    if (!ex.getRequestURI().getPath().equals("/") || demo == null) {
-      page(ex, 404, "Not found", demo == null ? "<p>Only --serve mode has this page.</p>" : "");
+    Demo d = demo;
+    if (!ex.getRequestURI().getPath().equals("/") || d == null) {
+      send(ex, Dashboard.message(404, "Not found", d == null ? "Only --serve mode has this page."
+          : "There is no page here; the dashboard is at /."));
       return;
     }
-    StringBuilder rows = new StringBuilder("<ul>");
-    for (ToolkitInfo t : demo.toolkits().items()) {
-      String status = t.isNoAuth() ? "no auth needed" : t.connection().flatMap(ToolkitInfo.Connection::connectedAccount)
-          .map(a -> a.status() + " (" + a.id() + ")").orElse("not connected");
-      rows.append("<li><b>").append(escape(t.name())).append("</b> — ").append(escape(status));
-      if (!t.isNoAuth()) {
-        rows.append(" — <a href=\"/connect/").append(t.slug()).append("\">connect</a>");
-      }
-      rows.append("</li>");
-    }
-    page(ex, 200, "Tether sandbox", "<p>User <code>" + escape(demo.userId()) + "</code></p>" + rows + "</ul>");
+    send(ex, Dashboard.render(d.session(), d.session().toolkits().items(), d.agent()));
   }
 
-  private void formPage(HttpExchange ex, int status, String linkId, ConnectLink link, List<String> problems)
-      throws IOException {
-    StringBuilder body = new StringBuilder();
-    for (String p : problems) {
-      body.append("<p style=\"color:#b00\">").append(escape(p)).append("</p>");
+  /** Sends a page of {@code tether-pages} (or the dashboard) as it stands. */
+  static void send(HttpExchange ex, Page page) throws IOException {
+    page.headers().forEach(ex.getResponseHeaders()::set);
+    byte[] body = page.html().getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(page.status(), body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      ex.getResponseBody().write(body);
     }
-    body.append("<form method=\"post\" action=\"/link/").append(escape(linkId)).append("\">");
-    for (ConnectionField f : link.form()) {
-      body.append("<p><label>").append(escape(f.label())).append("<br><input name=\"").append(escape(f.name()))
-          .append("\" type=\"").append(f.secret() ? "password" : "text").append("\"")
-          .append(f.required() ? " required" : "").append("></label></p>");
-    }
-    body.append("<p><button type=\"submit\">Connect</button></p></form>");
-    page(ex, status, "Connect " + escape(link.toolkitName()), body.toString());
-  }
-
-  private static void redirect(HttpExchange ex, int status, URI to) throws IOException {
-    ex.getResponseHeaders().add("Location", to.toString());
-    ex.sendResponseHeaders(status, -1);
-    ex.close();
-  }
-
-  private static void page(HttpExchange ex, int status, String title, String body) throws IOException {
-    byte[] html = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>"
-        + title + "</h1>" + body + "</body></html>").getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-    ex.sendResponseHeaders(status, html.length);
-    ex.getResponseBody().write(html);
     ex.close();
   }
 
@@ -204,19 +206,24 @@ final class HostApp implements AutoCloseable {
     for (String pair : encoded.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
-        out.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        try {
+          out.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException malformed) {
+          // a broken %-escape: the pair is dropped, as a browser never sends one
+        }
       }
     }
     return out;
   }
 
-  static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
-  }
-
   @Override
   public void close() {
+    Demo d = demo;
+    if (d != null) {
+      tether.removeListener(d.events());
+      d.events().close();
+    }
     server.stop(0);
     threads.shutdownNow();
   }

@@ -14,6 +14,7 @@ import dev.tether.core.ToolkitInfo;
 import dev.tether.providers.apikey.ApiKeyCatalog;
 import dev.tether.providers.oauth2.OAuth2Catalog;
 import dev.tether.spi.Credentials;
+import dev.tether.spi.ToolkitProvider;
 import dev.tether.testkit.TestClock;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -145,8 +147,9 @@ public final class Walkthrough {
     long started = System.nanoTime();
     TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     try (Sandbox sandbox = new Sandbox(false); HostApp host = new HostApp(0)) {
-      Tether tether = engine(host, sandbox, clock, false);
-      host.serve(tether, () -> null);
+      List<ToolkitProvider> providers = providers(sandbox, false);
+      Tether tether = engine(host, providers, clock);
+      host.serve(tether, toolkitNames(providers), null);
       out.println("Tether walkthrough: a sandbox identity provider (" + sandbox.discoveryUrl() + ") and a host app ("
           + host.base().getAuthority() + ") run on loopback until it ends");
 
@@ -235,16 +238,27 @@ public final class Walkthrough {
     }
   }
 
-  private Tether engine(HostApp host, Sandbox sandbox, Clock clock, boolean realWhereConfigured) {
-    return Tether.builder()
+  private Tether engine(HostApp host, List<ToolkitProvider> providers, Clock clock) {
+    Tether.Builder b = Tether.builder()
         .redirectUri(host.callbackEndpoint())
         .connectBaseUrl(host.linkBase())
         .clock(clock)
         .discoverProviders(false)
-        .provider(catalog(sandbox, realWhereConfigured))
-        .provider(new ApiKeyCatalog())
-        .listener(this::event)
-        .build();
+        .listener(this::event);
+    providers.forEach(b::provider);
+    return b.build();
+  }
+
+  /** The sandbox's OAuth catalog and the API-key toolkits. */
+  private static List<ToolkitProvider> providers(Sandbox sandbox, boolean realWhereConfigured) {
+    return List.of(catalog(sandbox, realWhereConfigured), new ApiKeyCatalog());
+  }
+
+  /** Display names by slug, for the pages after sign-in: a callback names only its account. */
+  static Map<String, String> toolkitNames(List<ToolkitProvider> providers) {
+    Map<String, String> names = new LinkedHashMap<>();
+    providers.forEach(p -> p.toolkits().forEach(t -> names.putIfAbsent(t.slug(), t.name())));
+    return names;
   }
 
   /**
@@ -333,18 +347,21 @@ public final class Walkthrough {
       }
       try (host) {
         Walkthrough narrator = new Walkthrough(out, false);
-        Tether tether = narrator.engine(host, sandbox, Clock.systemUTC(), true);
-        Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
-            .callbackUrl(host.landingPage()).build());
-        host.serve(tether, () -> demo);
+        List<ToolkitProvider> providers = providers(sandbox, true);
+        Tether tether = narrator.engine(host, providers, Clock.systemUTC());
+        // No callback URL: after signing in, a person lands on tether-pages' landing page, and the
+        // dashboard in the other tab has already changed the badge.
+        Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa").build());
+        host.serve(tether, toolkitNames(providers), demo);
         List<String> real = new ArrayList<>();
         for (String family : List.of("google", "github")) {
           if (System.getenv(OAuth2Catalog.clientIdVariable(family)) != null) {
             real.add(family);
           }
         }
-        out.println("Open " + host.base() + "/ in a browser to connect gmail, github or exa as the user \"you\";"
-            + " gmail and github show the sandbox's sign-in page (any user name works).");
+        out.println("Open " + host.base() + "/ in a browser: a dashboard for the user \"you\" with live status badges,"
+            + " a scripted chat and the JSON the agent sees. Connect gmail, github or exa there; gmail and github show"
+            + " the sandbox's sign-in page (any user name works).");
         out.println("Or open this gmail connect link: " + demo.authorize("gmail").redirectUrl());
         out.println("Sandbox identity provider: " + sandbox.discoveryUrl());
         out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
