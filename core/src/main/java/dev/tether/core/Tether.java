@@ -1,6 +1,7 @@
 package dev.tether.core;
 
 import dev.tether.spi.Credentials;
+import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.ConnectionStores;
@@ -286,6 +287,18 @@ public final class Tether {
    */
   public ProviderReport providers() {
     return engine.registry().report();
+  }
+
+  /**
+   * What the engine knows of one toolkit: its display name, auth scheme, form fields, description
+   * and categories, as its provider describes it.
+   *
+   * @param slug the toolkit's slug, as typed (it is normalised)
+   * @return the toolkit, or empty when no provider of this engine serves it
+   */
+  public Optional<ToolkitDescriptor> toolkit(String slug) {
+    return slug == null ? Optional.empty()
+        : engine.registry().find(dev.tether.spi.Slugs.normalize(slug)).map(ProviderRegistry.Entry::descriptor);
   }
 
   /**

@@ -163,7 +163,8 @@ public final class ConnectEndpoints {
 
   private String nameOf(Optional<String> accountId) {
     Optional<String> slug = accountId.flatMap(tether::account).map(ConnectedAccount::toolkit);
-    return slug.map(s -> toolkitNames.getOrDefault(s, s)).orElse("The app");
+    return slug.map(s -> toolkitNames.getOrDefault(s, tether.toolkit(s).map(d -> d.name()).orElse(s)))
+        .orElse("The app");
   }
 
   private String reasonOf(Optional<String> accountId, ConnectionStatus status) {
@@ -225,10 +226,8 @@ public final class ConnectEndpoints {
     }
 
     /**
-     * Display names by toolkit slug, for the pages after sign-in. A connect link names its toolkit
-     * itself; a callback names only its account, whose toolkit is a slug, so the landing page
-     * shows the name given here, or the slug. Collect them from your providers, e.g.
-     * {@code provider.toolkits()} as {@code slug → name}.
+     * Display names by toolkit slug for the pages after sign-in, when yours differ from the
+     * providers' ({@link Tether#toolkit(String)}), which the pages use otherwise.
      *
      * @param namesBySlug e.g. {@code {"gmail": "Gmail"}}; copied, not null
      * @return this builder

@@ -170,11 +170,12 @@ class ConnectEndpointsTest {
   }
 
   @Test
-  void callback_nameUnknownToTheMap_isTheSlug() {
+  void callback_withoutAMap_namesTheToolkitAsItsProviderDoes() {
     ConnectEndpoints unnamed = ConnectEndpoints.of(tether);
     ConnectionRequest request = session.authorize("gmail");
     Page page = unnamed.callback(FakeToolkitProvider.approve(tether, request.redirectUrl(), "code-3"));
-    assertThat(Jsoup.parse(page.html()).selectFirst("h1").text()).isEqualTo("gmail is connected");
+    assertThat(Jsoup.parse(page.html()).selectFirst("h1").text())
+        .isEqualTo(tether.toolkit("gmail").orElseThrow().name() + " is connected");
   }
 
   @Test
