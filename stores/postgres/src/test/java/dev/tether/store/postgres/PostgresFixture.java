@@ -76,6 +76,16 @@ final class PostgresFixture implements AutoCloseable {
     }
   }
 
+  /** The first column of the first row of a query run as the superuser. */
+  String queryString(String sql) {
+    try (Connection c = server.dataSource().getConnection(); Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery(sql)) {
+      return r.next() ? r.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     // Stores first (they hold the feed's connection), then pools.
