@@ -86,13 +86,16 @@ import javax.sql.DataSource;
  * the key id. Events, logs and exceptions never carry a secret.
  *
  * <p><b>Near cache.</b> {@link #slot} (the hot read: "is this user connected to these toolkits?")
- * is served from memory while the change feed is up. An entry is dropped when this instance
- * commits to its pair or a commit against it conflicts, and when another node's commit to the pair
- * arrives on the feed. <em>Staleness bound:</em> after another node commits, this instance may
- * return the pair's previous slot until that commit's notification arrives (one notification
- * delay, normally well under a millisecond on one network); a decision taken on such a slot only
- * fails its commit and is taken again on a fresh read. While the feed's connection is down the
- * cache is emptied and not used. {@link Builder#nearCache(int) nearCache(0)} turns it off.
+ * and {@link #session} are served from memory while the change feed is up. This instance's own
+ * commits replace their pair's entry with exactly what they wrote; a conflicting commit drops it;
+ * another node's commit to the pair, or its recorded use of a session, drops it when its
+ * notification arrives. <em>Staleness bound:</em> after another node changes a pair, this instance
+ * may return the pair's previous slot (or a session's previous last use) until that change's
+ * notification arrives: one notification delay, normally well under a millisecond on one network.
+ * A decision taken on such a slot only fails its commit and is taken again on a fresh read; account
+ * reads ({@link #account}) and flow claims always go to the database. While the feed's connection
+ * is down the cache is emptied and not used. {@link Builder#nearCache(int) nearCache(0)} turns it
+ * off.
  *
  * <p><b>Session uses.</b> {@link #touchSession} writes at most once per {@linkplain
  * Builder#sessionTouchInterval session-touch interval} (default one minute): a use at {@code t}
@@ -129,7 +132,8 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
   private final String channel;
   private final String origin;
   private final RowCipher cipher;
-  private final SlotCache cache;
+  private final NearCache<PairKey, Slot> cache;
+  private final NearCache<String, StoredSession> sessionCache;
   private final Duration touchInterval;
   private final ChangeFeed feed;
   private final CopyOnWriteArrayList<StoreListener> listeners = new CopyOnWriteArrayList<>();
@@ -146,7 +150,8 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
     this.channel = "tether_feed_" + b.schema;
     this.origin = randomOrigin();
     this.cipher = cipher;
-    this.cache = new SlotCache(b.nearCacheSize);
+    this.cache = new NearCache<>(b.nearCacheSize);
+    this.sessionCache = new NearCache<>(b.nearCacheSize);
     this.touchInterval = b.touchInterval;
     String q = Migrations.quote(schema) + ".";
     this.sessions = q + "tether_session";
@@ -177,6 +182,7 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
     Objects.requireNonNull(s, "session");
     byte[] sealed = cipher.seal("tether_session", s.id(), RowCodec.bytes(
         RowCodec.JSON.createObjectNode().put("bearer", s.bearer().reveal())));
+    long generation = sessionCache.generation();
     db.call("store session " + s.id(), c -> {
       try (PreparedStatement p = c.prepareStatement("INSERT INTO " + sessions + " (id, user_id, options, "
           + "created_at_ns, last_used_at_ns, key_id, secrets) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (id) "
@@ -193,12 +199,18 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
         return p.executeUpdate();
       }
     });
+    sessionCache.put(s.id(), s, generation); // exactly what the database now holds
   }
 
   @Override
   public Optional<StoredSession> session(String sessionId) {
     Objects.requireNonNull(sessionId, "sessionId");
-    return db.call("read session " + sessionId, c -> {
+    StoredSession cached = sessionCache.get(sessionId);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    long generation = sessionCache.generation();
+    Optional<StoredSession> read = db.call("read session " + sessionId, c -> {
       try (PreparedStatement p = c.prepareStatement("SELECT id, user_id, options, created_at_ns, last_used_at_ns, "
           + "key_id, secrets FROM " + sessions + " WHERE id = ?")) {
         p.setString(1, sessionId);
@@ -214,6 +226,8 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
         }
       }
     });
+    read.ifPresent(found -> sessionCache.put(sessionId, found, generation));
+    return read;
   }
 
   /**
@@ -228,28 +242,53 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
   public void touchSession(String sessionId, Instant at) {
     Objects.requireNonNull(sessionId, "sessionId");
     long atNanos = RowCodec.nanos(at);
-    long until = RowCodec.nanosSaturated(at.plus(touchInterval));
-    db.call("record a use of session " + sessionId, c -> {
-      try (PreparedStatement p = c.prepareStatement("UPDATE " + sessions + " SET last_used_at_ns = ? WHERE id = ? "
-          + "AND last_used_at_ns < ?")) {
-        p.setLong(1, until);
+    Instant until = RowCodec.instant(RowCodec.nanosSaturated(at.plus(touchInterval)));
+    StoredSession cached = sessionCache.get(sessionId);
+    if (cached != null && !cached.lastUsedAt().isBefore(at)) {
+      return; // already recorded as used until then
+    }
+    long generation = sessionCache.generation();
+    boolean written = db.call("record a use of session " + sessionId, c -> {
+      try (PreparedStatement p = c.prepareStatement("WITH used AS (UPDATE " + sessions + " SET last_used_at_ns = ? "
+          + "WHERE id = ? AND last_used_at_ns < ? RETURNING id) SELECT count(*) FROM (SELECT pg_notify(?, ?) FROM "
+          + "used) AS sent")) {
+        p.setLong(1, RowCodec.nanos(until));
         p.setString(2, sessionId);
         p.setLong(3, atNanos);
-        return p.executeUpdate();
+        p.setString(4, channel);
+        p.setString(5, RowCodec.text(RowCodec.JSON.createObjectNode().put("o", origin).put("t", sessionId)));
+        try (ResultSet r = p.executeQuery()) {
+          r.next();
+          return r.getLong(1) == 1;
+        }
       }
     });
+    if (written && cached != null) {
+      sessionCache.put(sessionId, cached.usedAt(until), generation);
+    } else {
+      sessionCache.invalidate(sessionId);
+    }
   }
 
   @Override
   public int removeSessionsIdleSince(Instant cutoff, int limit) {
-    return db.call("remove idle sessions", c -> {
+    List<String> removed = db.call("remove idle sessions", c -> {
       try (PreparedStatement p = c.prepareStatement("DELETE FROM " + sessions + " WHERE id IN (SELECT id FROM "
-          + sessions + " WHERE last_used_at_ns <= ? ORDER BY last_used_at_ns LIMIT ? FOR UPDATE SKIP LOCKED)")) {
+          + sessions + " WHERE last_used_at_ns <= ? ORDER BY last_used_at_ns LIMIT ? FOR UPDATE SKIP LOCKED) "
+          + "RETURNING id")) {
         p.setLong(1, RowCodec.nanos(cutoff));
         p.setInt(2, limit);
-        return p.executeUpdate();
+        try (ResultSet r = p.executeQuery()) {
+          List<String> ids = new ArrayList<>();
+          while (r.next()) {
+            ids.add(r.getString(1));
+          }
+          return ids;
+        }
       }
     });
+    removed.forEach(sessionCache::invalidate);
+    return removed.size();
   }
 
   // ---------------------------------------------------------------- accounts
@@ -258,7 +297,8 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
   public Slot slot(String userId, String toolkit) {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(toolkit, "toolkit");
-    Slot cached = cache.get(userId, toolkit);
+    PairKey pair = new PairKey(userId, toolkit);
+    Slot cached = cache.get(pair);
     if (cached != null) {
       return cached;
     }
@@ -282,7 +322,7 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
         }
       }
     });
-    cache.put(read, generation);
+    cache.put(pair, read, generation);
     return read;
   }
 
@@ -336,6 +376,8 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
       sql.append(", (SELECT count(*) FROM (SELECT pg_notify(?, n.p) FROM unnest(?::text[]) AS n (p)) AS sent)");
     }
     sql.append(" FROM ok");
+    PairKey pair = new PairKey(read.userId(), read.toolkit());
+    long generation = cache.generation();
     boolean applied;
     try {
       applied = db.call("commit to the accounts of ('" + read.userId() + "', '" + read.toolkit() + "')", c -> {
@@ -368,13 +410,17 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
         }
       });
     } catch (PostgresStoreException e) {
-      cache.invalidate(read.userId(), read.toolkit());
+      cache.invalidate(pair);
       if (e.isRetryable()) {
         resynchronizeLocally(); // it may have been applied: nobody here heard of it
       }
       throw e;
     }
-    cache.invalidate(read.userId(), read.toolkit());
+    if (applied) {
+      cache.put(pair, after(read, commit), generation); // exactly what the database now holds
+    } else {
+      cache.invalidate(pair); // the read was stale: the retry reads the database
+    }
     if (applied) {
       for (ConnectionEvent event : commit.events()) {
         deliver(l -> l.accountChanged(event));
@@ -382,6 +428,33 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
     }
     return applied;
   }
+
+  /**
+   * The slot as a commit leaves it, in the database's order: accounts by creation time, then by
+   * when their row was first written (a replaced account keeps its place, a new one comes last).
+   */
+  private static Slot after(Slot read, SlotCommit commit) {
+    List<StoredAccount> accounts = new ArrayList<>(read.accounts());
+    // As the statement does: an id both removed and put is replaced in place.
+    accounts.removeIf(a -> commit.remove().contains(a.id()) && commit.put().stream().noneMatch(p -> p.id().equals(a.id())));
+    for (StoredAccount put : commit.put()) {
+      boolean replaced = false;
+      for (int i = 0; i < accounts.size() && !replaced; i++) {
+        if (accounts.get(i).id().equals(put.id())) {
+          accounts.set(i, put);
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        accounts.add(put);
+      }
+    }
+    accounts.sort(java.util.Comparator.comparing(StoredAccount::createdAt)); // stable: ties keep their order
+    return new Slot(read.userId(), read.toolkit(), accounts, read.version() + 1);
+  }
+
+  /** A (user, toolkit) pair, as the near cache's key. */
+  private record PairKey(String userId, String toolkit) {}
 
   private static String excluded(String columns, String key) {
     StringBuilder b = new StringBuilder();
@@ -862,7 +935,11 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
       }
       JsonNode pair = n.get("s");
       if (pair != null) {
-        cache.invalidate(pair.get(0).asText(), pair.get(1).asText());
+        cache.invalidate(new PairKey(pair.get(0).asText(), pair.get(1).asText()));
+      }
+      JsonNode touched = n.get("t");
+      if (touched != null) {
+        sessionCache.invalidate(touched.asText());
       }
       JsonNode events = n.get("e");
       if (events != null) {
@@ -884,12 +961,14 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
     @Override
     public void up() {
       cache.enable();
+      sessionCache.enable();
       deliver(StoreListener::resynchronize);
     }
 
     @Override
     public void down() {
       cache.disable();
+      sessionCache.disable();
     }
 
     @Override

@@ -112,6 +112,19 @@ class FaultsTest {
   }
 
   @Test
+  void aLostNotification_isRecoveredByTheSlowPeriodicRecheck() throws Exception {
+    PostgresConnectionStore store = db.track(db.builder().resyncInterval(java.time.Duration.ofSeconds(1)).build());
+    Tether tether = engine(store);
+    ConnectionRequest request = tether.createSession("alice").authorize("gmail");
+    java.util.concurrent.CompletableFuture<dev.tether.core.ConnectedAccount> waiting = request.future();
+
+    // Another writer activates the account and its notification never arrives.
+    db.sql("UPDATE \"" + db.schema + "\".tether_account SET status = 'ACTIVE', link_id = NULL, "
+        + "link_expires_at_ns = NULL, key_id = NULL, secrets = NULL WHERE id = '" + request.id() + "'");
+    assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(ConnectionStatus.ACTIVE);
+  }
+
+  @Test
   void anExhaustedPool_isARetryableError_andPassesWhenAConnectionIsFree() throws Exception {
     HikariConfig config = new HikariConfig();
     config.setDataSource(db.server.dataSource());
