@@ -1,11 +1,8 @@
 package dev.tether.store.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.core.CallbackResult;
 import dev.tether.core.ConnectionEvent;
-import dev.tether.core.ConnectionStatus;
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.FlowClaim;
 import dev.tether.core.store.Slot;
@@ -15,26 +12,18 @@ import dev.tether.core.store.StoredAccount;
 import dev.tether.core.store.StoredFlow;
 import dev.tether.core.store.StoredSession;
 import dev.tether.spi.AuthorizationLink;
-import dev.tether.spi.Secret;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -115,52 +104,32 @@ import javax.sql.DataSource;
  */
 public final class PostgresConnectionStore implements ConnectionStore, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PostgresConnectionStore.class.getName());
-  /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; leave room. */
-  private static final int MAX_PAYLOAD_BYTES = 7800;
-  private static final String ACCOUNT_COLUMNS = "id, user_id, toolkit, status, exclusive, created_at_ns, "
-      + "updated_at_ns, connected_at_ns, status_reason, link_id, link_expires_at_ns, has_credentials, "
-      + "credentials_expire_at_ns, key_id, secrets";
-  private static final String ACCOUNT_VALUES = "(?::text, ?::text, ?::text, ?::text, ?::boolean, ?::bigint, "
-      + "?::bigint, ?::bigint, ?::text, ?::text, ?::bigint, ?::boolean, ?::bigint, ?::text, ?::bytea)";
-  private static final String FLOW_COLUMNS = "key, account_id, user_id, toolkit, redirect_uri, callback_url, form, "
-      + "expires_at_ns, exclusive, has_link, key_id, secrets";
-  private static final String FLOW_VALUES = "(?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::jsonb, "
-      + "?::bigint, ?::boolean, ?::boolean, ?::text, ?::bytea)";
-
   private final Jdbc db;
   private final String schema;
-  private final String channel;
   private final String origin;
-  private final RowCipher cipher;
-  private final NearCache<PairKey, Slot> cache;
+  private final Tables tables;
+  private final Notices notices;
+  private final NearCache<SlotRows.PairKey, Slot> cache;
   private final NearCache<String, StoredSession> sessionCache;
-  private final Duration touchInterval;
+  private final SessionRows sessions;
+  private final SlotRows slots;
+  private final FlowRows flows;
   private final ChangeFeed feed;
   private final CopyOnWriteArrayList<StoreListener> listeners = new CopyOnWriteArrayList<>();
-  // Qualified table names.
-  private final String sessions;
-  private final String slots;
-  private final String accounts;
-  private final String flows;
-  private final String leases;
 
   private PostgresConnectionStore(Builder b, RowCipher cipher) {
     this.db = new Jdbc(b.dataSource);
     this.schema = b.schema;
-    this.channel = "tether_feed_" + b.schema;
     this.origin = randomOrigin();
-    this.cipher = cipher;
+    this.tables = Tables.of(db, cipher, schema);
+    this.notices = new Notices(origin, tables.channel());
     this.cache = new NearCache<>(b.nearCacheSize);
     this.sessionCache = new NearCache<>(b.nearCacheSize);
-    this.touchInterval = b.touchInterval;
-    String q = Migrations.quote(schema) + ".";
-    this.sessions = q + "tether_session";
-    this.slots = q + "tether_slot";
-    this.accounts = q + "tether_account";
-    this.flows = q + "tether_flow";
-    this.leases = q + "tether_refresh_lease";
-    this.feed = new ChangeFeed(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource, channel,
-        new FeedSink(), b.resyncInterval, "tether-store-feed-" + schema + "-" + origin);
+    this.sessions = new SessionRows(tables, notices, b.touchInterval, sessionCache);
+    this.flows = new FlowRows(tables, notices);
+    this.slots = new SlotRows(tables, notices, flows, cache);
+    this.feed = new ChangeFeed(b.listenerDataSource != null ? b.listenerDataSource : b.dataSource,
+        tables.channel(), new FeedSink(), b.resyncInterval, "tether-store-feed-" + schema + "-" + origin);
   }
 
   /**
@@ -178,56 +147,13 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
   // ---------------------------------------------------------------- sessions
 
   @Override
-  public void putSession(StoredSession s) {
-    Objects.requireNonNull(s, "session");
-    byte[] sealed = cipher.seal("tether_session", s.id(), RowCodec.bytes(
-        RowCodec.JSON.createObjectNode().put("bearer", s.bearer().reveal())));
-    long generation = sessionCache.generation();
-    db.call("store session " + s.id(), c -> {
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO " + sessions + " (id, user_id, options, "
-          + "created_at_ns, last_used_at_ns, key_id, secrets) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (id) "
-          + "DO UPDATE SET user_id = EXCLUDED.user_id, options = EXCLUDED.options, created_at_ns = "
-          + "EXCLUDED.created_at_ns, last_used_at_ns = EXCLUDED.last_used_at_ns, key_id = EXCLUDED.key_id, "
-          + "secrets = EXCLUDED.secrets")) {
-        p.setString(1, s.id());
-        p.setString(2, s.userId());
-        p.setString(3, RowCodec.options(s.options()));
-        p.setLong(4, RowCodec.nanos(s.createdAt()));
-        p.setLong(5, RowCodec.nanos(s.lastUsedAt()));
-        p.setString(6, cipher.currentKeyId());
-        p.setBytes(7, sealed);
-        return p.executeUpdate();
-      }
-    });
-    sessionCache.put(s.id(), s, generation); // exactly what the database now holds
+  public void putSession(StoredSession session) {
+    sessions.putSession(Objects.requireNonNull(session, "session"));
   }
 
   @Override
   public Optional<StoredSession> session(String sessionId) {
-    Objects.requireNonNull(sessionId, "sessionId");
-    StoredSession cached = sessionCache.get(sessionId);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
-    long generation = sessionCache.generation();
-    Optional<StoredSession> read = db.call("read session " + sessionId, c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT id, user_id, options, created_at_ns, last_used_at_ns, "
-          + "key_id, secrets FROM " + sessions + " WHERE id = ?")) {
-        p.setString(1, sessionId);
-        try (ResultSet r = p.executeQuery()) {
-          if (!r.next()) {
-            return Optional.empty();
-          }
-          JsonNode secrets = RowCodec.parse(cipher.open("tether_session", sessionId, r.getString("key_id"),
-              r.getBytes("secrets")));
-          return Optional.of(new StoredSession(sessionId, r.getString("user_id"),
-              RowCodec.options(r.getString("options")), RowCodec.instant(r.getLong("created_at_ns")),
-              RowCodec.instant(r.getLong("last_used_at_ns")), Secret.of(secrets.get("bearer").asText())));
-        }
-      }
-    });
-    read.ifPresent(found -> sessionCache.put(sessionId, found, generation));
-    return read;
+    return sessions.session(Objects.requireNonNull(sessionId, "sessionId"));
   }
 
   /**
@@ -240,186 +166,32 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
    */
   @Override
   public void touchSession(String sessionId, Instant at) {
-    Objects.requireNonNull(sessionId, "sessionId");
-    long atNanos = RowCodec.nanos(at);
-    Instant until = RowCodec.instant(RowCodec.nanosSaturated(at.plus(touchInterval)));
-    StoredSession cached = sessionCache.get(sessionId);
-    if (cached != null && !cached.lastUsedAt().isBefore(at)) {
-      return; // already recorded as used until then
-    }
-    long generation = sessionCache.generation();
-    boolean written = db.call("record a use of session " + sessionId, c -> {
-      try (PreparedStatement p = c.prepareStatement("WITH used AS (UPDATE " + sessions + " SET last_used_at_ns = ? "
-          + "WHERE id = ? AND last_used_at_ns < ? RETURNING id) SELECT count(*) FROM (SELECT pg_notify(?, ?) FROM "
-          + "used) AS sent")) {
-        p.setLong(1, RowCodec.nanos(until));
-        p.setString(2, sessionId);
-        p.setLong(3, atNanos);
-        p.setString(4, channel);
-        p.setString(5, RowCodec.text(RowCodec.JSON.createObjectNode().put("o", origin).put("t", sessionId)));
-        try (ResultSet r = p.executeQuery()) {
-          r.next();
-          return r.getLong(1) == 1;
-        }
-      }
-    });
-    if (written && cached != null) {
-      sessionCache.put(sessionId, cached.usedAt(until), generation);
-    } else {
-      sessionCache.invalidate(sessionId);
-    }
+    sessions.touchSession(Objects.requireNonNull(sessionId, "sessionId"), Objects.requireNonNull(at, "at"));
   }
 
   @Override
   public int removeSessionsIdleSince(Instant cutoff, int limit) {
-    List<String> removed = db.call("remove idle sessions", c -> {
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + sessions + " WHERE id IN (SELECT id FROM "
-          + sessions + " WHERE last_used_at_ns <= ? ORDER BY last_used_at_ns LIMIT ? FOR UPDATE SKIP LOCKED) "
-          + "RETURNING id")) {
-        p.setLong(1, RowCodec.nanos(cutoff));
-        p.setInt(2, limit);
-        try (ResultSet r = p.executeQuery()) {
-          List<String> ids = new ArrayList<>();
-          while (r.next()) {
-            ids.add(r.getString(1));
-          }
-          return ids;
-        }
-      }
-    });
-    removed.forEach(sessionCache::invalidate);
-    return removed.size();
+    return sessions.removeSessionsIdleSince(Objects.requireNonNull(cutoff, "cutoff"), limit);
   }
 
   // ---------------------------------------------------------------- accounts
 
   @Override
   public Slot slot(String userId, String toolkit) {
-    Objects.requireNonNull(userId, "userId");
-    Objects.requireNonNull(toolkit, "toolkit");
-    PairKey pair = new PairKey(userId, toolkit);
-    Slot cached = cache.get(pair);
-    if (cached != null) {
-      return cached;
-    }
-    long generation = cache.generation();
-    Slot read = db.call("read the accounts of ('" + userId + "', '" + toolkit + "')", c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT s.version AS slot_version, a.* FROM (SELECT ?::text AS u, "
-          + "?::text AS t) k LEFT JOIN " + slots + " s ON s.user_id = k.u AND s.toolkit = k.t LEFT JOIN " + accounts
-          + " a ON a.user_id = k.u AND a.toolkit = k.t ORDER BY a.created_at_ns, a.seq")) {
-        p.setString(1, userId);
-        p.setString(2, toolkit);
-        try (ResultSet r = p.executeQuery()) {
-          long version = 0;
-          List<StoredAccount> found = new ArrayList<>(2);
-          while (r.next()) {
-            version = r.getLong("slot_version");
-            if (r.getString("id") != null) {
-              found.add(account(r));
-            }
-          }
-          return new Slot(userId, toolkit, found, version);
-        }
-      }
-    });
-    cache.put(pair, read, generation);
-    return read;
+    return slots.slot(Objects.requireNonNull(userId, "userId"), Objects.requireNonNull(toolkit, "toolkit"));
   }
 
   @Override
   public boolean commit(SlotCommit commit) {
     Objects.requireNonNull(commit, "commit");
-    Slot read = commit.read();
-    List<String> payloads = commit.events().isEmpty() && commit.put().isEmpty() && commit.remove().isEmpty()
-        ? List.of() : notices(read, commit.events());
-    Set<String> putIds = new LinkedHashSet<>();
-    commit.put().forEach(a -> putIds.add(a.id()));
-    List<String> removeIds = new ArrayList<>();
-    for (String id : commit.remove()) {
-      if (!putIds.contains(id)) {
-        removeIds.add(id);
-      }
-    }
-    StringBuilder sql = new StringBuilder("WITH ok AS (");
-    if (read.version() == 0) {
-      sql.append("INSERT INTO ").append(slots).append(" (user_id, toolkit, version) VALUES (?, ?, 1) ")
-          .append("ON CONFLICT DO NOTHING RETURNING version)");
-    } else {
-      sql.append("UPDATE ").append(slots).append(" SET version = version + 1 WHERE user_id = ? AND toolkit = ? ")
-          .append("AND version = ? RETURNING version)");
-    }
-    if (!removeIds.isEmpty()) {
-      sql.append(", gone AS (DELETE FROM ").append(accounts).append(" WHERE user_id = ? AND toolkit = ? AND id = ")
-          .append("ANY (?::text[]) AND EXISTS (SELECT 1 FROM ok)), unleased AS (DELETE FROM ").append(leases)
-          .append(" WHERE account_id = ANY (?::text[]) AND EXISTS (SELECT 1 FROM ok))");
-    }
-    if (!commit.put().isEmpty()) {
-      sql.append(", put AS (INSERT INTO ").append(accounts).append(" (").append(ACCOUNT_COLUMNS)
-          .append(") SELECT * FROM (VALUES ");
-      for (int i = 0; i < commit.put().size(); i++) {
-        sql.append(i == 0 ? "" : ", ").append(ACCOUNT_VALUES);
-      }
-      sql.append(") AS v (").append(ACCOUNT_COLUMNS).append(") WHERE EXISTS (SELECT 1 FROM ok) ON CONFLICT (id) ")
-          .append("DO UPDATE SET ").append(excluded(ACCOUNT_COLUMNS, "id")).append(")");
-    }
-    if (!commit.flows().isEmpty()) {
-      sql.append(", flows AS (INSERT INTO ").append(flows).append(" (").append(FLOW_COLUMNS)
-          .append(") SELECT * FROM (VALUES ");
-      for (int i = 0; i < commit.flows().size(); i++) {
-        sql.append(i == 0 ? "" : ", ").append(FLOW_VALUES);
-      }
-      sql.append(") AS v (").append(FLOW_COLUMNS).append(") WHERE EXISTS (SELECT 1 FROM ok) ON CONFLICT (key) ")
-          .append("DO UPDATE SET ").append(excluded(FLOW_COLUMNS, "key")).append(")");
-    }
-    sql.append(" SELECT ok.version");
-    if (!payloads.isEmpty()) {
-      sql.append(", (SELECT count(*) FROM (SELECT pg_notify(?, n.p) FROM unnest(?::text[]) AS n (p)) AS sent)");
-    }
-    sql.append(" FROM ok");
-    PairKey pair = new PairKey(read.userId(), read.toolkit());
-    long generation = cache.generation();
     boolean applied;
     try {
-      applied = db.call("commit to the accounts of ('" + read.userId() + "', '" + read.toolkit() + "')", c -> {
-        try (PreparedStatement p = c.prepareStatement(sql.toString())) {
-          int i = 1;
-          p.setString(i++, read.userId());
-          p.setString(i++, read.toolkit());
-          if (read.version() != 0) {
-            p.setLong(i++, read.version());
-          }
-          if (!removeIds.isEmpty()) {
-            p.setString(i++, read.userId());
-            p.setString(i++, read.toolkit());
-            p.setArray(i++, c.createArrayOf("text", removeIds.toArray(new String[0])));
-            p.setArray(i++, c.createArrayOf("text", removeIds.toArray(new String[0])));
-          }
-          for (StoredAccount a : commit.put()) {
-            i = bindAccount(p, i, a);
-          }
-          for (StoredFlow f : commit.flows()) {
-            i = bindFlow(p, i, f);
-          }
-          if (!payloads.isEmpty()) {
-            p.setString(i++, channel);
-            p.setArray(i++, c.createArrayOf("text", payloads.toArray(new String[0])));
-          }
-          try (ResultSet r = p.executeQuery()) {
-            return r.next();
-          }
-        }
-      });
+      applied = slots.commit(commit);
     } catch (PostgresStoreException e) {
-      cache.invalidate(pair);
       if (e.isRetryable()) {
         resynchronizeLocally(); // it may have been applied: nobody here heard of it
       }
       throw e;
-    }
-    if (applied) {
-      cache.put(pair, after(read, commit), generation); // exactly what the database now holds
-    } else {
-      cache.invalidate(pair); // the read was stale: the retry reads the database
     }
     if (applied) {
       for (ConnectionEvent event : commit.events()) {
@@ -429,408 +201,90 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
     return applied;
   }
 
-  /**
-   * The slot as a commit leaves it, in the database's order: accounts by creation time, then by
-   * when their row was first written (a replaced account keeps its place, a new one comes last).
-   */
-  private static Slot after(Slot read, SlotCommit commit) {
-    List<StoredAccount> accounts = new ArrayList<>(read.accounts());
-    // As the statement does: an id both removed and put is replaced in place.
-    accounts.removeIf(a -> commit.remove().contains(a.id()) && commit.put().stream().noneMatch(p -> p.id().equals(a.id())));
-    for (StoredAccount put : commit.put()) {
-      boolean replaced = false;
-      for (int i = 0; i < accounts.size() && !replaced; i++) {
-        if (accounts.get(i).id().equals(put.id())) {
-          accounts.set(i, put);
-          replaced = true;
-        }
-      }
-      if (!replaced) {
-        accounts.add(put);
-      }
-    }
-    accounts.sort(java.util.Comparator.comparing(StoredAccount::createdAt)); // stable: ties keep their order
-    return new Slot(read.userId(), read.toolkit(), accounts, read.version() + 1);
-  }
-
-  /** A (user, toolkit) pair, as the near cache's key. */
-  private record PairKey(String userId, String toolkit) {}
-
-  private static String excluded(String columns, String key) {
-    StringBuilder b = new StringBuilder();
-    for (String col : columns.split(",\\s*")) {
-      if (!col.equals(key)) {
-        b.append(b.length() == 0 ? "" : ", ").append(col).append(" = EXCLUDED.").append(col);
-      }
-    }
-    return b.toString();
-  }
-
-  private int bindAccount(PreparedStatement p, int i, StoredAccount a) throws SQLException {
-    p.setString(i++, a.id());
-    p.setString(i++, a.userId());
-    p.setString(i++, a.toolkit());
-    p.setString(i++, a.status().name());
-    p.setBoolean(i++, a.exclusive());
-    p.setLong(i++, RowCodec.nanos(a.createdAt()));
-    p.setLong(i++, RowCodec.nanos(a.updatedAt()));
-    setLong(p, i++, a.connectedAt().map(RowCodec::nanos).orElse(null));
-    p.setString(i++, a.statusReason().orElse(null));
-    Optional<StoredAccount.Link> link = a.link();
-    p.setString(i++, link.map(StoredAccount.Link::id).orElse(null));
-    setLong(p, i++, link.map(l -> RowCodec.nanos(l.expiresAt())).orElse(null));
-    p.setBoolean(i++, a.credentials().isPresent());
-    setLong(p, i++, a.credentialsExpireAt().map(RowCodec::nanosSaturated).orElse(null));
-    ObjectNode secrets = RowCodec.JSON.createObjectNode();
-    a.credentials().ifPresent(c -> secrets.set("credentials", RowCodec.credentials(c)));
-    link.ifPresent(l -> secrets.put("linkUrl", l.redirectUrl()));
-    if (secrets.isEmpty()) {
-      p.setNull(i++, Types.VARCHAR);
-      p.setNull(i++, Types.BINARY);
-    } else {
-      p.setString(i++, cipher.currentKeyId());
-      p.setBytes(i++, cipher.seal("tether_account", a.id(), RowCodec.bytes(secrets)));
-    }
-    return i;
-  }
-
-  private int bindFlow(PreparedStatement p, int i, StoredFlow f) throws SQLException {
-    p.setString(i++, f.key());
-    p.setString(i++, f.accountId());
-    p.setString(i++, f.userId());
-    p.setString(i++, f.toolkit());
-    p.setString(i++, f.redirectUri().toString());
-    p.setString(i++, f.callbackUrl().map(URI::toString).orElse(null));
-    p.setString(i++, RowCodec.form(f.form()));
-    p.setLong(i++, RowCodec.nanos(f.expiresAt()));
-    p.setBoolean(i++, f.exclusive());
-    p.setBoolean(i++, f.link().isPresent());
-    p.setString(i++, cipher.currentKeyId());
-    p.setBytes(i++, sealFlow(f.key(), f.state(), f.verifier(), f.link().orElse(null)));
-    return i;
-  }
-
-  private byte[] sealFlow(String key, Secret state, Secret verifier, AuthorizationLink link) {
-    ObjectNode secrets = RowCodec.JSON.createObjectNode().put("state", state.reveal()).put("verifier",
-        verifier.reveal());
-    if (link != null) {
-      secrets.set("link", RowCodec.link(link));
-    }
-    return cipher.seal("tether_flow", key, RowCodec.bytes(secrets));
-  }
-
-  private static void setLong(PreparedStatement p, int i, Long value) throws SQLException {
-    if (value == null) {
-      p.setNull(i, Types.BIGINT);
-    } else {
-      p.setLong(i, value);
-    }
-  }
-
-  private StoredAccount account(ResultSet r) throws SQLException {
-    String id = r.getString("id");
-    StoredAccount.Builder b = StoredAccount.builder(id, r.getString("user_id"), r.getString("toolkit"),
-        ConnectionStatus.valueOf(r.getString("status")), RowCodec.instant(r.getLong("created_at_ns")));
-    b.updatedAt(RowCodec.instant(r.getLong("updated_at_ns")));
-    long connected = r.getLong("connected_at_ns");
-    b.connectedAt(r.wasNull() ? null : RowCodec.instant(connected));
-    b.exclusive(r.getBoolean("exclusive"));
-    b.statusReason(r.getString("status_reason"));
-    byte[] sealed = r.getBytes("secrets");
-    JsonNode secrets = sealed == null ? null
-        : RowCodec.parse(cipher.open("tether_account", id, r.getString("key_id"), sealed));
-    String linkId = r.getString("link_id");
-    if (linkId != null) {
-      JsonNode url = secrets == null ? null : secrets.get("linkUrl");
-      if (url == null) {
-        throw new IllegalStateException("Account " + id + " has a link without its URL: the row was altered");
-      }
-      b.link(linkId, RowCodec.instant(r.getLong("link_expires_at_ns")), url.asText());
-    }
-    if (r.getBoolean("has_credentials")) {
-      JsonNode c = secrets == null ? null : secrets.get("credentials");
-      if (c == null) {
-        throw new IllegalStateException("Account " + id + " has credentials without their ciphertext: the row was "
-            + "altered");
-      }
-      b.credentials(RowCodec.credentials(c));
-    }
-    return b.build();
-  }
-
   @Override
   public Optional<StoredAccount> account(String accountId) {
-    Objects.requireNonNull(accountId, "accountId");
-    return db.call("read account " + accountId, c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM " + accounts
-          + " WHERE id = ?")) {
-        p.setString(1, accountId);
-        try (ResultSet r = p.executeQuery()) {
-          return r.next() ? Optional.of(account(r)) : Optional.empty();
-        }
-      }
-    });
+    return slots.account(Objects.requireNonNull(accountId, "accountId"));
   }
 
   @Override
   public List<StoredAccount> accountsOf(String userId) {
-    Objects.requireNonNull(userId, "userId");
-    return accounts("read the accounts of user '" + userId + "'", "WHERE user_id = ? ORDER BY created_at_ns, seq",
-        p -> p.setString(1, userId));
+    return slots.accountsOf(Objects.requireNonNull(userId, "userId"));
   }
 
   @Override
   public List<StoredAccount> allAccounts() {
-    return accounts("read every account", "ORDER BY created_at_ns, seq", p -> { });
+    return slots.allAccounts();
   }
 
   @Override
   public List<StoredAccount> linksExpiredBy(Instant at, int limit) {
-    return accounts("find expired links", "WHERE status = 'INITIATED' AND link_expires_at_ns <= ? "
-        + "ORDER BY link_expires_at_ns LIMIT ? FOR UPDATE SKIP LOCKED", p -> {
-          p.setLong(1, RowCodec.nanos(at));
-          p.setInt(2, limit);
-        });
+    return slots.linksExpiredBy(Objects.requireNonNull(at, "at"), limit);
   }
 
   @Override
   public List<StoredAccount> refreshDueBy(Instant at, int limit) {
-    return accounts("find tokens due for refresh", "WHERE status = 'ACTIVE' AND credentials_expire_at_ns <= ? "
-        + "ORDER BY credentials_expire_at_ns LIMIT ? FOR UPDATE SKIP LOCKED", p -> {
-          p.setLong(1, RowCodec.nanosSaturated(at));
-          p.setInt(2, limit);
-        });
-  }
-
-  /** Binds a statement's parameters. */
-  private interface Binder {
-    void bind(PreparedStatement p) throws SQLException;
-  }
-
-  private List<StoredAccount> accounts(String operation, String where, Binder binder) {
-    return db.call(operation, c -> {
-      try (PreparedStatement p = c.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM " + accounts + " " + where)) {
-        binder.bind(p);
-        try (ResultSet r = p.executeQuery()) {
-          List<StoredAccount> out = new ArrayList<>();
-          while (r.next()) {
-            out.add(account(r));
-          }
-          return out;
-        }
-      }
-    });
+    return slots.refreshDueBy(Objects.requireNonNull(at, "at"), limit);
   }
 
   @Override
   public void announce(ConnectionEvent event) {
     Objects.requireNonNull(event, "event");
-    List<String> payloads = notices(null, List.of(event));
-    db.call("announce an event of account " + event.accountId(), c -> notify(c, payloads));
+    List<String> payloads = notices.of(null, List.of(event));
+    db.call("announce an event of account " + event.accountId(), c -> notices.send(c, payloads));
     deliver(l -> l.accountChanged(event));
-  }
-
-  private int notify(Connection c, List<String> payloads) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM (SELECT pg_notify(?, n.p) FROM "
-        + "unnest(?::text[]) AS n (p)) AS sent")) {
-      p.setString(1, channel);
-      p.setArray(2, c.createArrayOf("text", payloads.toArray(new String[0])));
-      try (ResultSet r = p.executeQuery()) {
-        r.next();
-        return r.getInt(1);
-      }
-    }
   }
 
   // ---------------------------------------------------------------- flows
 
-  private static final String FLOW_SELECT = "SELECT key, account_id, user_id, toolkit, redirect_uri, callback_url, "
-      + "form, expires_at_ns, exclusive, key_id, secrets FROM ";
-
   @Override
   public Optional<StoredFlow> flow(String key) {
-    Objects.requireNonNull(key, "key");
-    return db.call("read a flow", c -> {
-      try (PreparedStatement p = c.prepareStatement(FLOW_SELECT + flows + " WHERE key = ?")) {
-        p.setString(1, key);
-        try (ResultSet r = p.executeQuery()) {
-          return r.next() ? Optional.of(flow(r)) : Optional.empty();
-        }
-      }
-    });
-  }
-
-  private StoredFlow flow(ResultSet r) throws SQLException {
-    String key = r.getString("key");
-    JsonNode secrets = RowCodec.parse(cipher.open("tether_flow", key, r.getString("key_id"), r.getBytes("secrets")));
-    JsonNode link = secrets.get("link");
-    String callbackUrl = r.getString("callback_url");
-    return new StoredFlow(key, r.getString("account_id"), r.getString("user_id"), r.getString("toolkit"),
-        Secret.of(secrets.get("state").asText()), Secret.of(secrets.get("verifier").asText()),
-        URI.create(r.getString("redirect_uri")), Optional.ofNullable(callbackUrl).map(URI::create),
-        link == null ? Optional.empty() : Optional.of(RowCodec.link(link)), RowCodec.form(r.getString("form")),
-        RowCodec.instant(r.getLong("expires_at_ns")), r.getBoolean("exclusive"));
+    return flows.flow(Objects.requireNonNull(key, "key"));
   }
 
   @Override
   public Optional<AuthorizationLink> attachLink(String key, AuthorizationLink link) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(link, "link");
-    while (true) {
-      Optional<StoredFlow> current = flow(key);
-      if (current.isEmpty()) {
-        return Optional.empty();
-      }
-      if (current.get().link().isPresent()) {
-        return current.get().link(); // the first link set wins
-      }
-      StoredFlow f = current.get();
-      byte[] sealed = sealFlow(key, f.state(), f.verifier(), link);
-      int updated = db.call("attach a link to a flow", c -> {
-        try (PreparedStatement p = c.prepareStatement("UPDATE " + flows + " SET has_link = true, key_id = ?, "
-            + "secrets = ? WHERE key = ? AND NOT has_link")) {
-          p.setString(1, cipher.currentKeyId());
-          p.setBytes(2, sealed);
-          p.setString(3, key);
-          return p.executeUpdate();
-        }
-      });
-      if (updated == 1) {
-        return Optional.of(link);
-      }
-    }
+    return flows.attachLink(Objects.requireNonNull(key, "key"), Objects.requireNonNull(link, "link"));
   }
 
   @Override
   public FlowClaim claimFlow(String key, String claimant, Instant now, Instant leaseUntil) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(claimant, "claimant");
-    long nowNanos = RowCodec.nanos(now);
-    long untilNanos = RowCodec.nanos(leaseUntil);
-    while (true) {
-      FlowClaim answer = db.call("claim a flow", c -> {
-        try (PreparedStatement p = c.prepareStatement("WITH won AS (UPDATE " + flows + " SET claimant = ?, "
-            + "claimed_until_ns = ? WHERE key = ? AND outcome IS NULL AND (claimant IS NULL OR claimant = ? OR "
-            + "claimed_until_ns <= ?) RETURNING key) SELECT (SELECT count(*) FROM won) AS won, f.key, f.outcome, "
-            + "f.claimant, f.claimed_until_ns FROM (SELECT 1) AS one LEFT JOIN " + flows + " f ON f.key = ?")) {
-          p.setString(1, claimant);
-          p.setLong(2, untilNanos);
-          p.setString(3, key);
-          p.setString(4, claimant);
-          p.setLong(5, nowNanos);
-          p.setString(6, key);
-          try (ResultSet r = p.executeQuery()) {
-            r.next();
-            if (r.getLong("won") == 1) {
-              return FlowClaim.claimed();
-            }
-            return judge(r, claimant, nowNanos);
-          }
-        }
-      });
-      if (answer != null) {
-        return answer;
-      }
-      // The statement's snapshot showed the flow free, but another claim won the row meanwhile:
-      // look again with a fresh snapshot.
-      FlowClaim again = db.call("read a flow's claim", c -> {
-        try (PreparedStatement p = c.prepareStatement("SELECT key, outcome, claimant, claimed_until_ns FROM " + flows
-            + " WHERE key = ?")) {
-          p.setString(1, key);
-          try (ResultSet r = p.executeQuery()) {
-            return r.next() ? judge(r, claimant, nowNanos) : FlowClaim.unknown();
-          }
-        }
-      });
-      if (again != null) {
-        return again;
-      }
-    }
-  }
-
-  /** DONE, BUSY or UNKNOWN from a row; null when the row looks free (the caller tries again). */
-  private static FlowClaim judge(ResultSet r, String claimant, long nowNanos) throws SQLException {
-    if (r.getString("key") == null) {
-      return FlowClaim.unknown();
-    }
-    String outcome = r.getString("outcome");
-    if (outcome != null) {
-      return FlowClaim.done(RowCodec.outcome(outcome));
-    }
-    String holder = r.getString("claimant");
-    long until = r.getLong("claimed_until_ns");
-    if (holder != null && !holder.equals(claimant) && until > nowNanos) {
-      return FlowClaim.busy(RowCodec.instant(until));
-    }
-    return null;
+    return flows.claimFlow(Objects.requireNonNull(key, "key"), Objects.requireNonNull(claimant, "claimant"),
+        Objects.requireNonNull(now, "now"), Objects.requireNonNull(leaseUntil, "leaseUntil"));
   }
 
   @Override
   public boolean completeFlow(String key, String claimant, CallbackResult outcome) {
-    Objects.requireNonNull(outcome, "outcome");
-    return settleFlow("complete a flow", "outcome = ?::jsonb", key, claimant, RowCodec.outcome(outcome));
+    boolean done = settling(() -> flows.completeFlow(Objects.requireNonNull(key, "key"),
+        Objects.requireNonNull(claimant, "claimant"), outcome));
+    if (done) {
+      deliver(l -> l.flowSettled(key));
+    }
+    return done;
   }
 
   @Override
   public void releaseFlow(String key, String claimant) {
-    settleFlow("release a flow", "claimant = NULL, claimed_until_ns = NULL", key, claimant, null);
+    boolean released = settling(() -> flows.releaseFlow(Objects.requireNonNull(key, "key"),
+        Objects.requireNonNull(claimant, "claimant")));
+    if (released) {
+      deliver(l -> l.flowSettled(key));
+    }
   }
 
-  private boolean settleFlow(String operation, String set, String key, String claimant, String outcome) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(claimant, "claimant");
-    boolean settled;
+  private boolean settling(java.util.function.BooleanSupplier change) {
     try {
-      settled = db.call(operation, c -> {
-        try (PreparedStatement p = c.prepareStatement("WITH done AS (UPDATE " + flows + " SET " + set + " WHERE key = ? "
-            + "AND claimant = ? AND outcome IS NULL RETURNING key) SELECT count(*) FROM (SELECT pg_notify(?, ?) FROM "
-            + "done) AS sent")) {
-          int i = 1;
-          if (outcome != null) {
-            p.setString(i++, outcome);
-          }
-          p.setString(i++, key);
-          p.setString(i++, claimant);
-          p.setString(i++, channel);
-          p.setString(i++, flowNotice(key));
-          try (ResultSet r = p.executeQuery()) {
-            r.next();
-            return r.getLong(1) == 1;
-          }
-        }
-      });
+      return change.getAsBoolean();
     } catch (PostgresStoreException e) {
       if (e.isRetryable()) {
-        resynchronizeLocally();
+        resynchronizeLocally(); // it may have been applied: nobody here heard of it
       }
       throw e;
     }
-    if (settled) {
-      deliver(l -> l.flowSettled(key));
-    }
-    return settled;
   }
 
   @Override
   public int removeFlowsExpiredBy(Instant at, int limit) {
-    List<String> removed = db.call("remove expired flows", c -> {
-      try (PreparedStatement p = c.prepareStatement("WITH gone AS (DELETE FROM " + flows + " WHERE key IN (SELECT key "
-          + "FROM " + flows + " WHERE expires_at_ns <= ? ORDER BY expires_at_ns LIMIT ? FOR UPDATE SKIP LOCKED) "
-          + "RETURNING key) SELECT gone.key, (SELECT count(*) FROM (SELECT pg_notify(?, json_build_object('o', "
-          + "?::text, 'f', gone.key)::text)) AS sent) FROM gone")) {
-        p.setLong(1, RowCodec.nanos(at));
-        p.setInt(2, limit);
-        p.setString(3, channel);
-        p.setString(4, origin);
-        try (ResultSet r = p.executeQuery()) {
-          List<String> keys = new ArrayList<>();
-          while (r.next()) {
-            keys.add(r.getString(1));
-          }
-          return keys;
-        }
-      }
-    });
+    List<String> removed = flows.removeFlowsExpiredBy(Objects.requireNonNull(at, "at"), limit);
     for (String key : removed) {
       deliver(l -> l.flowSettled(key)); // a callback waiting on its claim stops waiting
     }
@@ -844,7 +298,7 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
     Objects.requireNonNull(accountId, "accountId");
     Objects.requireNonNull(holder, "holder");
     return db.call("take the refresh lease of account " + accountId, c -> {
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO " + leases + " AS l (account_id, holder, "
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO " + tables.leases() + " AS l (account_id, holder, "
           + "lease_until_ns) VALUES (?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET holder = EXCLUDED.holder, "
           + "lease_until_ns = EXCLUDED.lease_until_ns WHERE l.holder = EXCLUDED.holder OR l.lease_until_ns <= ? "
           + "RETURNING holder")) {
@@ -862,7 +316,7 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
   @Override
   public void releaseLease(String accountId, String holder) {
     db.call("give back the refresh lease of account " + accountId, c -> {
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + leases + " WHERE account_id = ? AND holder = ?")) {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + tables.leases() + " WHERE account_id = ? AND holder = ?")) {
         p.setString(1, accountId);
         p.setString(2, holder);
         return p.executeUpdate();
@@ -879,52 +333,6 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
     return () -> listeners.remove(listener);
   }
 
-  /** Notices of a change: the pair (for other nodes' caches) and the events, each payload under the limit. */
-  private List<String> notices(Slot pair, List<ConnectionEvent> events) {
-    List<String> out = new ArrayList<>(1);
-    ObjectNode current = notice(pair);
-    for (ConnectionEvent e : events) {
-      ObjectNode event = RowCodec.event(e);
-      ArrayNode list = (ArrayNode) current.get("e");
-      list.add(event);
-      if (size(current) <= MAX_PAYLOAD_BYTES) {
-        continue;
-      }
-      list.remove(list.size() - 1);
-      if (!list.isEmpty()) {
-        out.add(RowCodec.text(current));
-        current = notice(pair);
-        list = (ArrayNode) current.get("e");
-        list.add(event);
-      }
-      if (size(current) > MAX_PAYLOAD_BYTES) {
-        // One event alone is too large (a very long user id or reason): name the account only;
-        // receivers re-check their waiters.
-        list.remove(list.size() - 1);
-        current.withArrayProperty("a").add(e.accountId());
-      }
-    }
-    out.add(RowCodec.text(current));
-    return out;
-  }
-
-  private ObjectNode notice(Slot pair) {
-    ObjectNode n = RowCodec.JSON.createObjectNode().put("o", origin);
-    if (pair != null) {
-      n.putArray("s").add(pair.userId()).add(pair.toolkit());
-    }
-    n.putArray("e");
-    return n;
-  }
-
-  private static int size(ObjectNode n) {
-    return RowCodec.bytes(n).length;
-  }
-
-  private String flowNotice(String key) {
-    return RowCodec.text(RowCodec.JSON.createObjectNode().put("o", origin).put("f", key));
-  }
-
   /** What the change feed hears: other instances' notices (this instance delivered its own already). */
   private final class FeedSink implements ChangeFeed.Sink {
     @Override
@@ -935,7 +343,7 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
       }
       JsonNode pair = n.get("s");
       if (pair != null) {
-        cache.invalidate(new PairKey(pair.get(0).asText(), pair.get(1).asText()));
+        cache.invalidate(new SlotRows.PairKey(pair.get(0).asText(), pair.get(1).asText()));
       }
       JsonNode touched = n.get("t");
       if (touched != null) {
@@ -1009,29 +417,30 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
       throw new IllegalArgumentException("batch must be at least 1, got " + batch);
     }
     int done = 0;
-    String[][] tables = {{"tether_session", sessions, "id"}, {"tether_account", accounts, "id"},
-        {"tether_flow", flows, "key"}};
-    for (String[] t : tables) {
+    RowCipher cipher = tables.cipher();
+    String[][] rows = {{"tether_session", tables.sessions(), "id"}, {"tether_account", tables.accounts(), "id"},
+        {"tether_flow", tables.flows(), "key"}};
+    for (String[] t : rows) {
       if (done >= batch) {
         break;
       }
       int limit = batch - done;
       done += db.call("re-encrypt " + t[0] + " rows", c -> {
-        List<Object[]> rows = new ArrayList<>();
+        List<Object[]> found = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT " + t[2] + ", key_id, secrets FROM " + t[1]
             + " WHERE key_id IS NOT NULL AND key_id <> ? LIMIT ?")) {
           p.setString(1, cipher.currentKeyId());
           p.setInt(2, limit);
           try (ResultSet r = p.executeQuery()) {
             while (r.next()) {
-              rows.add(new Object[] {r.getString(1), r.getString(2), r.getBytes(3)});
+              found.add(new Object[] {r.getString(1), r.getString(2), r.getBytes(3)});
             }
           }
         }
         int n = 0;
         try (PreparedStatement p = c.prepareStatement("UPDATE " + t[1] + " SET key_id = ?, secrets = ? WHERE "
             + t[2] + " = ? AND key_id = ? AND secrets = ?")) {
-          for (Object[] row : rows) {
+          for (Object[] row : found) {
             String id = (String) row[0];
             byte[] plain = cipher.open(t[0], id, (String) row[1], (byte[]) row[2]);
             p.setString(1, cipher.currentKeyId());
@@ -1080,8 +489,7 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
   public void close() {
     feed.close(() -> {
       try {
-        db.call("wake the change feed", c -> notify(c, List.of(RowCodec.text(RowCodec.JSON.createObjectNode()
-            .put("o", origin)))));
+        db.call("wake the change feed", c -> notices.send(c, List.of(notices.wakeUp())));
         return true;
       } catch (PostgresStoreException e) {
         return false;
@@ -1091,7 +499,7 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
 
   @Override
   public String toString() {
-    return "PostgresConnectionStore[" + db.where() + ", schema=" + schema + ", key=" + cipher.currentKeyId()
+    return "PostgresConnectionStore[" + db.where() + ", schema=" + schema + ", key=" + tables.cipher().currentKeyId()
         + ", feed=" + (feed.isUp() ? "listening" : "down") + "]";
   }
 
