@@ -104,8 +104,13 @@ final class EmbeddedPostgresServer {
   private void stop() {
     try {
       run(binaries, List.of("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop"));
+      try (var files = Files.walk(data.getParent())) {
+        for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+          Files.deleteIfExists(p);
+        }
+      }
     } catch (IOException | RuntimeException e) {
-      System.err.println("Could not stop the test PostgreSQL: " + e.getMessage());
+      System.err.println("Could not stop the test PostgreSQL or remove its data: " + e.getMessage());
     }
   }
 
