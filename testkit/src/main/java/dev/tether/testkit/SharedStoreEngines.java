@@ -82,9 +82,33 @@ final class SharedStoreEngines {
       return clock.instant();
     }
 
-    /** Transformers hold indices, never objects: jqwik replays them on fresh worlds while shrinking. */
+    /**
+     * The engine an action runs on, once every engine has heard every change so far. A store may
+     * answer reads from a near cache that its change feed keeps current (the SPI allows it, within the
+     * feed's delay), so an action on one engine right after a change on another could see the state
+     * before it; the store promises the change reaches every engine, and this waits for that, at most
+     * 10 seconds. Transformers hold indices, never objects: jqwik replays them on fresh worlds while
+     * shrinking.
+     */
     Tether engine(int index) {
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!caughtUp() && System.nanoTime() < until) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
       return engines.get(index % engines.size());
+    }
+
+    private boolean caughtUp() {
+      int most = 0;
+      for (List<ConnectionEvent> h : heard) {
+        most = Math.max(most, h.size());
+      }
+      for (List<ConnectionEvent> h : heard) {
+        if (h.size() != most) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** The session, looked up through {@code engine}: sessions live in the store, not in an engine. */

@@ -106,11 +106,47 @@ final class StoreFixtures {
     return new SlotCommit(read, put, remove, flows, events);
   }
 
-  /** Puts {@code accounts} (all of one pair) on a fresh read, and fails when the store refuses. */
+  /** Puts {@code accounts} (all of one pair), as the engine does, and fails when the store keeps refusing. */
   static void put(ConnectionStore store, StoredAccount... accounts) {
-    Slot read = store.slot(accounts[0].userId(), accounts[0].toolkit());
-    assertTrue(store.commit(commit(read, List.of(accounts), List.of(), List.of(), List.of())),
-        "a commit on a fresh read of " + read.userId() + "/" + read.toolkit() + " must apply");
+    commitFresh(store, accounts[0].userId(), accounts[0].toolkit(),
+        read -> commit(read, List.of(accounts), List.of(), List.of(), List.of()));
+  }
+
+  /** How long a read may lag a change made through another handle (a near cache fed by the change feed). */
+  static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(10);
+
+  /**
+   * Reads, decides and commits as the engine does: a store may answer {@code slot} from a near
+   * cache that lags another handle's change until its feed delivers, and then refuses the commit;
+   * the engine reads again. Fails when no commit applies within {@link #SETTLE}.
+   */
+  static void commitFresh(ConnectionStore store, String userId, String toolkit,
+      java.util.function.Function<Slot, SlotCommit> change) {
+    long until = System.nanoTime() + SETTLE.toNanos();
+    do {
+      if (store.commit(change.apply(store.slot(userId, toolkit)))) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    } while (System.nanoTime() < until);
+    throw new AssertionError("no commit to " + userId + "/" + toolkit + " applied within " + SETTLE
+        + ", reading the slot afresh each time");
+  }
+
+  /**
+   * The pair's accounts once they are as {@code expected}, read through {@code store}: a store may
+   * answer from a near cache that lags another handle's change until its feed delivers. Returns the
+   * last read after {@link #SETTLE}, for the caller's assertion to show.
+   */
+  static List<StoredAccount> settled(ConnectionStore store, String userId, String toolkit,
+      java.util.function.Predicate<List<StoredAccount>> expected) {
+    long until = System.nanoTime() + SETTLE.toNanos();
+    List<StoredAccount> read = store.slot(userId, toolkit).accounts();
+    while (!expected.test(read) && System.nanoTime() < until) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      read = store.slot(userId, toolkit).accounts();
+    }
+    return read;
   }
 
   /** Compares every field a store keeps, credentials and link included. */

@@ -78,7 +78,10 @@ public interface ConnectionStore {
   // ---------------------------------------------------------------- accounts
 
   /**
-   * One (user, toolkit) pair's accounts and version; an empty slot for a pair never connected.
+   * One (user, toolkit) pair's accounts and version; an empty slot for a pair never connected. A
+   * store shared by several handles may answer from a near cache that lags another handle's change
+   * until its change feed delivers it (and should say how long that is); a commit made against such
+   * a stale read is refused, and the next read must see the change.
    *
    * @param userId the end user
    * @param toolkit the toolkit slug
