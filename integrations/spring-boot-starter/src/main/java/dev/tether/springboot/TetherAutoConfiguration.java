@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -30,11 +31,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * The Tether engine from {@code tether.*}: a {@link Tether} bean built from the properties, the
- * application's {@link ToolkitProvider}, {@link ConnectionStore}, {@link ConnectionListener} and
- * {@link TetherBuilderCustomizer} beans; an {@code OAuth2Catalog} from {@code tether.providers.*};
- * and a {@code PostgresConnectionStore} on the application's {@code DataSource}. Each backs off
- * when the application defines a bean of its type.
+ * The Tether engine from {@code tether.*}: a {@link Tether} bean built from the properties and the
+ * application's {@link ToolkitProvider}, {@link ConnectionStore} and {@link TetherBuilderCustomizer}
+ * beans; an {@code OAuth2Catalog} from {@code tether.providers.*}; and a
+ * {@code PostgresConnectionStore} on the application's {@code DataSource}. Each backs off when the
+ * application defines a bean of its type. The application's {@link ConnectionListener} beans are
+ * added to the {@code Tether} bean (its own too) once every singleton exists, so a listener may
+ * depend on the engine.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @EnableConfigurationProperties(TetherProperties.class)
@@ -51,7 +54,6 @@ public class TetherAutoConfiguration {
    * @param properties the {@code tether.*} settings
    * @param providers every {@link ToolkitProvider} bean, registered explicitly
    * @param store the {@link ConnectionStore} bean, if any
-   * @param listeners every {@link ConnectionListener} bean
    * @param customizers every {@link TetherBuilderCustomizer} bean, in order
    * @param scheduler the {@value #SCHEDULER_BEAN}, present when an interval is set
    * @return the engine
@@ -59,8 +61,7 @@ public class TetherAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public Tether tether(TetherProperties properties, ObjectProvider<ToolkitProvider> providers,
-      ObjectProvider<ConnectionStore> store, ObjectProvider<ConnectionListener> listeners,
-      ObjectProvider<TetherBuilderCustomizer> customizers,
+      ObjectProvider<ConnectionStore> store, ObjectProvider<TetherBuilderCustomizer> customizers,
       @Qualifier(SCHEDULER_BEAN) ObjectProvider<ScheduledExecutorService> scheduler) {
     Tether.Builder b = Tether.builder()
         .linkTtl(properties.linkTtl())
@@ -81,7 +82,6 @@ public class TetherAutoConfiguration {
     }
     providers.orderedStream().forEach(b::provider);
     store.ifAvailable(b::store);
-    listeners.orderedStream().forEach(b::listener);
     scheduler.ifAvailable(s -> {
       if (properties.refreshInterval() != null) {
         b.refreshScheduler(s, properties.refreshInterval());
@@ -92,6 +92,20 @@ public class TetherAutoConfiguration {
     });
     customizers.orderedStream().forEach(c -> c.customize(b));
     return b.build();
+  }
+
+  /**
+   * Adds every {@link ConnectionListener} bean to the engine once all singletons exist: a listener
+   * that needs the engine (to read a session, say) would otherwise depend on it in a cycle.
+   *
+   * @param tether the engine
+   * @param listeners the listener beans, in order
+   * @return the hook Spring calls after creating the singletons
+   */
+  @Bean
+  public SmartInitializingSingleton tetherListenerRegistration(ObjectProvider<Tether> tether,
+      ObjectProvider<ConnectionListener> listeners) {
+    return () -> tether.ifAvailable(t -> listeners.orderedStream().forEach(t::addListener));
   }
 
   /**
