@@ -131,6 +131,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
     Slot read = commit.read();
     String userId = read.userId();
     UserLock lock = locks.compute(userId, (u, held) -> (held == null ? new UserLock() : held).join());
+    List<String> settled = commit.completions().isEmpty() ? List.of() : new ArrayList<>(1);
     try {
       synchronized (lock) {
         if (!sameRecords(select(users.get(userId), read.toolkit()), read.accounts())) {
@@ -158,6 +159,11 @@ final class InMemoryConnectionStore implements ConnectionStore {
           flows.merge(f.key(), new FlowEntry(f, null, 0, null), (old, fresh) -> old.with(f));
           flowExpiry.add(f.key(), Times.nanos(f.expiresAt()));
         }
+        for (SlotCommit.FlowCompletion c : commit.completions()) {
+          if (complete(c.key(), c.claimant(), c.outcome())) {
+            settled.add(c.key());
+          }
+        }
         if (next.length == 0) {
           users.remove(userId);
         } else if (next != current) {
@@ -169,6 +175,9 @@ final class InMemoryConnectionStore implements ConnectionStore {
     }
     for (ConnectionEvent event : commit.events()) {
       deliver(l -> l.accountChanged(event));
+    }
+    for (String key : settled) {
+      deliver(l -> l.flowSettled(key));
     }
     return true;
   }
@@ -274,6 +283,15 @@ final class InMemoryConnectionStore implements ConnectionStore {
 
   @Override
   public boolean completeFlow(String key, String claimant, CallbackResult outcome) {
+    boolean done = complete(key, claimant, outcome);
+    if (done) {
+      deliver(l -> l.flowSettled(key));
+    }
+    return done;
+  }
+
+  /** Records the outcome if {@code claimant} holds the claim; announces nothing. */
+  private boolean complete(String key, String claimant, CallbackResult outcome) {
     boolean[] done = {false};
     flows.computeIfPresent(key, (k, e) -> {
       if (e.outcome != null || !claimant.equals(e.claimant)) {
@@ -282,9 +300,6 @@ final class InMemoryConnectionStore implements ConnectionStore {
       done[0] = true;
       return new FlowEntry(e.flow, claimant, e.leaseUntil, outcome);
     });
-    if (done[0]) {
-      deliver(l -> l.flowSettled(key));
-    }
     return done[0];
   }
 
