@@ -1,11 +1,11 @@
 package dev.tether.core;
 
-import dev.tether.spi.Credentials;
-import dev.tether.spi.ToolkitDescriptor;
-import dev.tether.spi.ToolkitProvider;
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.ConnectionStores;
 import dev.tether.core.store.StoredAccount;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ToolkitDescriptor;
+import dev.tether.spi.ToolkitProvider;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +29,6 @@ abstract class TetherSettings {
   /** The builder itself, for chaining. */
   abstract Tether.Builder self();
 
-
   URI redirectUri;
   Clock clock;
   Duration linkTtl;
@@ -48,7 +47,6 @@ abstract class TetherSettings {
   private final List<ToolkitProvider> providers = new ArrayList<>();
   private Boolean discover;
   private ClassLoader classLoader;
-
 
   /**
    * The host's OAuth callback endpoint, registered with every OAuth client; providers send users
@@ -305,7 +303,6 @@ abstract class TetherSettings {
     listeners.add(Objects.requireNonNull(listener, "listener"));
     return self();
   }
-
 
   private static void requireUnset(Object current, String setting) {
     if (current != null) {
