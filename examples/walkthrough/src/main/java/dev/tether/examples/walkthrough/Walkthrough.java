@@ -7,6 +7,7 @@ import dev.tether.core.ConnectionEvent;
 import dev.tether.core.ConnectionRequest;
 import dev.tether.core.ConnectionStatus;
 import dev.tether.core.ManageConnectionsResult;
+import dev.tether.core.McpEndpoint;
 import dev.tether.core.Session;
 import dev.tether.core.SessionOptions;
 import dev.tether.core.Tether;
@@ -44,7 +45,8 @@ import java.util.stream.Collectors;
  * Tether end to end, with no accounts, no credentials and no network beyond loopback: a sandbox
  * authorization server plays Google and GitHub, a small JDK HttpServer plays the host app, and
  * this class plays the agent and the user through both flows of the seed documents and the
- * account lifecycle. {@code --serve} keeps it all running for a person with a real browser.
+ * account lifecycle. {@code --serve} keeps it all running for a person with a real browser, and
+ * serves the demo session's meta-tools to MCP clients.
  */
 public final class Walkthrough {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -148,7 +150,7 @@ public final class Walkthrough {
     TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     try (Sandbox sandbox = new Sandbox(false); HostApp host = new HostApp(0)) {
       List<ToolkitProvider> providers = providers(sandbox, false);
-      Tether tether = engine(host, providers, clock);
+      Tether tether = engine(host, providers, clock).build();
       host.serve(tether, toolkitNames(providers), null);
       out.println("Tether walkthrough: a sandbox identity provider (" + sandbox.discoveryUrl() + ") and a host app ("
           + host.base().getAuthority() + ") run on loopback until it ends");
@@ -238,7 +240,8 @@ public final class Walkthrough {
     }
   }
 
-  private Tether engine(HostApp host, List<ToolkitProvider> providers, Clock clock) {
+  /** An engine served by {@code host}, with the walkthrough's providers and event lines; the caller builds it. */
+  private Tether.Builder engine(HostApp host, List<ToolkitProvider> providers, Clock clock) {
     Tether.Builder b = Tether.builder()
         .redirectUri(host.callbackEndpoint())
         .connectBaseUrl(host.linkBase())
@@ -246,7 +249,7 @@ public final class Walkthrough {
         .discoverProviders(false)
         .listener(this::event);
     providers.forEach(b::provider);
-    return b.build();
+    return b;
   }
 
   /** The sandbox's OAuth catalog and the API-key toolkits. */
@@ -324,8 +327,8 @@ public final class Walkthrough {
   }
 
   /**
-   * {@code --serve}: keeps the sandbox and the host app running for a person with a browser until
-   * {@code stop} completes, then stops both.
+   * {@code --serve}: keeps the sandbox, the host app and its MCP endpoint running for a person with
+   * a browser or an MCP client until {@code stop} completes, then stops them all.
    *
    * @return 0 once stopped; 1 when the host app cannot listen on {@code port}, after one line on
    *     {@code err} naming the port and {@code --port N}, with everything started so far stopped
@@ -345,14 +348,16 @@ public final class Walkthrough {
         err.println("Cannot listen on port " + port + " (" + e.getMessage() + "); choose another port with --port N");
         return 1;
       }
-      try (host) {
+      try (host; McpHost mcp = new McpHost()) {
         Walkthrough narrator = new Walkthrough(out, false);
         List<ToolkitProvider> providers = providers(sandbox, true);
-        Tether tether = narrator.engine(host, providers, Clock.systemUTC());
+        Tether tether = narrator.engine(host, providers, Clock.systemUTC()).mcpBaseUrl(mcp.base()).build();
         // No callback URL: after signing in, a person lands on tether-pages' landing page, and the
-        // dashboard in the other tab has already changed the badge.
-        Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa").build());
+        // dashboard in the other tab has already changed the badge. An MCP client may wait for it.
+        Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
+            .waitForConnections(true).build());
         host.serve(tether, toolkitNames(providers), demo);
+        mcp.serve(tether);
         List<String> real = new ArrayList<>();
         for (String family : List.of("google", "github")) {
           if (System.getenv(OAuth2Catalog.clientIdVariable(family)) != null) {
@@ -363,6 +368,7 @@ public final class Walkthrough {
             + " a scripted chat and the JSON the agent sees. Connect gmail, github or exa there; gmail and github show"
             + " the sandbox's sign-in page (any user name works).");
         out.println("Or open this gmail connect link: " + demo.authorize("gmail").redirectUrl());
+        printMcp(out, demo.mcp());
         out.println("Sandbox identity provider: " + sandbox.discoveryUrl());
         out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
             + "TETHER_GITHUB_CLIENT_ID/SECRET and register " + host.callbackEndpoint() + ")" : real));
@@ -376,5 +382,20 @@ public final class Walkthrough {
     }
     out.println("Stopped.");
     return 0;
+  }
+
+  /**
+   * How to point an MCP client at the demo session: its URL, its header (a secret, printed this
+   * once because the person must copy it), and a one-line client configuration without it.
+   */
+  private static void printMcp(PrintStream out, McpEndpoint endpoint) {
+    out.println("MCP endpoint of this session (the chat's meta-tools, for an MCP client): " + endpoint.url());
+    endpoint.headers().forEach((name, value) -> out.println("MCP header, a SECRET (it lets an MCP client act as"
+        + " \"you\"; paste it into your MCP client only): " + name + ": " + value));
+    String headers = endpoint.headers().keySet().stream()
+        .map(name -> JSON.getNodeFactory().textNode(name) + ": \"<the " + name + " value above>\"")
+        .collect(Collectors.joining(", "));
+    out.println("MCP client config, one line (e.g. Cursor's ~/.cursor/mcp.json): {\"mcpServers\": {\"tether\": {\"url\": "
+        + JSON.getNodeFactory().textNode(endpoint.url().toString()) + ", \"headers\": {" + headers + "}}}}");
   }
 }

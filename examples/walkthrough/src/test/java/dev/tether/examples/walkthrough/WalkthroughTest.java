@@ -3,7 +3,13 @@ package dev.tether.examples.walkthrough;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.core.ConnectionStatus;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -20,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -117,7 +124,7 @@ class WalkthroughTest {
   }
 
   @Test
-  void serve_printsPagesThatOpen_andStopsEverythingOnStop() throws Exception {
+  void serve_printsPagesThatOpenAndAnMcpEndpointThatListsTheTools_andStopsEverythingOnStop() throws Exception {
     LineWatcher out = new LineWatcher();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CompletableFuture<Void> stop = new CompletableFuture<>();
@@ -142,12 +149,44 @@ class WalkthroughTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("Gmail", "GitHub", "/connect/gmail");
 
+    Matcher mcp = Pattern.compile("(?m)^MCP endpoint of this session [^:]*: (\\S+)$").matcher(printed);
+    Matcher header = Pattern.compile("(?m)^MCP header, a SECRET [^:]*: (Authorization): (Bearer \\S+)$").matcher(printed);
+    assertThat(mcp.find()).as("the MCP endpoint is printed").isTrue();
+    assertThat(header.find()).as("the MCP header is printed").isTrue();
+    String secret = header.group(2).substring("Bearer ".length());
+    assertThat(printed.split(Pattern.quote(secret), -1)).as("the secret is printed once").hasSize(2);
+    assertThat(printed).containsPattern("(?m)^MCP client config, one line .*\\{\"mcpServers\": \\{\"tether\": "
+        + "\\{\"url\": \"" + Pattern.quote(mcp.group(1)) + "\", \"headers\": \\{\"Authorization\": .*$");
+    URI mcpUrl = URI.create(mcp.group(1));
+    assertThat(listTools(mcpUrl, Map.of(header.group(1), header.group(2))))
+        .contains("COMPOSIO_MANAGE_CONNECTIONS", "COMPOSIO_SEARCH_TOOLS", "COMPOSIO_WAIT_FOR_CONNECTIONS");
+
     stop.complete(null);
     assertThat(serving.get(BUDGET.toSeconds(), TimeUnit.SECONDS)).isZero();
     assertThat(out.text()).endsWith("Stopped.\n");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(sandboxes).singleElement().satisfies(WalkthroughTest::assertStopped);
     assertNothingListensOn(URI.create(open.group(1)).getPort());
+    assertNothingListensOn(mcpUrl.getPort());
+  }
+
+  /** The tools an MCP client lists, with the MCP Java SDK's client configured as a person would. */
+  private static List<String> listTools(URI url, Map<String, String> headers) {
+    HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+        .builder(url.getScheme() + "://" + url.getRawAuthority())
+        .endpoint(url.getRawPath())
+        .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
+        .connectTimeout(BUDGET)
+        .httpRequestCustomizer((request, method, uri, body, context) -> headers.forEach(request::header))
+        .build();
+    try (McpSyncClient client = McpClient.sync(transport)
+        .clientInfo(new McpSchema.Implementation("walkthrough-test", "1"))
+        .requestTimeout(BUDGET)
+        .initializationTimeout(BUDGET)
+        .build()) {
+      client.initialize();
+      return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+    }
   }
 
   @Test
