@@ -70,6 +70,7 @@ class WalkthroughTest {
     assertThat(result.secondMessage()).isEqualTo("All connections are active");
     assertThat(result.manualGmail()).isEqualTo(ConnectionStatus.ACTIVE);
     assertThat(result.manualExa()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThat(result.afterRestart()).as("in memory: nothing to restart").isEmpty();
     assertThat(result.tokenRefreshed()).isTrue();
     assertThat(result.unusedLink()).isEqualTo(ConnectionStatus.EXPIRED);
     assertThat(result.replacedAccount()).isEqualTo(ConnectionStatus.INACTIVE);
@@ -92,7 +93,7 @@ class WalkthroughTest {
    * and the line after it does not report that account reaching the event's status (which is
    * what the output looked like when events were printed before their step).
    */
-  private static void assertEventsFollowTheirStep(String out) {
+  static void assertEventsFollowTheirStep(String out) {
     List<String> lines = List.of(out.split("\n"));
     int events = 0;
     for (int i = 0; i < lines.size(); i++) {
@@ -128,7 +129,7 @@ class WalkthroughTest {
     LineWatcher out = new LineWatcher();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CompletableFuture<Void> stop = new CompletableFuture<>();
-    Future<Integer> serving = background.submit(() -> Walkthrough.serve(0, out.printStream(),
+    Future<Integer> serving = background.submit(() -> Walkthrough.serve(0, false, out.printStream(),
         new PrintStream(err, true, StandardCharsets.UTF_8), stop, recordingSandboxes));
 
     String printed = out.untilLine("Ctrl-C stops.").get(BUDGET.toSeconds(), TimeUnit.SECONDS);
@@ -196,7 +197,7 @@ class WalkthroughTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       CompletableFuture<Void> neverStopped = new CompletableFuture<>();
-      Future<Integer> serving = background.submit(() -> Walkthrough.serve(port,
+      Future<Integer> serving = background.submit(() -> Walkthrough.serve(port, false,
           new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
           neverStopped, recordingSandboxes));
 
@@ -224,7 +225,7 @@ class WalkthroughTest {
     assertNothingListensOn(sandbox.discoveryUrl().getPort());
   }
 
-  private static void assertNothingListensOn(int port) {
+  static void assertNothingListensOn(int port) {
     assertThatThrownBy(() -> {
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) BUDGET.toMillis());
