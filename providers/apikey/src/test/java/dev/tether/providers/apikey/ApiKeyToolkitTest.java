@@ -113,4 +113,21 @@ class ApiKeyToolkitTest {
     assertThat(ServiceLoader.load(ToolkitProvider.class).stream().map(p -> p.type().getName()))
         .contains(ApiKeyCatalog.class.getName());
   }
+
+  @Test
+  void builder_descriptionAndCategories_reachTheDescriptor_eachSetOnce_checkedWhenSet() {
+    ApiKeyToolkit.Builder b = ApiKeyToolkit.builder("acme").bearer()
+        .description("Keep Acme's customer records").categories("crm", "sales");
+    assertThat(b.build().descriptor().description()).isEqualTo("Keep Acme's customer records");
+    assertThat(b.build().descriptor().categories()).containsExactly("crm", "sales");
+    assertThatIllegalStateException().isThrownBy(() -> b.description("again"))
+        .withMessageContaining("description").withMessageContaining("'acme'");
+    assertThatIllegalStateException().isThrownBy(() -> b.categories("crm"))
+        .withMessageContaining("categories").withMessageContaining("'acme'");
+    assertThat(ApiKeyToolkit.builder("plain").bearer().build().descriptor().categories()).isEmpty();
+    assertThatIllegalArgumentException().isThrownBy(() -> ApiKeyToolkit.builder("acme").description("x".repeat(301)))
+        .withMessageContaining("'acme'").withMessageContaining("300");
+    assertThatIllegalArgumentException().isThrownBy(() -> ApiKeyToolkit.builder("acme").categories("Email"))
+        .withMessageContaining("'Email'");
+  }
 }

@@ -2,6 +2,7 @@ package dev.tether.providers.oauth1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
@@ -116,5 +117,27 @@ class OAuth1ToolkitTest {
         .isThrownBy(() -> OAuth1Toolkit.builder("x").requestTokenUrl(URI.create("https://key:SECRET@trello.example/r")))
         .withMessageContaining("user info").satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRET"));
     assertThatIllegalArgumentException().isThrownBy(() -> OAuth1Toolkit.builder("x").accessTokenUrl(URI.create("/a")));
+  }
+
+  @Test
+  void builder_descriptionAndCategories_reachTheDescriptor_eachSetOnce_checkedWhenSet() {
+    OAuth1Toolkit.Builder b = withEndpoints("acme").description("Keep Acme's customer records")
+        .categories("crm", "sales");
+    assertThat(b.build().descriptor().description()).isEqualTo("Keep Acme's customer records");
+    assertThat(b.build().descriptor().categories()).containsExactly("crm", "sales");
+    assertThatIllegalStateException().isThrownBy(() -> b.description("again"))
+        .withMessageContaining("description").withMessageContaining("'acme'");
+    assertThatIllegalStateException().isThrownBy(() -> b.categories("crm"))
+        .withMessageContaining("categories").withMessageContaining("'acme'");
+    assertThat(withEndpoints("plain").build().descriptor().categories()).isEmpty();
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth1Toolkit.builder("acme").description("x".repeat(301)))
+        .withMessageContaining("'acme'").withMessageContaining("300");
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth1Toolkit.builder("acme").categories("Email"))
+        .withMessageContaining("'Email'");
+  }
+
+  private static OAuth1Toolkit.Builder withEndpoints(String slug) {
+    return OAuth1Toolkit.builder(slug).requestTokenUrl(URI.create("https://a.example/request"))
+        .authorizeUrl(URI.create("https://a.example/authorize")).accessTokenUrl(URI.create("https://a.example/access"));
   }
 }
