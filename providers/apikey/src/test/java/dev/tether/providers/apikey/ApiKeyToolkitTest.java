@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.spi.AuthScheme;
+import dev.tether.spi.Categories;
 import dev.tether.spi.ConnectRequest;
 import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Credentials;
@@ -112,6 +113,16 @@ class ApiKeyToolkitTest {
   void serviceLoader_findsTheCatalog() {
     assertThat(ServiceLoader.load(ToolkitProvider.class).stream().map(p -> p.type().getName()))
         .contains(ApiKeyCatalog.class.getName());
+  }
+
+  @Test
+  void bundledToolkits_areDescribed_withWordsOfTheVocabulary() {
+    for (ToolkitDescriptor d : new ApiKeyCatalog().toolkits()) {
+      assertThat(d.description()).as(d.slug()).isNotBlank().doesNotContain("\n")
+          .hasSizeLessThanOrEqualTo(ToolkitDescriptor.MAX_DESCRIPTION_LENGTH);
+      assertThat(d.categories()).as(d.slug()).isNotEmpty().doesNotHaveDuplicates()
+          .allSatisfy(c -> assertThat(Categories.isKnown(c)).as(d.slug() + " category " + c).isTrue());
+    }
   }
 
   @Test

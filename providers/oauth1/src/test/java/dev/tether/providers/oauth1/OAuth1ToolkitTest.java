@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Categories;
 import dev.tether.spi.ProviderException;
 import dev.tether.spi.Secret;
+import dev.tether.spi.ToolkitDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +120,16 @@ class OAuth1ToolkitTest {
         .isThrownBy(() -> OAuth1Toolkit.builder("x").requestTokenUrl(URI.create("https://key:SECRET@trello.example/r")))
         .withMessageContaining("user info").satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRET"));
     assertThatIllegalArgumentException().isThrownBy(() -> OAuth1Toolkit.builder("x").accessTokenUrl(URI.create("/a")));
+  }
+
+  @Test
+  void bundledToolkits_areDescribed_withWordsOfTheVocabulary() {
+    for (ToolkitDescriptor d : new OAuth1Catalog(Map.of(), new Properties()).toolkits()) {
+      assertThat(d.description()).as(d.slug()).isNotBlank().doesNotContain("\n")
+          .hasSizeLessThanOrEqualTo(ToolkitDescriptor.MAX_DESCRIPTION_LENGTH);
+      assertThat(d.categories()).as(d.slug()).isNotEmpty().doesNotHaveDuplicates()
+          .allSatisfy(c -> assertThat(Categories.isKnown(c)).as(d.slug() + " category " + c).isTrue());
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Categories;
 import dev.tether.spi.ProviderException;
 import dev.tether.spi.Secret;
 import dev.tether.spi.ToolkitDescriptor;
@@ -226,6 +227,16 @@ class OAuth2CatalogTest {
         .withMessageContaining("families.bad.toolkits.bad_one.name: a display name is required")
         .withMessageContaining("families.bad.toolkits.bad_one.scopes: must be an array")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("families.good"));
+  }
+
+  @Test
+  void bundledCatalog_describesEveryToolkit_withWordsOfTheVocabulary() {
+    for (ToolkitDescriptor d : new OAuth2Catalog().toolkits()) {
+      assertThat(d.description()).as(d.slug()).isNotBlank().doesNotContain("\n")
+          .hasSizeLessThanOrEqualTo(ToolkitDescriptor.MAX_DESCRIPTION_LENGTH);
+      assertThat(d.categories()).as(d.slug()).isNotEmpty().doesNotHaveDuplicates()
+          .allSatisfy(c -> assertThat(Categories.isKnown(c)).as(d.slug() + " category " + c).isTrue());
+    }
   }
 
   @Test
