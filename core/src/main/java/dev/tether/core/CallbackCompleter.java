@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Completes flows (BEHAVIOUR.md §6): checks the state, claims the flow exactly once across every
@@ -92,7 +91,7 @@ final class CallbackCompleter {
     try {
       grantParameter = entry.get().provider().grantParameter(flow.toolkit());
     } catch (ProviderException e) {
-      return once(flow, now, () -> new Outcome(fail(flow, e.errorCode()), false));
+      return once(flow, now, claimant -> fail(flow, e.errorCode(), claimant));
     }
     String grant = params.get(grantParameter);
     if (!hasError && (grant == null || grant.isEmpty())) {
@@ -101,17 +100,29 @@ final class CallbackCompleter {
     if (flow.link().isEmpty()) {
       return CallbackResult.rejected("unknown_state"); // its form was never submitted
     }
-    return once(flow, now, () -> complete(flow, entry.get(), params, hasError));
+    return once(flow, now, claimant -> complete(flow, entry.get(), params, hasError, claimant));
   }
 
-  /** What completing a flow came to; a retryable one gives the flow back for the user's retry. */
-  record Outcome(CallbackResult result, boolean retryable) {}
+  /**
+   * What completing a flow came to; a retryable one gives the flow back for the user's retry.
+   *
+   * @param recorded the outcome was recorded with the account's change, in the same commit
+   */
+  record Outcome(CallbackResult result, boolean retryable, boolean recorded) {
+    static Outcome retry(CallbackResult result) {
+      return new Outcome(result, true, false);
+    }
+
+    static Outcome done(CallbackResult result) {
+      return new Outcome(result, false, false);
+    }
+  }
 
   /**
    * Runs {@code work} for the one caller that claims the flow; every other caller gets its
    * outcome, waiting for it when it is still being made.
    */
-  CallbackResult once(StoredFlow flow, Instant now, Supplier<Outcome> work) {
+  CallbackResult once(StoredFlow flow, Instant now, java.util.function.Function<String, Outcome> work) {
     String claimant = ids.attempt();
     long waitUntil = System.nanoTime() + WAIT_FOR_OTHER.toNanos();
     while (true) {
@@ -133,14 +144,14 @@ final class CallbackCompleter {
       }
       Outcome outcome;
       try {
-        outcome = work.get();
+        outcome = work.apply(claimant);
       } catch (RuntimeException | Error e) {
         store.releaseFlow(flow.key(), claimant);
         throw e;
       }
       if (outcome.retryable()) {
         store.releaseFlow(flow.key(), claimant);
-      } else {
+      } else if (!outcome.recorded()) {
         store.completeFlow(flow.key(), claimant, outcome.result());
       }
       return outcome.result();
@@ -166,25 +177,25 @@ final class CallbackCompleter {
   }
 
   private Outcome complete(StoredFlow flow, ProviderRegistry.Entry entry, Map<String, String> params,
-      boolean hasError) {
+      boolean hasError, String claimant) {
     GuardedProvider provider = entry.provider();
     String iss = params.get("iss");
     try {
       Optional<String> expected = provider.issuer(flow.toolkit());
       if (expected.isPresent()) {
         if (iss == null ? provider.requiresIssuer(flow.toolkit()) : !expected.get().equals(iss)) {
-          return new Outcome(fail(flow, iss == null ? "missing_issuer" : "issuer_mismatch"), false);
+          return fail(flow, iss == null ? "missing_issuer" : "issuer_mismatch", claimant);
         }
       }
     } catch (ProviderException e) {
-      return new Outcome(fail(flow, e.errorCode()), false);
+      return fail(flow, e.errorCode(), claimant);
     }
     if (hasError) {
-      return new Outcome(fail(flow, ProviderException.sanitize(params.get("error"))), false);
+      return fail(flow, ProviderException.sanitize(params.get("error")), claimant);
     }
-    Optional<StoredAccount> before = store.account(flow.accountId());
+    Optional<StoredAccount> before = pendingAccount(flow);
     if (before.isEmpty() || before.get().status() != INITIATED) {
-      return new Outcome(finished(flow, before.orElse(null)), false);
+      return Outcome.done(finished(flow, before.orElse(null)));
     }
     Map<String, String> callbackParams = new LinkedHashMap<>(params);
     callbackParams.remove("state");
@@ -194,24 +205,48 @@ final class CallbackCompleter {
           flow.redirectUri(), flow.verifier(), flow.link().map(l -> l.flowState()).orElse(Map.of()), config.now()));
     } catch (ProviderException e) {
       if (!e.isDefinitive()) {
-        return new Outcome(result(flow, false, INITIATED, e.errorCode()), true);
+        return Outcome.retry(result(flow, false, INITIATED, e.errorCode()));
       }
-      return new Outcome(fail(flow, e.errorCode()), false);
+      return fail(flow, e.errorCode(), claimant);
     }
-    return new Outcome(activate(flow, credentials), false);
+    return activate(flow, credentials, claimant);
   }
 
-  /** INITIATED → ACTIVE unless the link expired or was superseded meanwhile (then the credentials are dropped). */
-  CallbackResult activate(StoredFlow flow, Credentials credentials) {
-    Optional<StoredAccount> after = tx.run(flow.userId(), flow.toolkit(), config.now(),
-        d -> ConnectionRules.activate(d, flow.accountId(), credentials, config.linkTtl()));
-    return finished(flow, after.orElse(null));
+  /**
+   * The flow's account before the exchange, from the slot (a store may answer it from its near
+   * cache, without a round trip); from the account itself when the slot does not have it yet.
+   */
+  private Optional<StoredAccount> pendingAccount(StoredFlow flow) {
+    for (StoredAccount a : store.slot(flow.userId(), flow.toolkit()).accounts()) {
+      if (a.id().equals(flow.accountId())) {
+        return Optional.of(a);
+      }
+    }
+    return store.account(flow.accountId());
   }
 
-  private CallbackResult fail(StoredFlow flow, String reason) {
-    Optional<StoredAccount> after = tx.run(flow.userId(), flow.toolkit(), config.now(),
-        d -> ConnectionRules.fail(d, flow.accountId(), reason, config.linkTtl()));
-    return finished(flow, after.orElse(null));
+  /**
+   * INITIATED → ACTIVE unless the link expired or was superseded meanwhile (then the credentials are
+   * dropped), recording the callback's outcome in the same commit.
+   */
+  Outcome activate(StoredFlow flow, Credentials credentials, String claimant) {
+    CallbackResult result = tx.run(flow.userId(), flow.toolkit(), config.now(), d -> {
+      CallbackResult r = finished(flow, ConnectionRules.activate(d, flow.accountId(), credentials, config.linkTtl())
+          .orElse(null));
+      d.completeFlow(flow.key(), claimant, r);
+      return r;
+    });
+    return new Outcome(result, false, true);
+  }
+
+  private Outcome fail(StoredFlow flow, String reason, String claimant) {
+    CallbackResult result = tx.run(flow.userId(), flow.toolkit(), config.now(), d -> {
+      CallbackResult r = finished(flow, ConnectionRules.fail(d, flow.accountId(), reason, config.linkTtl())
+          .orElse(null));
+      d.completeFlow(flow.key(), claimant, r);
+      return r;
+    });
+    return new Outcome(result, false, true);
   }
 
   /** The callback's result from the account as it now is. */

@@ -122,16 +122,16 @@ final class ConnectLinkForms {
   private ConnectLinkResult completeWithTypedCredentials(StoredFlow flow, ProviderRegistry.Entry entry,
       Map<String, String> submitted, Instant now) {
     List<String> rejected = new ArrayList<>(1);
-    CallbackResult result = callbacks.once(flow, now, () -> {
+    CallbackResult result = callbacks.once(flow, now, claimant -> {
       Credentials credentials;
       try {
         credentials = typedCredentials(entry, flow.userId(), submitted, now);
       } catch (ProviderException e) {
         // A typo in a key is the user's to fix: the flow is given back and the form stays open.
         rejected.add(e.getMessage());
-        return new CallbackCompleter.Outcome(CallbackResult.rejected(e.errorCode()), true);
+        return CallbackCompleter.Outcome.retry(CallbackResult.rejected(e.errorCode()));
       }
-      return new CallbackCompleter.Outcome(callbacks.activate(flow, credentials), false);
+      return callbacks.activate(flow, credentials, claimant);
     });
     if (!rejected.isEmpty()) {
       return new ConnectLinkResult(false, Optional.of(flow.accountId()), Optional.of(INITIATED), Optional.empty(),

@@ -25,6 +25,7 @@ final class SlotDraft {
   private final List<String> removed = new ArrayList<>(1);
   private final List<StoredFlow> flows = new ArrayList<>(1);
   private final List<ConnectionEvent> events = new ArrayList<>(2);
+  private List<SlotCommit.FlowCompletion> completions = List.of();
 
   SlotDraft(Slot read, Instant now) {
     this.read = read;
@@ -79,17 +80,25 @@ final class SlotDraft {
     flows.add(flow);
   }
 
+  /** Completes a flow the caller claimed, in the same commit. */
+  void completeFlow(String key, String claimant, CallbackResult outcome) {
+    if (completions.isEmpty()) {
+      completions = new ArrayList<>(1);
+    }
+    completions.add(new SlotCommit.FlowCompletion(key, claimant, outcome));
+  }
+
   /** Records what happened, for the change feed. */
   void event(ConnectionEvent.Type type, StoredAccount account, Optional<ConnectionStatus> from, Optional<String> detail) {
     events.add(new ConnectionEvent(type, account.view(), from, detail, now));
   }
 
   boolean isEmpty() {
-    return put.isEmpty() && removed.isEmpty() && flows.isEmpty() && events.isEmpty();
+    return put.isEmpty() && removed.isEmpty() && flows.isEmpty() && events.isEmpty() && completions.isEmpty();
   }
 
   SlotCommit commit() {
-    return new SlotCommit(read, List.copyOf(put.values()), removed, flows, events);
+    return new SlotCommit(read, List.copyOf(put.values()), removed, flows, events, completions);
   }
 
   /** What the decision changed so far, e.g. for tests: account id → its new status, or null when removed. */

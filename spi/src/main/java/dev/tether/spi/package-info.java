@@ -6,6 +6,7 @@
  *       {@link java.util.ServiceLoader} or registered explicitly on the engine's builder;
  *   <li>{@link dev.tether.spi.ToolkitDescriptor}, {@link dev.tether.spi.AuthScheme} and
  *       {@link dev.tether.spi.ConnectionField} — what a provider serves and what its form collects;
+ *   <li>{@link dev.tether.spi.Categories} — the words a toolkit's categories are taken from;
  *   <li>{@link dev.tether.spi.AuthorizationRequest} → {@link dev.tether.spi.AuthorizationLink} —
  *       building the link a user opens;
  *   <li>{@link dev.tether.spi.ExchangeRequest} → {@link dev.tether.spi.Credentials} — exchanging

@@ -34,6 +34,17 @@ class SpiValuesTest {
   }
 
   @Test
+  void categories_known_isASmallSortedSetOfValidWords() {
+    assertThat(Categories.known()).contains("email", "calendar", "code", "issues", "chat", "search")
+        .hasSizeLessThanOrEqualTo(40).allSatisfy(c -> assertThat(Slugs.isValid(c)).as(c).isTrue());
+    assertThat(java.util.List.copyOf(Categories.known())).isSorted();
+    assertThat(Categories.isKnown("email")).isTrue();
+    assertThat(Categories.isKnown("Email")).isFalse();
+    assertThat(Categories.isKnown("news_feed")).isFalse();
+    assertThat(Categories.isKnown(null)).isFalse();
+  }
+
+  @Test
   void descriptor_validatesSlugAndName() {
     assertThat(new ToolkitDescriptor("hackernews", "Hacker News", AuthScheme.NONE).isNoAuth()).isTrue();
     assertThat(new ToolkitDescriptor("gmail", "Gmail", AuthScheme.OAUTH2).isNoAuth()).isFalse();

@@ -33,6 +33,7 @@ import dev.tether.core.SessionOptions;
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.FlowClaim;
 import dev.tether.core.store.Slot;
+import dev.tether.core.store.SlotCommit;
 import dev.tether.core.store.StoredAccount;
 import dev.tether.core.store.StoredFlow;
 import dev.tether.core.store.StoredSession;
@@ -527,6 +528,38 @@ public abstract class ConnectionStoreContract {
     assertFalse(h.get(0).completeFlow("k-nh", "holder", forged), "a second completion");
     assertEquals(FlowClaim.done(outcome(flow)), claim(h.get(1), "k-nh", "other", T0), "the first outcome");
     assertFalse(h.get(0).completeFlow("k-never", "holder", forged), "an unknown flow");
+  }
+
+  @Test
+  void commit_completesAFlowWithTheChange_onlyForItsHolder_andNeverWhenRefused() throws InterruptedException {
+    List<ConnectionStore> h = handles();
+    StoredFlow flow = storeFlow(h.get(0), "k-cc");
+    StoreFixtures.Recorder feed = new StoreFixtures.Recorder();
+    h.get(1).subscribe(feed);
+    assertEquals(FlowClaim.Kind.CLAIMED, claim(h.get(0), "k-cc", "holder", T0).kind());
+    StoredAccount pendingAccount = h.get(0).account(flow.accountId()).orElseThrow();
+    StoredAccount activated = pendingAccount.toBuilder().status(ConnectionStatus.ACTIVE).connectedAt(at(ofSeconds(5)))
+        .updatedAt(at(ofSeconds(5))).credentials(oauth2(flow.accountId(), at(ofHours(1)))).build();
+    Slot read = h.get(0).slot("alice", "gmail");
+
+    // A commit on a stale read completes nothing.
+    put(h.get(1), active("ca_other", "alice", "gmail", at(ofSeconds(1)), at(ofHours(1))));
+    assertFalse(h.get(0).commit(new SlotCommit(read, List.of(activated), List.of(), List.of(), List.of(),
+        List.of(new SlotCommit.FlowCompletion("k-cc", "holder", outcome(flow))))), "a stale read");
+    assertEquals(FlowClaim.Kind.BUSY, claim(h.get(1), "k-cc", "other", T0).kind(), "not completed by a refused commit");
+
+    // A non-holder's completion is ignored; the change itself still applies.
+    CallbackResult forged = new CallbackResult(false, Optional.of(flow.accountId()),
+        Optional.of(ConnectionStatus.FAILED), Optional.empty(), Optional.of("forged"));
+    commitFresh(h.get(0), "alice", "gmail", r -> new SlotCommit(r, List.of(), List.of(), List.of(), List.of(),
+        List.of(new SlotCommit.FlowCompletion("k-cc", "stranger", forged))));
+    assertEquals(FlowClaim.Kind.BUSY, claim(h.get(1), "k-cc", "other", T0).kind(), "still held, not done");
+
+    commitFresh(h.get(0), "alice", "gmail", r -> new SlotCommit(r, List.of(activated), List.of(), List.of(),
+        List.of(), List.of(new SlotCommit.FlowCompletion("k-cc", "holder", outcome(flow)))));
+    assertEquals(FlowClaim.done(outcome(flow)), claim(h.get(1), "k-cc", "other", T0), "completed with the change");
+    assertEquals(ConnectionStatus.ACTIVE, h.get(1).account(flow.accountId()).orElseThrow().status());
+    feed.awaitSettled("k-cc");
   }
 
   @Test

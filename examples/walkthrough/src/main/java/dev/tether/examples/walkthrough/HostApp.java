@@ -108,6 +108,19 @@ final class HostApp implements AutoCloseable {
     server.start();
   }
 
+  /**
+   * Answers with {@code engine} from now on, as the app does after a restart (the scripted
+   * walkthrough's {@code --postgres} restart). Not in {@code --serve} mode: the dashboard's session
+   * belongs to the engine it was served with.
+   */
+  void use(Tether engine) {
+    if (demo != null) {
+      throw new IllegalStateException("The dashboard's session belongs to the engine it was served with");
+    }
+    this.endpoints = ConnectEndpoints.builder(engine).toolkitNames(names).build();
+    this.tether = engine;
+  }
+
   private void link(HttpExchange ex) throws IOException {
     String linkId = ex.getRequestURI().getPath().substring("/link/".length());
     switch (ex.getRequestMethod()) {

@@ -2,11 +2,13 @@ package dev.tether.examples.walkthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.core.AccountQuery;
 import dev.tether.core.ConnectedAccount;
 import dev.tether.core.ConnectionEvent;
 import dev.tether.core.ConnectionRequest;
 import dev.tether.core.ConnectionStatus;
 import dev.tether.core.ManageConnectionsResult;
+import dev.tether.core.McpEndpoint;
 import dev.tether.core.Session;
 import dev.tether.core.SessionOptions;
 import dev.tether.core.Tether;
@@ -44,18 +46,26 @@ import java.util.stream.Collectors;
  * Tether end to end, with no accounts, no credentials and no network beyond loopback: a sandbox
  * authorization server plays Google and GitHub, a small JDK HttpServer plays the host app, and
  * this class plays the agent and the user through both flows of the seed documents and the
- * account lifecycle. {@code --serve} keeps it all running for a person with a real browser.
+ * account lifecycle. {@code --serve} keeps it all running for a person with a real browser, and
+ * serves the demo session's meta-tools to MCP clients.
  */
 public final class Walkthrough {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOOL = "COMPOSIO_MANAGE_CONNECTIONS";
 
-  /** What the walkthrough ended with, for its test. */
+  /**
+   * What the walkthrough ended with, for its test.
+   *
+   * @param afterRestart with {@code --postgres}: every account's status as the restarted engine read
+   *     it, by account id; empty otherwise
+   * @param credentialsAfterRestart with {@code --postgres}: whether the restarted engine read the
+   *     credentials the first engine had stored
+   */
   record Result(String firstMessage, String secondMessage, ConnectionStatus manualGmail, ConnectionStatus manualExa,
-      boolean tokenRefreshed, ConnectionStatus unusedLink, ConnectionStatus replacedAccount,
-      ConnectionStatus replacement) {}
+      Map<String, ConnectionStatus> afterRestart, boolean credentialsAfterRestart, boolean tokenRefreshed,
+      ConnectionStatus unusedLink, ConnectionStatus replacedAccount, ConnectionStatus replacement) {}
 
-  private static final String USAGE = "usage: Walkthrough [--serve] [--port N]";
+  private static final String USAGE = "usage: Walkthrough [--serve] [--port N] [--postgres]";
 
   private final PrintStream out;
   private final Browser user = new Browser();
@@ -67,7 +77,7 @@ public final class Walkthrough {
     this.heldEvents = eventsAfterSteps ? new ConcurrentLinkedQueue<>() : null;
   }
 
-  /** {@code [--serve] [--port N]}; exits with a non-zero status when it cannot run. */
+  /** {@code [--serve] [--port N] [--postgres]}; exits with a non-zero status when it cannot run. */
   public static void main(String[] args) throws Exception {
     CompletableFuture<Void> stop = new CompletableFuture<>();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -93,16 +103,20 @@ public final class Walkthrough {
 
   /**
    * What {@link #main} does, without exiting the JVM: the scripted walkthrough, or with
-   * {@code --serve} the interactive mode until {@code stop} completes.
+   * {@code --serve} the interactive mode until {@code stop} completes; {@code --postgres} keeps
+   * the engine's state in an embedded PostgreSQL instead of in memory.
    *
    * @return the exit status: 0, 1 when {@code --serve} cannot listen on its port, 2 for bad arguments
    */
   static int launch(String[] args, PrintStream out, PrintStream err, CompletionStage<?> stop) throws Exception {
     boolean serve = false;
+    boolean postgres = false;
     int port = 8080;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--serve")) {
         serve = true;
+      } else if (args[i].equals("--postgres")) {
+        postgres = true;
       } else if (args[i].equals("--port") && i + 1 < args.length && args[i + 1].matches("\\d{1,5}")
           && Integer.parseInt(args[i + 1]) <= 65535) {
         port = Integer.parseInt(args[++i]);
@@ -113,15 +127,20 @@ public final class Walkthrough {
       }
     }
     if (serve) {
-      return serve(port, out, err, stop);
+      return serve(port, postgres, out, err, stop, () -> new Sandbox(true));
     }
-    run(out);
+    run(out, postgres);
     return 0;
   }
 
-  /** The scripted walkthrough. */
+  /** The scripted walkthrough, in memory. */
   static Result run(PrintStream out) throws Exception {
-    return new Walkthrough(out, true).play();
+    return run(out, false);
+  }
+
+  /** The scripted walkthrough; with {@code postgres}, on an embedded PostgreSQL, restarting the engine midway. */
+  static Result run(PrintStream out, boolean postgres) throws Exception {
+    return new Walkthrough(out, true).play(postgres);
   }
 
   /**
@@ -143,15 +162,22 @@ public final class Walkthrough {
     return b.requestTimeout(Duration.ofSeconds(30)).build();
   }
 
-  private Result play() throws Exception {
+  private Result play(boolean postgres) throws Exception {
     long started = System.nanoTime();
     TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    try (Sandbox sandbox = new Sandbox(false); HostApp host = new HostApp(0)) {
+    Result result;
+    try (Sandbox sandbox = new Sandbox(false); HostApp host = new HostApp(0);
+        Database db = postgres ? Database.start() : null) {
       List<ToolkitProvider> providers = providers(sandbox, false);
-      Tether tether = engine(host, providers, clock);
+      // The node's store: closed at the restart, and by db.close() if still open.
+      Database.Store node = db == null ? null : db.open();
+      Tether tether = engine(host, providers, clock, node);
       host.serve(tether, toolkitNames(providers), null);
-      out.println("Tether walkthrough: a sandbox identity provider (" + sandbox.discoveryUrl() + ") and a host app ("
-          + host.base().getAuthority() + ") run on loopback until it ends");
+      out.println("Tether walkthrough: a sandbox identity provider (" + sandbox.discoveryUrl() + ")"
+          + (db == null ? " and a host app (" + host.base().getAuthority() + ")"
+              : ", a host app (" + host.base().getAuthority() + ") and PostgreSQL (" + db.address() + ", data in "
+                  + db.dataDirectory() + ")")
+          + " run on loopback until it ends");
 
       // ---------------------------------------------------------------- 1. in chat
       step("1. In chat: the agent needs gmail and github for user_123");
@@ -202,6 +228,34 @@ public final class Walkthrough {
           .filter(t -> t.connection().map(ToolkitInfo.Connection::isActive).orElse(false))
           .map(t -> t.slug() + " " + t.connection().get().connectedAccount().get().id()).collect(Collectors.joining(", ")));
 
+      // ---------------------------------------------------------------- restart (--postgres)
+      Map<String, ConnectionStatus> afterRestart = new LinkedHashMap<>();
+      boolean credentialsAfterRestart = false;
+      if (db != null) {
+        step("Restart: the engine and its store stop, as the app's node would; a new one starts on the same database");
+        String fingerprintBefore = fingerprint(tether.credentials(gmail.id()));
+        node.close();
+        say("store.close(): its change feed and pool are closed, and the engine is dropped; the accounts stay in "
+            + "PostgreSQL, their credentials encrypted with key \"" + Database.KEY_ID + "\" (AES-256-GCM)");
+        node = db.open();
+        tether = engine(host, providers, clock, node);
+        host.use(tether);
+        say("a new PostgresConnectionStore on the same database and key, and a new engine on it behind the host app");
+        chat = tether.session(chat.id()).orElseThrow();
+        app = tether.session(app.id()).orElseThrow();
+        say("tether.session(\"" + chat.id() + "\") and tether.session(\"" + app.id() + "\") → both found");
+        for (String userId : List.of(chat.userId(), app.userId())) {
+          List<ConnectedAccount> accounts = tether.accounts(AccountQuery.ofUser(userId));
+          accounts.forEach(a -> afterRestart.put(a.id(), a.status()));
+          say("accounts(" + userId + ") → " + accounts.stream().map(a -> a.toolkit() + " " + a.id() + " " + a.status())
+              .collect(Collectors.joining(", ")));
+        }
+        String fingerprintAfter = fingerprint(tether.credentials(gmail.id()));
+        credentialsAfterRestart = fingerprintAfter.equals(fingerprintBefore);
+        say("credentials(" + gmail.id() + ") → access token fingerprint " + fingerprintAfter
+            + (credentialsAfterRestart ? ", the one stored before the restart" : ", NOT the one stored before the restart"));
+      }
+
       // ---------------------------------------------------------------- 3. lifecycle
       step("3. Lifecycle: refresh, an unused link, reinitiate_all");
       Credentials before = tether.credentials(gmail.id());
@@ -232,13 +286,26 @@ public final class Walkthrough {
       say("user  → signs in again: " + newGmail + " " + replacement + ", " + oldGmail + " " + replaced);
 
       printHeldEvents();
-      out.printf("%nDone in %.1f s. Every account above lived in this JVM only.%n", (System.nanoTime() - started) / 1e9);
-      return new Result(first.at("/data/message").asText(), secondMessage, gmail.status(), exa.status(), refreshed,
-          unusedStatus, replaced, replacement);
+      result = new Result(first.at("/data/message").asText(), secondMessage, gmail.status(), exa.status(),
+          afterRestart, credentialsAfterRestart, refreshed, unusedStatus, replaced, replacement);
     }
+    out.printf("%nDone in %.1f s. %s%n", (System.nanoTime() - started) / 1e9, postgres
+        ? "Every account above was stored in PostgreSQL, whose server is now stopped and its data directory removed."
+        : "Every account above lived in this JVM only.");
+    return result;
   }
 
-  private Tether engine(HostApp host, List<ToolkitProvider> providers, Clock clock) {
+  /** The scripted walkthrough's engine: in memory, or on {@code node}'s store when not null. */
+  private Tether engine(HostApp host, List<ToolkitProvider> providers, Clock clock, Database.Store node) {
+    Tether.Builder b = engine(host, providers, clock);
+    if (node != null) {
+      b.store(node.store());
+    }
+    return b.build();
+  }
+
+  /** An engine served by {@code host}, with the walkthrough's providers and event lines; the caller builds it. */
+  private Tether.Builder engine(HostApp host, List<ToolkitProvider> providers, Clock clock) {
     Tether.Builder b = Tether.builder()
         .redirectUri(host.callbackEndpoint())
         .connectBaseUrl(host.linkBase())
@@ -246,7 +313,7 @@ public final class Walkthrough {
         .discoverProviders(false)
         .listener(this::event);
     providers.forEach(b::provider);
-    return b.build();
+    return b;
   }
 
   /** The sandbox's OAuth catalog and the API-key toolkits. */
@@ -324,19 +391,15 @@ public final class Walkthrough {
   }
 
   /**
-   * {@code --serve}: keeps the sandbox and the host app running for a person with a browser until
-   * {@code stop} completes, then stops both.
+   * {@code --serve}: keeps the sandbox (from {@code sandboxes}), the host app and its MCP endpoint,
+   * and with {@code postgres} an embedded PostgreSQL under the engine, running for a person with a
+   * browser or an MCP client until {@code stop} completes, then stops them all.
    *
    * @return 0 once stopped; 1 when the host app cannot listen on {@code port}, after one line on
    *     {@code err} naming the port and {@code --port N}, with everything started so far stopped
    */
-  static int serve(int port, PrintStream out, PrintStream err, CompletionStage<?> stop) throws Exception {
-    return serve(port, out, err, stop, () -> new Sandbox(true));
-  }
-
-  /** {@link #serve(int, PrintStream, PrintStream, CompletionStage)} with the sandbox from {@code sandboxes}. */
-  static int serve(int port, PrintStream out, PrintStream err, CompletionStage<?> stop, Supplier<Sandbox> sandboxes)
-      throws Exception {
+  static int serve(int port, boolean postgres, PrintStream out, PrintStream err, CompletionStage<?> stop,
+      Supplier<Sandbox> sandboxes) throws Exception {
     try (Sandbox sandbox = sandboxes.get()) {
       HostApp host;
       try {
@@ -345,14 +408,21 @@ public final class Walkthrough {
         err.println("Cannot listen on port " + port + " (" + e.getMessage() + "); choose another port with --port N");
         return 1;
       }
-      try (host) {
+      // The port is checked before PostgreSQL takes its seconds to start.
+      try (host; Database db = postgres ? Database.start() : null; McpHost mcp = new McpHost()) {
         Walkthrough narrator = new Walkthrough(out, false);
         List<ToolkitProvider> providers = providers(sandbox, true);
-        Tether tether = narrator.engine(host, providers, Clock.systemUTC());
+        Tether.Builder engine = narrator.engine(host, providers, Clock.systemUTC()).mcpBaseUrl(mcp.base());
+        if (db != null) {
+          engine.store(db.open().store()); // closed by db.close()
+        }
+        Tether tether = engine.build();
         // No callback URL: after signing in, a person lands on tether-pages' landing page, and the
-        // dashboard in the other tab has already changed the badge.
-        Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa").build());
+        // dashboard in the other tab has already changed the badge. An MCP client may wait for it.
+        Session demo = tether.createSession("you", SessionOptions.builder().toolkits("gmail", "github", "exa")
+            .waitForConnections(true).build());
         host.serve(tether, toolkitNames(providers), demo);
+        mcp.serve(tether);
         List<String> real = new ArrayList<>();
         for (String family : List.of("google", "github")) {
           if (System.getenv(OAuth2Catalog.clientIdVariable(family)) != null) {
@@ -363,7 +433,12 @@ public final class Walkthrough {
             + " a scripted chat and the JSON the agent sees. Connect gmail, github or exa there; gmail and github show"
             + " the sandbox's sign-in page (any user name works).");
         out.println("Or open this gmail connect link: " + demo.authorize("gmail").redirectUrl());
+        printMcp(out, demo.mcp());
         out.println("Sandbox identity provider: " + sandbox.discoveryUrl());
+        if (db != null) {
+          out.println("Store: PostgreSQL on " + db.address() + ", embedded; its data directory " + db.dataDirectory()
+              + " is removed when this stops");
+        }
         out.println("Real providers: " + (real.isEmpty() ? "none (set TETHER_GOOGLE_CLIENT_ID/SECRET or "
             + "TETHER_GITHUB_CLIENT_ID/SECRET and register " + host.callbackEndpoint() + ")" : real));
         out.println("Ctrl-C stops.");
@@ -376,5 +451,20 @@ public final class Walkthrough {
     }
     out.println("Stopped.");
     return 0;
+  }
+
+  /**
+   * How to point an MCP client at the demo session: its URL, its header (a secret, printed this
+   * once because the person must copy it), and a one-line client configuration without it.
+   */
+  private static void printMcp(PrintStream out, McpEndpoint endpoint) {
+    out.println("MCP endpoint of this session (the chat's meta-tools, for an MCP client): " + endpoint.url());
+    endpoint.headers().forEach((name, value) -> out.println("MCP header, a SECRET (it lets an MCP client act as"
+        + " \"you\"; paste it into your MCP client only): " + name + ": " + value));
+    String headers = endpoint.headers().keySet().stream()
+        .map(name -> JSON.getNodeFactory().textNode(name) + ": \"<the " + name + " value above>\"")
+        .collect(Collectors.joining(", "));
+    out.println("MCP client config, one line (e.g. Cursor's ~/.cursor/mcp.json): {\"mcpServers\": {\"tether\": {\"url\": "
+        + JSON.getNodeFactory().textNode(endpoint.url().toString()) + ", \"headers\": {" + headers + "}}}}");
   }
 }

@@ -3,7 +3,13 @@ package dev.tether.examples.walkthrough;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.core.ConnectionStatus;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -20,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +70,7 @@ class WalkthroughTest {
     assertThat(result.secondMessage()).isEqualTo("All connections are active");
     assertThat(result.manualGmail()).isEqualTo(ConnectionStatus.ACTIVE);
     assertThat(result.manualExa()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThat(result.afterRestart()).as("in memory: nothing to restart").isEmpty();
     assertThat(result.tokenRefreshed()).isTrue();
     assertThat(result.unusedLink()).isEqualTo(ConnectionStatus.EXPIRED);
     assertThat(result.replacedAccount()).isEqualTo(ConnectionStatus.INACTIVE);
@@ -85,7 +93,7 @@ class WalkthroughTest {
    * and the line after it does not report that account reaching the event's status (which is
    * what the output looked like when events were printed before their step).
    */
-  private static void assertEventsFollowTheirStep(String out) {
+  static void assertEventsFollowTheirStep(String out) {
     List<String> lines = List.of(out.split("\n"));
     int events = 0;
     for (int i = 0; i < lines.size(); i++) {
@@ -117,11 +125,11 @@ class WalkthroughTest {
   }
 
   @Test
-  void serve_printsPagesThatOpen_andStopsEverythingOnStop() throws Exception {
+  void serve_printsPagesThatOpenAndAnMcpEndpointThatListsTheTools_andStopsEverythingOnStop() throws Exception {
     LineWatcher out = new LineWatcher();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CompletableFuture<Void> stop = new CompletableFuture<>();
-    Future<Integer> serving = background.submit(() -> Walkthrough.serve(0, out.printStream(),
+    Future<Integer> serving = background.submit(() -> Walkthrough.serve(0, false, out.printStream(),
         new PrintStream(err, true, StandardCharsets.UTF_8), stop, recordingSandboxes));
 
     String printed = out.untilLine("Ctrl-C stops.").get(BUDGET.toSeconds(), TimeUnit.SECONDS);
@@ -142,12 +150,44 @@ class WalkthroughTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("Gmail", "GitHub", "/connect/gmail");
 
+    Matcher mcp = Pattern.compile("(?m)^MCP endpoint of this session [^:]*: (\\S+)$").matcher(printed);
+    Matcher header = Pattern.compile("(?m)^MCP header, a SECRET [^:]*: (Authorization): (Bearer \\S+)$").matcher(printed);
+    assertThat(mcp.find()).as("the MCP endpoint is printed").isTrue();
+    assertThat(header.find()).as("the MCP header is printed").isTrue();
+    String secret = header.group(2).substring("Bearer ".length());
+    assertThat(printed.split(Pattern.quote(secret), -1)).as("the secret is printed once").hasSize(2);
+    assertThat(printed).containsPattern("(?m)^MCP client config, one line .*\\{\"mcpServers\": \\{\"tether\": "
+        + "\\{\"url\": \"" + Pattern.quote(mcp.group(1)) + "\", \"headers\": \\{\"Authorization\": .*$");
+    URI mcpUrl = URI.create(mcp.group(1));
+    assertThat(listTools(mcpUrl, Map.of(header.group(1), header.group(2))))
+        .contains("COMPOSIO_MANAGE_CONNECTIONS", "COMPOSIO_SEARCH_TOOLS", "COMPOSIO_WAIT_FOR_CONNECTIONS");
+
     stop.complete(null);
     assertThat(serving.get(BUDGET.toSeconds(), TimeUnit.SECONDS)).isZero();
     assertThat(out.text()).endsWith("Stopped.\n");
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(sandboxes).singleElement().satisfies(WalkthroughTest::assertStopped);
     assertNothingListensOn(URI.create(open.group(1)).getPort());
+    assertNothingListensOn(mcpUrl.getPort());
+  }
+
+  /** The tools an MCP client lists, with the MCP Java SDK's client configured as a person would. */
+  private static List<String> listTools(URI url, Map<String, String> headers) {
+    HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+        .builder(url.getScheme() + "://" + url.getRawAuthority())
+        .endpoint(url.getRawPath())
+        .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
+        .connectTimeout(BUDGET)
+        .httpRequestCustomizer((request, method, uri, body, context) -> headers.forEach(request::header))
+        .build();
+    try (McpSyncClient client = McpClient.sync(transport)
+        .clientInfo(new McpSchema.Implementation("walkthrough-test", "1"))
+        .requestTimeout(BUDGET)
+        .initializationTimeout(BUDGET)
+        .build()) {
+      client.initialize();
+      return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+    }
   }
 
   @Test
@@ -157,7 +197,7 @@ class WalkthroughTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       CompletableFuture<Void> neverStopped = new CompletableFuture<>();
-      Future<Integer> serving = background.submit(() -> Walkthrough.serve(port,
+      Future<Integer> serving = background.submit(() -> Walkthrough.serve(port, false,
           new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
           neverStopped, recordingSandboxes));
 
@@ -185,7 +225,7 @@ class WalkthroughTest {
     assertNothingListensOn(sandbox.discoveryUrl().getPort());
   }
 
-  private static void assertNothingListensOn(int port) {
+  static void assertNothingListensOn(int port) {
     assertThatThrownBy(() -> {
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) BUDGET.toMillis());

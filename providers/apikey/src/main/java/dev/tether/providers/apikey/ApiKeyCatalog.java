@@ -30,14 +30,29 @@ public final class ApiKeyCatalog implements ToolkitProvider {
 
   /** Immutable, so every instance shares it. */
   private static final ToolkitDispatcher<ApiKeyToolkit> BUNDLED = ToolkitDispatcher.of("API-key catalog", List.of(
-      ApiKeyToolkit.builder("exa").name("Exa").header("x-api-key").checkUrl(URI.create("https://api.exa.ai")).build(),
-      ApiKeyToolkit.builder("tavily").name("Tavily").bearer().checkUrl(URI.create("https://api.tavily.com")).build(),
+      ApiKeyToolkit.builder("exa").name("Exa").header("x-api-key").checkUrl(URI.create("https://api.exa.ai"))
+          .description("Search the web by meaning with Exa, including research papers, news and company sites, and "
+              + "get page contents, highlights and similar links.")
+          .categories("search", "web").build(),
+      ApiKeyToolkit.builder("tavily").name("Tavily").bearer().checkUrl(URI.create("https://api.tavily.com"))
+          .description("Search the web and the news with Tavily, and get ranked results with extracted page content "
+              + "and a short answer.")
+          .categories("search", "web", "news").build(),
       ApiKeyToolkit.builder("serpapi").name("SerpApi").queryParameter("api_key")
-          .checkUrl(URI.create("https://serpapi.com")).build(),
+          .checkUrl(URI.create("https://serpapi.com"))
+          .description("Get Google, Bing and other search engines' results (web, news, images, maps, shopping) as "
+              + "JSON through SerpApi.")
+          .categories("search", "web", "news").build(),
       ApiKeyToolkit.builder("firecrawl").name("Firecrawl").bearer()
-          .checkUrl(URI.create("https://api.firecrawl.dev")).build(),
+          .checkUrl(URI.create("https://api.firecrawl.dev"))
+          .description("Scrape and crawl websites with Firecrawl: turn pages into markdown or structured data, and "
+              + "map a site's URLs.")
+          .categories("scraping", "web").build(),
       ApiKeyToolkit.builder("openai").name("OpenAI").bearer().prefix("sk-")
-          .checkUrl(URI.create("https://api.openai.com")).build()));
+          .checkUrl(URI.create("https://api.openai.com"))
+          .description("Call OpenAI models: chat completions and text generation, embeddings, image generation, and "
+              + "transcribing or translating audio.")
+          .categories("ai").build()));
 
   /** The bundled toolkits (for ServiceLoader). */
   public ApiKeyCatalog() {}

@@ -25,7 +25,8 @@ import java.util.Objects;
  *
  * <pre>{@code
  * ToolkitProvider exa = ApiKeyToolkit.builder("exa").name("Exa").header("x-api-key")
- *     .checkUrl(URI.create("https://api.exa.ai")).build();
+ *     .checkUrl(URI.create("https://api.exa.ai"))
+ *     .description("Search the web with Exa").categories("search", "web").build();
  * }</pre>
  *
  * <p>Immutable and thread-safe; no I/O at all.
@@ -63,7 +64,8 @@ public final class ApiKeyToolkit implements ToolkitProvider {
     List<ConnectionField> fields = scheme == AuthScheme.BASIC
         ? List.of(ConnectionField.plain(USERNAME, name + " user name"), ConnectionField.secret(PASSWORD, name + " password"))
         : List.of(ConnectionField.secret(API_KEY, name + (scheme == AuthScheme.BEARER ? " token" : " API key")));
-    this.descriptor = new ToolkitDescriptor(b.slug, name, scheme, fields);
+    this.descriptor = new ToolkitDescriptor(b.slug, name, scheme, fields, b.description == null ? "" : b.description,
+        b.categories == null ? List.of() : b.categories);
     this.placement = b.placement;
     this.parameter = b.parameter;
     this.prefix = b.prefix;
@@ -159,6 +161,8 @@ public final class ApiKeyToolkit implements ToolkitProvider {
     private String parameter;
     private String prefix;
     private URI checkUrl;
+    private String description;
+    private List<String> categories;
 
     private Builder(String slug) {
       this.slug = slug;
@@ -173,6 +177,46 @@ public final class ApiKeyToolkit implements ToolkitProvider {
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
       return this;
+    }
+
+    /**
+     * One line saying what users do with the toolkit, for agents that search toolkits by use case
+     * (default: none).
+     *
+     * @param description e.g. {@code Search the web with Exa}; one line of at most
+     *     {@value ToolkitDescriptor#MAX_DESCRIPTION_LENGTH} characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code description} is longer or spans lines
+     * @throws IllegalStateException if the description was already set
+     */
+    public Builder description(String description) {
+      if (this.description != null) {
+        throw new IllegalStateException("description was already set for ApiKeyToolkit '" + slug + "'");
+      }
+      this.description = describe(Objects.requireNonNull(description, "description"), List.of()).description();
+      return this;
+    }
+
+    /**
+     * What kind of app the toolkit is, from the {@link dev.tether.spi.Categories} vocabulary
+     * (default: none).
+     *
+     * @param categories e.g. {@code search}; lower case {@code [a-z0-9_]+}
+     * @return this builder
+     * @throws IllegalArgumentException if a category is malformed
+     * @throws IllegalStateException if the categories were already set
+     */
+    public Builder categories(String... categories) {
+      if (this.categories != null) {
+        throw new IllegalStateException("categories were already set for ApiKeyToolkit '" + slug + "'");
+      }
+      this.categories = describe("", List.of(categories)).categories();
+      return this;
+    }
+
+    /** The descriptor's own rules, checked when a setting is made rather than at build(). */
+    private ToolkitDescriptor describe(String text, List<String> words) {
+      return new ToolkitDescriptor(slug, slug, AuthScheme.NONE).describedAs(text, words.toArray(String[]::new));
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.spi.AuthScheme;
+import dev.tether.spi.Categories;
 import dev.tether.spi.ConnectRequest;
 import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Credentials;
@@ -112,5 +113,32 @@ class ApiKeyToolkitTest {
   void serviceLoader_findsTheCatalog() {
     assertThat(ServiceLoader.load(ToolkitProvider.class).stream().map(p -> p.type().getName()))
         .contains(ApiKeyCatalog.class.getName());
+  }
+
+  @Test
+  void bundledToolkits_areDescribed_withWordsOfTheVocabulary() {
+    for (ToolkitDescriptor d : new ApiKeyCatalog().toolkits()) {
+      assertThat(d.description()).as(d.slug()).isNotBlank().doesNotContain("\n")
+          .hasSizeLessThanOrEqualTo(ToolkitDescriptor.MAX_DESCRIPTION_LENGTH);
+      assertThat(d.categories()).as(d.slug()).isNotEmpty().doesNotHaveDuplicates()
+          .allSatisfy(c -> assertThat(Categories.isKnown(c)).as(d.slug() + " category " + c).isTrue());
+    }
+  }
+
+  @Test
+  void builder_descriptionAndCategories_reachTheDescriptor_eachSetOnce_checkedWhenSet() {
+    ApiKeyToolkit.Builder b = ApiKeyToolkit.builder("acme").bearer()
+        .description("Keep Acme's customer records").categories("crm", "sales");
+    assertThat(b.build().descriptor().description()).isEqualTo("Keep Acme's customer records");
+    assertThat(b.build().descriptor().categories()).containsExactly("crm", "sales");
+    assertThatIllegalStateException().isThrownBy(() -> b.description("again"))
+        .withMessageContaining("description").withMessageContaining("'acme'");
+    assertThatIllegalStateException().isThrownBy(() -> b.categories("crm"))
+        .withMessageContaining("categories").withMessageContaining("'acme'");
+    assertThat(ApiKeyToolkit.builder("plain").bearer().build().descriptor().categories()).isEmpty();
+    assertThatIllegalArgumentException().isThrownBy(() -> ApiKeyToolkit.builder("acme").description("x".repeat(301)))
+        .withMessageContaining("'acme'").withMessageContaining("300");
+    assertThatIllegalArgumentException().isThrownBy(() -> ApiKeyToolkit.builder("acme").categories("Email"))
+        .withMessageContaining("'Email'");
   }
 }

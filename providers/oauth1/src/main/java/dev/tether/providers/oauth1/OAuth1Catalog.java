@@ -62,11 +62,15 @@ public final class OAuth1Catalog implements ToolkitProvider {
    * @param accessTokenUrl the token-credentials endpoint
    * @param consumerKey the Trello API key, or null or blank to list the toolkit without a client
    * @param consumerSecret the Trello API secret, or null or blank likewise
-   * @return the Trello toolkit with Tether's authorization parameters (read and write, no expiry)
+   * @return the Trello toolkit with Tether's authorization parameters (read and write, no expiry),
+   *     described for search by use case
    */
   public static OAuth1Toolkit trello(URI requestTokenUrl, URI authorizeUrl, URI accessTokenUrl, String consumerKey,
       String consumerSecret) {
     OAuth1Toolkit.Builder b = OAuth1Toolkit.builder("trello").name("Trello")
+        .description("Create, move and assign Trello cards on boards and lists, with checklists, due dates and "
+            + "labels.")
+        .categories("tasks", "project")
         .requestTokenUrl(requestTokenUrl).authorizeUrl(authorizeUrl).accessTokenUrl(accessTokenUrl)
         .authorizationParameter("name", "Tether").authorizationParameter("scope", "read,write")
         .authorizationParameter("expiration", "never")

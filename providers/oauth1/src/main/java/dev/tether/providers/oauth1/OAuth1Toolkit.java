@@ -67,7 +67,8 @@ public final class OAuth1Toolkit implements ToolkitProvider {
   private final Duration timeout;
 
   private OAuth1Toolkit(Builder b) {
-    this.descriptor = new ToolkitDescriptor(b.slug, b.name == null ? b.slug : b.name, AuthScheme.OAUTH1);
+    this.descriptor = new ToolkitDescriptor(b.slug, b.name == null ? b.slug : b.name, AuthScheme.OAUTH1, List.of(),
+        b.description == null ? "" : b.description, b.categories == null ? List.of() : b.categories);
     this.requestTokenUrl = b.requestTokenUrl;
     this.authorizeUrl = b.authorizeUrl;
     this.accessTokenUrl = b.accessTokenUrl;
@@ -217,6 +218,8 @@ public final class OAuth1Toolkit implements ToolkitProvider {
     private final Map<String, String> authorizationParameters = new LinkedHashMap<>();
     private HttpClient httpClient;
     private Duration timeout = Duration.ofSeconds(10);
+    private String description;
+    private List<String> categories;
 
     private Builder(String slug) {
       this.slug = slug;
@@ -232,6 +235,46 @@ public final class OAuth1Toolkit implements ToolkitProvider {
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
       return this;
+    }
+
+    /**
+     * One line saying what users do with the toolkit, for agents that search toolkits by use case
+     * (default: none).
+     *
+     * @param description e.g. {@code Create and move Trello cards on boards}; one line of at most
+     *     {@value ToolkitDescriptor#MAX_DESCRIPTION_LENGTH} characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code description} is longer or spans lines
+     * @throws IllegalStateException if the description was already set
+     */
+    public Builder description(String description) {
+      if (this.description != null) {
+        throw new IllegalStateException("description was already set for OAuth1Toolkit '" + slug + "'");
+      }
+      this.description = describe(Objects.requireNonNull(description, "description"), List.of()).description();
+      return this;
+    }
+
+    /**
+     * What kind of app the toolkit is, from the {@link dev.tether.spi.Categories} vocabulary
+     * (default: none).
+     *
+     * @param categories e.g. {@code tasks}; lower case {@code [a-z0-9_]+}
+     * @return this builder
+     * @throws IllegalArgumentException if a category is malformed
+     * @throws IllegalStateException if the categories were already set
+     */
+    public Builder categories(String... categories) {
+      if (this.categories != null) {
+        throw new IllegalStateException("categories were already set for OAuth1Toolkit '" + slug + "'");
+      }
+      this.categories = describe("", List.of(categories)).categories();
+      return this;
+    }
+
+    /** The descriptor's own rules, checked when a setting is made rather than at build(). */
+    private ToolkitDescriptor describe(String text, List<String> words) {
+      return new ToolkitDescriptor(slug, slug, AuthScheme.NONE).describedAs(text, words.toArray(String[]::new));
     }
 
     /**

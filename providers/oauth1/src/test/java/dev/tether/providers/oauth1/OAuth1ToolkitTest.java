@@ -2,13 +2,16 @@ package dev.tether.providers.oauth1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Categories;
 import dev.tether.spi.ProviderException;
 import dev.tether.spi.Secret;
+import dev.tether.spi.ToolkitDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,5 +120,37 @@ class OAuth1ToolkitTest {
         .isThrownBy(() -> OAuth1Toolkit.builder("x").requestTokenUrl(URI.create("https://key:SECRET@trello.example/r")))
         .withMessageContaining("user info").satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRET"));
     assertThatIllegalArgumentException().isThrownBy(() -> OAuth1Toolkit.builder("x").accessTokenUrl(URI.create("/a")));
+  }
+
+  @Test
+  void bundledToolkits_areDescribed_withWordsOfTheVocabulary() {
+    for (ToolkitDescriptor d : new OAuth1Catalog(Map.of(), new Properties()).toolkits()) {
+      assertThat(d.description()).as(d.slug()).isNotBlank().doesNotContain("\n")
+          .hasSizeLessThanOrEqualTo(ToolkitDescriptor.MAX_DESCRIPTION_LENGTH);
+      assertThat(d.categories()).as(d.slug()).isNotEmpty().doesNotHaveDuplicates()
+          .allSatisfy(c -> assertThat(Categories.isKnown(c)).as(d.slug() + " category " + c).isTrue());
+    }
+  }
+
+  @Test
+  void builder_descriptionAndCategories_reachTheDescriptor_eachSetOnce_checkedWhenSet() {
+    OAuth1Toolkit.Builder b = withEndpoints("acme").description("Keep Acme's customer records")
+        .categories("crm", "sales");
+    assertThat(b.build().descriptor().description()).isEqualTo("Keep Acme's customer records");
+    assertThat(b.build().descriptor().categories()).containsExactly("crm", "sales");
+    assertThatIllegalStateException().isThrownBy(() -> b.description("again"))
+        .withMessageContaining("description").withMessageContaining("'acme'");
+    assertThatIllegalStateException().isThrownBy(() -> b.categories("crm"))
+        .withMessageContaining("categories").withMessageContaining("'acme'");
+    assertThat(withEndpoints("plain").build().descriptor().categories()).isEmpty();
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth1Toolkit.builder("acme").description("x".repeat(301)))
+        .withMessageContaining("'acme'").withMessageContaining("300");
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth1Toolkit.builder("acme").categories("Email"))
+        .withMessageContaining("'Email'");
+  }
+
+  private static OAuth1Toolkit.Builder withEndpoints(String slug) {
+    return OAuth1Toolkit.builder(slug).requestTokenUrl(URI.create("https://a.example/request"))
+        .authorizeUrl(URI.create("https://a.example/authorize")).accessTokenUrl(URI.create("https://a.example/access"));
   }
 }

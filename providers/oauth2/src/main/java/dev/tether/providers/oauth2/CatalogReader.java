@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Slugs;
+import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.Urls;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -20,6 +21,11 @@ import java.util.Set;
 /**
  * Reads and validates a catalog of OAuth 2.0 families and toolkits (JSON). Every problem is
  * collected with the path of the entry it concerns, so one run names all of them.
+ *
+ * <p>A toolkit may say what it is for: {@code description} (one line) and {@code categories}
+ * (well-formed words). Both are optional, so a user's catalog may leave them out or use its own
+ * words; that the bundled catalog describes every toolkit with words of
+ * {@link dev.tether.spi.Categories} is checked by its tests, not here.
  */
 final class CatalogReader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +33,8 @@ final class CatalogReader {
       "scope_parameter", "pkce", "client_authentication", "token_request", "authorization_parameters",
       "token_headers", "token_path", "ok_field", "default_token_lifetime", "default_scopes", "fields",
       "keep_attributes", "issuer", "require_issuer", "toolkits");
-  private static final Set<String> TOOLKIT_KEYS = Set.of("name", "scopes", "authorization_parameters");
+  private static final Set<String> TOOLKIT_KEYS = Set.of("name", "scopes", "authorization_parameters",
+      "description", "categories");
   private static final Set<String> FIELD_KEYS = Set.of("name", "label", "secret");
 
   /** One family: its name and the specs of its toolkits. */
@@ -152,6 +159,22 @@ final class CatalogReader {
         problems.add(tat + ".name: a display name is required");
         display = e.getKey();
       }
+      String description = text(tat, t, "description", "");
+      if (description.length() > ToolkitDescriptor.MAX_DESCRIPTION_LENGTH || description.indexOf('\n') >= 0) {
+        problems.add(tat + ".description: must be one line of at most " + ToolkitDescriptor.MAX_DESCRIPTION_LENGTH
+            + " characters, got " + description.length());
+        description = "";
+      }
+      List<String> categories = new ArrayList<>();
+      for (String c : strings(tat, t, "categories")) {
+        if (categories.contains(c)) {
+          problems.add(tat + ".categories: '" + c + "' is listed twice");
+        } else if (Slugs.isValid(c)) {
+          categories.add(c);
+        } else {
+          problems.add(tat + ".categories: '" + Slugs.abbreviate(c) + "' is not lower case a-z, 0-9 and '_'");
+        }
+      }
       List<String> scopes = new ArrayList<>(defaultScopes);
       scopes.addAll(strings(tat, t, "scopes"));
       Map<String, String> params = new LinkedHashMap<>(authParams);
@@ -159,7 +182,7 @@ final class CatalogReader {
       if (authorizationUrl != null && tokenUrl != null) {
         specs.add(new OAuth2Spec(e.getKey(), display, name, authorizationUrl, tokenUrl, scopes, separator,
             scopeParameter, pkce, "basic".equals(clientAuth), "json".equals(request), params, headers, tokenPath,
-            okField, lifetime, fields, issuer, requireIssuer, keep));
+            okField, lifetime, fields, issuer, requireIssuer, keep, description, categories));
       }
     }
     return new Family(name, specs);

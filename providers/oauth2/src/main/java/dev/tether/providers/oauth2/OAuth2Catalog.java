@@ -383,7 +383,7 @@ public final class OAuth2Catalog implements ToolkitProvider {
           spec.tokenHeaders(), spec.tokenPath(), spec.okField(), spec.defaultTokenLifetime(), spec.fields(),
           issuer != null ? Optional.of(issuer) : urls != null ? Optional.empty() : spec.issuer(),
           issuer != null ? issuerRequired.get(spec.family()) : urls == null && spec.requireIssuer(),
-          spec.keepAttributes());
+          spec.keepAttributes(), spec.description(), spec.categories());
     }
 
     private String[] configuredClient(String family) {

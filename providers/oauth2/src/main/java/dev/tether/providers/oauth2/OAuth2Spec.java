@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Everything that distinguishes one OAuth 2.0 toolkit from another, as data: endpoints (with
  * {@code {field}} placeholders filled from per-connection values), scopes, PKCE, client
- * authentication, request and response shapes. Built by {@link OAuth2Toolkit.Builder} or read from
+ * authentication, request and response shapes, and what the toolkit is for (description and
+ * categories, for search by use case). Built by {@link OAuth2Toolkit.Builder} or read from
  * the bundled catalog. Immutable.
  */
 record OAuth2Spec(
@@ -34,7 +35,9 @@ record OAuth2Spec(
     List<ConnectionField> fields,
     Optional<String> issuer,
     boolean requireIssuer,
-    List<String> keepAttributes) {
+    List<String> keepAttributes,
+    String description,
+    List<String> categories) {
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z0-9_]+)}");
   /** Values substituted into URLs are host labels or path segments: nothing that changes the URL's shape. */
@@ -53,6 +56,7 @@ record OAuth2Spec(
     tokenHeaders = Map.copyOf(tokenHeaders);
     fields = List.copyOf(fields);
     keepAttributes = List.copyOf(keepAttributes);
+    categories = List.copyOf(categories);
     if (requireIssuer && issuer.isEmpty()) {
       throw new IllegalArgumentException("Toolkit '" + slug + "' requires an issuer on callbacks but declares none");
     }

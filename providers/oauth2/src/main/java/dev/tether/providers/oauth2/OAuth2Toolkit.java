@@ -36,6 +36,8 @@ import java.util.function.Supplier;
  *     .clientId(System.getenv("GOOGLE_CLIENT_ID"))
  *     .clientSecret(System.getenv("GOOGLE_CLIENT_SECRET"))
  *     .scopes("https://www.googleapis.com/auth/gmail.modify")
+ *     .description("Read, search, send and organise email in a Gmail inbox")
+ *     .categories("email")
  *     .build();
  * }</pre>
  *
@@ -70,7 +72,8 @@ public final class OAuth2Toolkit implements ToolkitProvider {
   OAuth2Toolkit(OAuth2Spec spec, String clientId, String clientSecret, String missingClientHint,
       Supplier<HttpClient> http, Duration requestTimeout) {
     this.spec = spec;
-    this.descriptor = new ToolkitDescriptor(spec.slug(), spec.name(), AuthScheme.OAUTH2, spec.fields());
+    this.descriptor = new ToolkitDescriptor(spec.slug(), spec.name(), AuthScheme.OAUTH2, spec.fields(),
+        spec.description(), spec.categories());
     this.clientId = clientId;
     this.clientSecret = clientSecret;
     this.missingClientHint = missingClientHint;
@@ -294,6 +297,8 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration defaultTokenLifetime = DEFAULT_TOKEN_LIFETIME;
     private final List<String> keepAttributes = new ArrayList<>();
+    private String description;
+    private List<String> categories;
 
     private Builder(String slug) {
       this.slug = slug;
@@ -309,6 +314,43 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       requireUnset(this.name, "name");
       this.name = requireNonBlank(name, "name");
       return this;
+    }
+
+    /**
+     * One line saying what users do with the toolkit, for agents that search toolkits by use case
+     * (default: none).
+     *
+     * @param description e.g. {@code Read, search, send and organise email in a Gmail inbox}; one
+     *     line of at most {@value ToolkitDescriptor#MAX_DESCRIPTION_LENGTH} characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code description} is longer or spans lines
+     * @throws IllegalStateException if the description was already set
+     */
+    public Builder description(String description) {
+      requireUnset(this.description, "description");
+      this.description = describe(slug, description, List.of()).description();
+      return this;
+    }
+
+    /**
+     * What kind of app the toolkit is, from the {@link dev.tether.spi.Categories} vocabulary
+     * (default: none).
+     *
+     * @param categories e.g. {@code email}; lower case {@code [a-z0-9_]+}
+     * @return this builder
+     * @throws IllegalArgumentException if a category is malformed
+     * @throws IllegalStateException if the categories were already set
+     */
+    public Builder categories(String... categories) {
+      requireUnset(this.categories, "categories");
+      this.categories = describe(slug, "", List.of(categories)).categories();
+      return this;
+    }
+
+    /** The descriptor's own rules, checked when a setting is made rather than at build(). */
+    private static ToolkitDescriptor describe(String slug, String description, List<String> categories) {
+      return new ToolkitDescriptor(slug, slug, AuthScheme.OAUTH2, List.of(), Objects.requireNonNull(description,
+          "description"), categories);
     }
 
     /**
@@ -554,7 +596,8 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       OAuth2Spec spec = new OAuth2Spec(slug, name == null ? slug : name, slug, authorizationUrl.toString(),
           tokenUrl.toString(), scopes, scopeSeparator, "scope", pkce, basicAuth, jsonBody, authorizationParameters,
           tokenHeaders, Optional.ofNullable(tokenPath), Optional.ofNullable(okField), defaultTokenLifetime,
-          List.of(), Optional.ofNullable(issuer), requireIssuer, keepAttributes);
+          List.of(), Optional.ofNullable(issuer), requireIssuer, keepAttributes,
+          description == null ? "" : description, categories == null ? List.of() : categories);
       HttpClient fixed = httpClient;
       return new OAuth2Toolkit(spec, clientId, clientSecret,
           "set clientId (and clientSecret) on OAuth2Toolkit.builder(\"" + slug + "\")",

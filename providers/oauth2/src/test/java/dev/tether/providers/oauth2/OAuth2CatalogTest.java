@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Categories;
 import dev.tether.spi.ProviderException;
 import dev.tether.spi.Secret;
 import dev.tether.spi.ToolkitDescriptor;
@@ -226,6 +227,51 @@ class OAuth2CatalogTest {
         .withMessageContaining("families.bad.toolkits.bad_one.name: a display name is required")
         .withMessageContaining("families.bad.toolkits.bad_one.scopes: must be an array")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("families.good"));
+  }
+
+  @Test
+  void bundledCatalog_describesEveryToolkit_withWordsOfTheVocabulary() {
+    for (ToolkitDescriptor d : new OAuth2Catalog().toolkits()) {
+      assertThat(d.description()).as(d.slug()).isNotBlank().doesNotContain("\n")
+          .hasSizeLessThanOrEqualTo(ToolkitDescriptor.MAX_DESCRIPTION_LENGTH);
+      assertThat(d.categories()).as(d.slug()).isNotEmpty().doesNotHaveDuplicates()
+          .allSatisfy(c -> assertThat(Categories.isKnown(c)).as(d.slug() + " category " + c).isTrue());
+    }
+  }
+
+  @Test
+  void userCatalog_mayLeaveDescriptionAndCategoriesOut_orUseItsOwnWords() {
+    String json = "{\"catalog_version\":1,\"families\":{\"acme\":{"
+        + "\"authorization_url\":\"https://a.example/auth\",\"token_url\":\"https://a.example/token\","
+        + "\"toolkits\":{\"acme_plain\":{\"name\":\"Plain\"},"
+        + "\"acme_crm\":{\"name\":\"Acme CRM\",\"description\":\"Keep Acme's customer records\","
+        + "\"categories\":[\"crm\",\"acme_internal\"]}}}}}";
+    OAuth2Catalog catalog = OAuth2Catalog.builder().catalog(json, "acme.json").build();
+    ToolkitDescriptor plain = catalog.toolkit("acme_plain").orElseThrow().descriptor();
+    assertThat(plain.description()).isEmpty();
+    assertThat(plain.categories()).isEmpty();
+    ToolkitDescriptor crm = catalog.toolkit("acme_crm").orElseThrow().descriptor();
+    assertThat(crm.description()).isEqualTo("Keep Acme's customer records");
+    assertThat(crm.categories()).containsExactly("crm", "acme_internal");
+  }
+
+  @Test
+  void malformedDescriptionOrCategories_failNamingTheEntry() {
+    String json = "{\"catalog_version\":1,\"families\":{\"acme\":{"
+        + "\"authorization_url\":\"https://a.example/auth\",\"token_url\":\"https://a.example/token\","
+        + "\"toolkits\":{\"long\":{\"name\":\"Long\",\"description\":\"" + "x".repeat(301) + "\"},"
+        + "\"lines\":{\"name\":\"Lines\",\"description\":\"one\\ntwo\"},"
+        + "\"number\":{\"name\":\"Number\",\"description\":7},"
+        + "\"upper\":{\"name\":\"Upper\",\"categories\":[\"Email\"]},"
+        + "\"twice\":{\"name\":\"Twice\",\"categories\":[\"email\",\"email\"]},"
+        + "\"text\":{\"name\":\"Text\",\"categories\":\"email\"}}}}}";
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Catalog.builder().catalog(json, "acme.json").build())
+        .withMessageContaining("families.acme.toolkits.long.description: must be one line of at most 300")
+        .withMessageContaining("families.acme.toolkits.lines.description: must be one line")
+        .withMessageContaining("families.acme.toolkits.number.description: must be a string")
+        .withMessageContaining("families.acme.toolkits.upper.categories: 'Email' is not lower case")
+        .withMessageContaining("families.acme.toolkits.twice.categories: 'email' is listed twice")
+        .withMessageContaining("families.acme.toolkits.text.categories: must be an array");
   }
 
   @Test

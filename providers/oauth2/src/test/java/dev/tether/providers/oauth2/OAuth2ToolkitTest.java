@@ -274,4 +274,29 @@ class OAuth2ToolkitTest {
   void toString_showsNoSecret() {
     assertThat(gmail().build().toString()).doesNotContain("CLIENT-SECRET").doesNotContain("client-1").contains("gmail");
   }
+
+  @Test
+  void builder_descriptionAndCategories_reachTheDescriptor_eachSetOnce() {
+    OAuth2Toolkit.Builder b = OAuth2Toolkit.builder("acme").authorizationUrl(URI.create("https://a.example/auth"))
+        .tokenUrl(URI.create("https://a.example/token")).description("Keep Acme's customer records")
+        .categories("crm", "sales");
+    assertThat(b.build().descriptor().description()).isEqualTo("Keep Acme's customer records");
+    assertThat(b.build().descriptor().categories()).containsExactly("crm", "sales");
+    assertThatIllegalStateException().isThrownBy(() -> b.description("again")).withMessageContaining("description");
+    assertThatIllegalStateException().isThrownBy(() -> b.categories("crm")).withMessageContaining("categories");
+    OAuth2Toolkit plain = OAuth2Toolkit.builder("plain").authorizationUrl(URI.create("https://a.example/auth"))
+        .tokenUrl(URI.create("https://a.example/token")).build();
+    assertThat(plain.descriptor().description()).isEmpty();
+    assertThat(plain.descriptor().categories()).isEmpty();
+  }
+
+  @Test
+  void builder_malformedDescriptionOrCategory_isRefusedWhenSet_namingTheToolkit() {
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Toolkit.builder("acme").description("x".repeat(301)))
+        .withMessageContaining("'acme'").withMessageContaining("300");
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Toolkit.builder("acme").description("a\nb"))
+        .withMessageContaining("one-line");
+    assertThatIllegalArgumentException().isThrownBy(() -> OAuth2Toolkit.builder("acme").categories("Email"))
+        .withMessageContaining("'acme'").withMessageContaining("'Email'");
+  }
 }

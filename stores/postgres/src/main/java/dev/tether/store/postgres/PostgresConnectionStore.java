@@ -184,21 +184,24 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
   @Override
   public boolean commit(SlotCommit commit) {
     Objects.requireNonNull(commit, "commit");
-    boolean applied;
+    SlotRows.Committed done;
     try {
-      applied = slots.commit(commit);
+      done = slots.commit(commit);
     } catch (PostgresStoreException e) {
       if (e.isRetryable()) {
         resynchronizeLocally(); // it may have been applied: nobody here heard of it
       }
       throw e;
     }
-    if (applied) {
+    if (done.applied()) {
       for (ConnectionEvent event : commit.events()) {
         deliver(l -> l.accountChanged(event));
       }
+      for (String key : done.settled()) {
+        deliver(l -> l.flowSettled(key));
+      }
     }
-    return applied;
+    return done.applied();
   }
 
   @Override

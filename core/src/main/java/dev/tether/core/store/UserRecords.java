@@ -1,0 +1,137 @@
+package dev.tether.core.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the in-memory store keeps one user's accounts, all toolkits, in one map value: the record
+ * itself (the common case, no array) or {@link Several}. Values are immutable and replaced whole on
+ * every change, so a lock-free reader sees a consistent snapshot. Static helpers; thread-safe.
+ */
+final class UserRecords {
+  static final StoredAccount[] NONE = new StoredAccount[0];
+
+  private UserRecords() {}
+
+  /** A user's lock and how many callers hold or wait for it; counted only inside the map's compute. */
+  static final class UserLock {
+    private int users;
+
+    UserLock join() {
+      users++;
+      return this;
+    }
+
+    /** Null, removing the lock, when the last caller leaves. */
+    UserLock leave() {
+      return --users == 0 ? null : this;
+    }
+  }
+
+  /** The records of {@code toolkit} (all when null), oldest first; an immutable list. */
+  static List<StoredAccount> select(Object records, String toolkit) {
+    if (records == null) {
+      return List.of();
+    }
+    if (records instanceof StoredAccount) {
+      StoredAccount r = (StoredAccount) records;
+      return toolkit == null || sameToolkit(r, toolkit) ? List.of(r) : List.of();
+    }
+    Several several = (Several) records;
+    if (toolkit == null) {
+      return List.of(several.all);
+    }
+    if (several.byToolkit != null) {
+      return several.byToolkit.getOrDefault(toolkit, List.of());
+    }
+    List<StoredAccount> out = null;
+    for (StoredAccount r : several.all) {
+      if (sameToolkit(r, toolkit)) {
+        if (out == null) {
+          out = new ArrayList<>(2);
+        }
+        out.add(r);
+      }
+    }
+    return out == null ? List.of() : List.copyOf(out);
+  }
+
+  /** Compares the (cached) hashes first: most records of a many-toolkit user are other toolkits. */
+  static boolean sameToolkit(StoredAccount r, String toolkit) {
+    String t = r.toolkit();
+    return t == toolkit || (t.hashCode() == toolkit.hashCode() && t.equals(toolkit));
+  }
+
+  static StoredAccount[] array(Object records) {
+    return records == null ? NONE
+        : records instanceof StoredAccount ? new StoredAccount[] {(StoredAccount) records} : ((Several) records).all;
+  }
+
+  /**
+   * Replaces the record with the same id in place, or inserts a new one after every record created
+   * no later: oldest first even when engines with skewed clocks commit out of creation order (the
+   * common case, a newest record, appends).
+   */
+  static StoredAccount[] with(StoredAccount[] current, StoredAccount record) {
+    for (int i = 0; i < current.length; i++) {
+      if (current[i].id().equals(record.id())) {
+        StoredAccount[] next = current.clone();
+        next[i] = record;
+        return next;
+      }
+    }
+    int at = current.length;
+    while (at > 0 && current[at - 1].createdAtNanos() > record.createdAtNanos()) {
+      at--;
+    }
+    StoredAccount[] next = new StoredAccount[current.length + 1];
+    System.arraycopy(current, 0, next, 0, at);
+    next[at] = record;
+    System.arraycopy(current, at, next, at + 1, current.length - at);
+    return next;
+  }
+
+  static StoredAccount[] without(StoredAccount[] current, String id, String toolkit) {
+    for (int i = 0; i < current.length; i++) {
+      if (current[i].id().equals(id) && sameToolkit(current[i], toolkit)) {
+        StoredAccount[] next = new StoredAccount[current.length - 1];
+        System.arraycopy(current, 0, next, 0, i);
+        System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+        return next;
+      }
+    }
+    return current;
+  }
+
+  /** The map value for a user's records: the record itself, or {@link Several}. */
+  static Object compact(StoredAccount[] records) {
+    return records.length == 1 ? records[0] : new Several(records);
+  }
+
+  /**
+   * Two or more records of one user, oldest first. Past {@value #INDEX_FROM} of them they are also
+   * indexed by toolkit, so asking about N toolkits costs N lookups rather than N scans. Immutable.
+   */
+  static final class Several {
+    static final int INDEX_FROM = 5;
+    final StoredAccount[] all;
+    /** toolkit → its records, oldest first; null below {@link #INDEX_FROM}. */
+    final Map<String, List<StoredAccount>> byToolkit;
+
+    Several(StoredAccount[] all) {
+      this.all = all;
+      if (all.length < INDEX_FROM) {
+        this.byToolkit = null;
+        return;
+      }
+      Map<String, List<StoredAccount>> grouped = new HashMap<>();
+      for (StoredAccount r : all) {
+        grouped.computeIfAbsent(r.toolkit(), t -> new ArrayList<>(1)).add(r);
+      }
+      grouped.replaceAll((t, rs) -> List.copyOf(rs));
+      this.byToolkit = Map.copyOf(grouped);
+    }
+  }
+}
