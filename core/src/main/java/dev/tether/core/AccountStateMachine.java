@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The connected-account lifecycle of BEHAVIOUR.md §2 as pure functions: (record, event, now) →
- * (record, effect) or a rejection. No I/O, no clock reads, no shared state; the engine applies
- * the result under the account's (user, toolkit) lock.
+ * (record, effect) or a rejection. No I/O, no clock reads, no shared state; the engine commits
+ * the result against the (user, toolkit) slot it was decided on ({@link SlotTransaction}).
  */
 final class AccountStateMachine {
   /** Reason recorded when a pending link outlives its TTL. */

@@ -6,6 +6,7 @@ import dev.tether.core.store.StoredAccount;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The engine's end of the store's change feed: every change, whichever engine made it, settles
@@ -29,10 +30,16 @@ final class ConnectionWaiters implements StoreListener {
     this.listeners = listeners;
   }
 
-  /** Completes when the account becomes ACTIVE; fails when it ends any other way. */
-  CompletableFuture<ConnectedAccount> completion(String accountId, StoredAccount current) {
+  /**
+   * Completes when the account becomes ACTIVE; fails when it ends any other way.
+   *
+   * @param current reads the account as it is now; called after the waiter is registered, so a
+   *     change committed before that read is seen by it, and one committed after it settles the
+   *     waiter from the feed
+   */
+  CompletableFuture<ConnectedAccount> completion(String accountId, Supplier<StoredAccount> current) {
     CompletableFuture<ConnectedAccount> future = completions.computeIfAbsent(accountId, k -> new CompletableFuture<>());
-    settle(accountId, current); // it may have finished before anyone waited
+    settle(accountId, current.get()); // it may have finished before anyone waited
     return future;
   }
 

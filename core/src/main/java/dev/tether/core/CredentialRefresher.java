@@ -160,9 +160,11 @@ final class CredentialRefresher {
 
   private static CredentialsUnavailableException unavailable(StoredAccount r) {
     String reason = r.statusReason().orElse(null);
+    // An INACTIVE account still holds its credentials: enabling it is the fix, not a new link.
+    String fix = r.status() == ConnectionStatus.INACTIVE ? "enable it with tether.enable(\"" + r.id() + "\")"
+        : "connect it again with session.authorize(\"" + r.toolkit() + "\")";
     return new CredentialsUnavailableException(r.id(), r.status(), reason, false, "Account " + r.id()
-        + " ('" + r.toolkit() + "') is " + r.status() + (reason == null ? "" : " (" + reason + ")")
-        + "; connect it again with session.authorize(\"" + r.toolkit() + "\")");
+        + " ('" + r.toolkit() + "') is " + r.status() + (reason == null ? "" : " (" + reason + ")") + "; " + fix);
   }
 
   /**

@@ -60,7 +60,7 @@ final class Engine {
   /** Completes when the account becomes ACTIVE; fails when it ends any other way. */
   CompletableFuture<ConnectedAccount> completion(String accountId) {
     Instant now = begin();
-    return waiters.completion(accountId, accounts.account(accountId, now).orElse(null));
+    return waiters.completion(accountId, () -> accounts.account(accountId, now).orElse(null));
   }
 
   /** Expires the account's link now if its TTL has passed by the engine clock. */

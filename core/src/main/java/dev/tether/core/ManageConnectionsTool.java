@@ -1,13 +1,10 @@
 package dev.tether.core;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.tether.core.ManageConnectionsResult.ToolkitResult;
 import dev.tether.core.MetaToolJson.BadArguments;
 import dev.tether.core.store.StoredSession;
-import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +60,7 @@ final class ManageConnectionsTool implements MetaTool {
     String problem = MetaToolJson.readObject(argumentsJson, EXAMPLE, (field, value, p) -> {
       switch (field) {
         case "toolkits":
-          args.toolkits = toolkits(p, value);
+          args.toolkits = MetaToolJson.toolkits(value, p);
           return true;
         case "reinitiate_all":
           if (value != JsonToken.VALUE_NULL && !value.isBoolean()) {
@@ -102,25 +99,6 @@ final class ManageConnectionsTool implements MetaTool {
     List<String> toolkits;
     boolean reinitiateAll;
     String sessionId;
-  }
-
-  private static List<String> toolkits(JsonParser p, JsonToken value) throws IOException, BadArguments {
-    if (value == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (value != JsonToken.START_ARRAY) {
-      p.skipChildren();
-      throw new BadArguments("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
-    }
-    List<String> out = new ArrayList<>(4);
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t != JsonToken.VALUE_STRING) {
-        throw new BadArguments("toolkits[" + out.size() + "] must be a string such as \"gmail\".");
-      }
-      out.add(p.getText());
-    }
-    return out;
   }
 
   /** The overall sentence of an answer. */

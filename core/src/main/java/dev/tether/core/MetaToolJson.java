@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * JSON in and out for every meta-tool, with Jackson's streaming API (no tree for a few fields):
@@ -99,6 +101,26 @@ final class MetaToolJson {
       throw new BadArguments("session_id must be a string.");
     }
     return value == JsonToken.VALUE_NULL ? null : p.getText();
+  }
+
+  /** A {@code toolkits} value: an array of strings, or null (then the caller says it is required). */
+  static List<String> toolkits(JsonToken value, JsonParser p) throws IOException, BadArguments {
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (value != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      throw new BadArguments("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
+    }
+    List<String> out = new ArrayList<>(4);
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.VALUE_STRING) {
+        throw new BadArguments("toolkits[" + out.size() + "] must be a string such as \"gmail\".");
+      }
+      out.add(p.getText());
+    }
+    return out;
   }
 
   /** The refusal of a {@code session_id} that is not this session's, or null when it is absent or matches. */

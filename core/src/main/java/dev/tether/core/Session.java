@@ -147,9 +147,11 @@ public final class Session {
   }
 
   /**
-   * The meta-tools this session offers (none when {@code manageConnections} is off).
+   * The meta-tools this session offers: {@code COMPOSIO_MANAGE_CONNECTIONS} and {@code
+   * COMPOSIO_SEARCH_TOOLS} unless {@code manageConnections} is off, and {@code
+   * COMPOSIO_WAIT_FOR_CONNECTIONS} when {@code waitForConnections} is on.
    *
-   * @return the tool definitions to register with an LLM framework; empty or one element
+   * @return the tool definitions to register with an LLM framework; zero to three elements
    * @throws SessionExpiredException if the session has expired
    */
   public List<ToolDefinition> tools() {
@@ -158,10 +160,11 @@ public final class Session {
 
   /**
    * Runs a meta-tool: JSON arguments in, JSON response out, in the wire format of the hosted
-   * {@code COMPOSIO_MANAGE_CONNECTIONS}. Never throws for bad input: a request that cannot run
-   * answers {@code {"successful": false, "error": "…"}} and changes nothing.
+   * meta-tools. Never throws for bad input (a null tool slug or arguments included): a request
+   * that cannot run, or for a tool this session does not offer, answers {@code {"successful":
+   * false, "error": "…"}} and changes nothing.
    *
-   * @param toolSlug the tool's name, {@code COMPOSIO_MANAGE_CONNECTIONS}; not null
+   * @param toolSlug the tool's name, one of {@link #tools()}, e.g. {@code COMPOSIO_MANAGE_CONNECTIONS}
    * @param argumentsJson the tool call's arguments as a JSON object, as the model wrote them
    * @return the response as JSON text, to hand back to the model
    */

@@ -21,7 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Tether engine: end users' sessions and connected accounts, in memory, with the providers
+ * The Tether engine: end users' sessions and connected accounts, kept in a {@link ConnectionStore}
+ * (in memory unless the host gives another to {@code builder().store(...)}), with the providers
  * that connect them. The single entry point of the library.
  *
  * <pre>{@code

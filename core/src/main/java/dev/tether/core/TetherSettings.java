@@ -203,6 +203,7 @@ abstract class TetherSettings {
    * @param scheduler the host's scheduler; not null
    * @param interval time between runs; at least 1 second
    * @return this builder
+   * @throws IllegalArgumentException if {@code interval} is shorter than 1 second
    * @throws IllegalStateException if a maintenance scheduler was already set
    */
   public Tether.Builder maintenanceScheduler(ScheduledExecutorService scheduler, Duration interval) {
@@ -216,8 +217,9 @@ abstract class TetherSettings {
    * Where the host serves MCP (e.g. {@code tether-mcp}'s servlet mapped at {@code /mcp/*}):
    * {@link Session#mcp()} then gives each session its endpoint {@code {base}/{sessionId}}.
    *
-   * @param base an absolute http(s) URL with a host
+   * @param base an absolute http(s) URL with a host and no user info
    * @return this builder
+   * @throws IllegalArgumentException if {@code base} is not such a URL
    * @throws IllegalStateException if it was already set
    */
   public Tether.Builder mcpBaseUrl(URI base) {

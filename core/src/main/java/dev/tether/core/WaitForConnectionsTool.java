@@ -9,7 +9,6 @@ import dev.tether.spi.Slugs;
 import dev.tether.spi.ToolkitDescriptor;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ final class WaitForConnectionsTool implements MetaTool {
     String problem = MetaToolJson.readObject(argumentsJson, EXAMPLE, (field, value, p) -> {
       switch (field) {
         case "toolkits":
-          args.toolkits = strings(p, value);
+          args.toolkits = MetaToolJson.toolkits(value, p);
           return true;
         case "mode":
           args.any = mode(p, value);
@@ -188,25 +187,6 @@ final class WaitForConnectionsTool implements MetaTool {
         .beginObject("session").field("id", session.id()).field("instructions", MetaTools.sessionInstructions(
             session.id())).end().end().nullField("error").field("successful", true);
     return json.end().toString();
-  }
-
-  private static List<String> strings(JsonParser p, JsonToken value) throws IOException, BadArguments {
-    if (value == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (value != JsonToken.START_ARRAY) {
-      p.skipChildren();
-      throw new BadArguments("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
-    }
-    List<String> out = new ArrayList<>(4);
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t != JsonToken.VALUE_STRING) {
-        throw new BadArguments("toolkits[" + out.size() + "] must be a string such as \"gmail\".");
-      }
-      out.add(p.getText());
-    }
-    return out;
   }
 
   private static boolean mode(JsonParser p, JsonToken value) throws IOException, BadArguments {

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.core.store.ConnectionStore;
+import dev.tether.core.store.ConnectionStores;
 import dev.tether.spi.ProviderException;
 import dev.tether.testkit.FakeToolkitProvider;
 import dev.tether.testkit.TestClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +103,36 @@ class AuthorizeTest {
     ConnectedAccount account = waiting.get(30, TimeUnit.SECONDS);
     assertThat(account.id()).isEqualTo(r.id());
     assertThat(account.status()).isEqualTo(ConnectionStatus.ACTIVE);
+  }
+
+  @Test
+  void waitForConnection_callbackCommittedBetweenItsLookAndItsRegistration_stillReturnsActive() {
+    // The store runs the callback right after answering the waiter's look at the account, so the
+    // change is committed (and announced) after that look and before the waiter is registered.
+    ConnectionStore real = ConnectionStores.inMemory();
+    AtomicReference<Runnable> afterNextAccountRead = new AtomicReference<>();
+    ConnectionStore store = (ConnectionStore) Proxy.newProxyInstance(ConnectionStore.class.getClassLoader(),
+        new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
+          Object answer;
+          try {
+            answer = method.invoke(real, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("account")) {
+            Runnable hook = afterNextAccountRead.getAndSet(null);
+            if (hook != null) {
+              hook.run();
+            }
+          }
+          return answer;
+        });
+    Tether shared = TestEngines.builder(provider, clock).store(store).build();
+    ConnectionRequest r = shared.createSession("user_123").authorize("gmail");
+    afterNextAccountRead.set(() -> shared.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c")));
+
+    assertThat(r.waitForConnection(Duration.ofSeconds(10)).status()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThat(afterNextAccountRead.get()).as("the callback ran inside the wait").isNull();
   }
 
   @Test

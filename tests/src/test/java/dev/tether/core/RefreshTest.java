@@ -187,6 +187,8 @@ class RefreshTest {
     assertThatThrownBy(() -> tether.credentials(id)).isInstanceOfSatisfying(CredentialsUnavailableException.class, e -> {
       assertThat(e.isRetryable()).isFalse();
       assertThat(e.status()).contains(ConnectionStatus.INACTIVE);
+      assertThat(e).as("a disabled account is enabled, not connected again")
+          .hasMessageContaining("tether.enable(\"" + id + "\")").hasMessageNotContaining("authorize");
     });
     assertThatThrownBy(() -> tether.credentials("ca_nope")).isInstanceOf(AccountNotFoundException.class);
   }

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param userId the end user
  * @param options the options it was created with
  * @param createdAt when it was created
- * @param lastUsedAt when it was last used, as far as the store knows (the engine reports uses at
- *     most once per thousandth of the idle timeout)
+ * @param lastUsedAt when it was last used, as far as the store knows (the engine reports every use
+ *     whose time moved on; a store may record fewer, see {@link ConnectionStore#touchSession})
  * @param bearer the secret a client presents with the session's MCP URL; a store keeps it like a
  *     credential (encrypted at rest)
  */
@@ -25,7 +25,7 @@ public record StoredSession(String id, String userId, SessionOptions options, In
    * @param bearer the secret a client presents with the session's MCP URL; a store keeps it like a credential (encrypted at rest)
    * @param createdAt when it was created
    * @param id the session id, {@code trs_…}
-   * @param lastUsedAt when it was last used, as far as the store knows (the engine reports uses at most once per thousandth of the idle timeout)
+   * @param lastUsedAt when it was last used, as far as the store knows
    * @param options the options it was created with
    * @param userId the end user
    */
