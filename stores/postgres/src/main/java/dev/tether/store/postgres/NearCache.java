@@ -44,14 +44,24 @@ final class NearCache<K, V> {
   }
 
   /**
-   * What this node just wrote, so it is what the database now holds. Moves the generation on
-   * first: a read of this node's that started before the write (and would put the value as it was)
-   * then never enters the cache.
+   * What this node just wrote, so it is what the database held when the write committed. Kept only
+   * if nothing was invalidated since {@code writeStartedAt} (the {@link #generation()} taken before
+   * the write): otherwise another node's later change may have been heard and dropped already, and
+   * this value would hide it until the next change; then the entry is dropped instead. Either way
+   * the generation moves on, so a read of this node's that started before the write (and would put
+   * the value as it was) never enters the cache.
    */
-  void replace(K key, V value) {
-    generation.incrementAndGet();
+  void replace(K key, V value, long writeStartedAt) {
+    long after = writeStartedAt + 1;
+    if (!generation.compareAndSet(writeStartedAt, after)) {
+      invalidate(key);
+      return;
+    }
     if (entries != null && enabled) {
       entries.put(key, value);
+      if (generation.get() != after) {
+        entries.invalidate(key); // an invalidation raced with the put: it may be of a later change
+      }
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.List;
  * What this instance says on the change feed, as JSON payloads of {@code NOTIFY}: {@code o} the
  * sending instance (so it skips its own, which it delivered already), {@code s} the pair a commit
  * changed, {@code e} its events, {@code a} accounts whose events did not fit, {@code f} a settled
- * flow, {@code t} a session whose use was recorded. A payload stays under PostgreSQL's 8000-byte
- * limit: a commit's events are split over as many as it takes. Thread-safe.
+ * flow, {@code t} a session whose use was recorded or that was removed. A payload stays under
+ * PostgreSQL's 8000-byte limit: a commit's events are split over as many as it takes. Thread-safe.
  */
 final class Notices {
   /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; leave room. */

@@ -300,6 +300,8 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
   public boolean tryLease(String accountId, String holder, Instant now, Instant until) {
     Objects.requireNonNull(accountId, "accountId");
     Objects.requireNonNull(holder, "holder");
+    Objects.requireNonNull(now, "now");
+    Objects.requireNonNull(until, "until");
     return db.call("take the refresh lease of account " + accountId, c -> {
       try (PreparedStatement p = c.prepareStatement("INSERT INTO " + tables.leases() + " AS l (account_id, holder, "
           + "lease_until_ns) VALUES (?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET holder = EXCLUDED.holder, "
@@ -318,6 +320,8 @@ public final class PostgresConnectionStore implements ConnectionStore, AutoClose
 
   @Override
   public void releaseLease(String accountId, String holder) {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(holder, "holder");
     db.call("give back the refresh lease of account " + accountId, c -> {
       try (PreparedStatement p = c.prepareStatement("DELETE FROM " + tables.leases() + " WHERE account_id = ? AND holder = ?")) {
         p.setString(1, accountId);

@@ -41,6 +41,7 @@ final class SessionRows {
     Objects.requireNonNull(s, "session");
     byte[] sealed = cipher.seal("tether_session", s.id(), RowCodec.bytes(
         RowCodec.JSON.createObjectNode().put("bearer", s.bearer().reveal())));
+    long writeStartedAt = sessionCache.generation();
     db.call("store session " + s.id(), c -> {
       try (PreparedStatement p = c.prepareStatement("INSERT INTO " + sessions + " (id, user_id, options, "
           + "created_at_ns, last_used_at_ns, key_id, secrets) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (id) "
@@ -57,7 +58,7 @@ final class SessionRows {
         return p.executeUpdate();
       }
     });
-    sessionCache.replace(s.id(), s); // exactly what the database now holds
+    sessionCache.replace(s.id(), s, writeStartedAt); // what the database held at the write
   }
 
   Optional<StoredSession> session(String sessionId) {
@@ -103,6 +104,7 @@ final class SessionRows {
     if (cached != null && !cached.lastUsedAt().isBefore(at)) {
       return; // already recorded as used until then
     }
+    long writeStartedAt = sessionCache.generation();
     boolean written = db.call("record a use of session " + sessionId, c -> {
       try (PreparedStatement p = c.prepareStatement("WITH used AS (UPDATE " + sessions + " SET last_used_at_ns = ? "
           + "WHERE id = ? AND last_used_at_ns < ? RETURNING id) SELECT count(*) FROM (SELECT pg_notify(?, ?) FROM "
@@ -119,7 +121,7 @@ final class SessionRows {
       }
     });
     if (written && cached != null) {
-      sessionCache.replace(sessionId, cached.usedAt(until));
+      sessionCache.replace(sessionId, cached.usedAt(until), writeStartedAt);
     } else {
       sessionCache.invalidate(sessionId);
     }
@@ -127,11 +129,15 @@ final class SessionRows {
 
   int removeSessionsIdleSince(Instant cutoff, int limit) {
     List<String> removed = db.call("remove idle sessions", c -> {
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM " + sessions + " WHERE id IN (SELECT id FROM "
-          + sessions + " WHERE last_used_at_ns <= ? ORDER BY last_used_at_ns LIMIT ? FOR UPDATE SKIP LOCKED) "
-          + "RETURNING id")) {
+      // Every other node drops the session from its near cache, in the same statement.
+      try (PreparedStatement p = c.prepareStatement("WITH gone AS (DELETE FROM " + sessions + " WHERE id IN (SELECT "
+          + "id FROM " + sessions + " WHERE last_used_at_ns <= ? ORDER BY last_used_at_ns LIMIT ? FOR UPDATE SKIP "
+          + "LOCKED) RETURNING id) SELECT gone.id, (SELECT count(*) FROM (SELECT pg_notify(?, json_build_object('o', "
+          + "?::text, 't', gone.id)::text)) AS sent) FROM gone")) {
         p.setLong(1, RowCodec.nanos(cutoff));
         p.setInt(2, limit);
+        p.setString(3, channel);
+        p.setString(4, notices.origin());
         try (ResultSet r = p.executeQuery()) {
           List<String> ids = new ArrayList<>();
           while (r.next()) {

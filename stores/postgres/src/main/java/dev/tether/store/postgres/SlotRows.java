@@ -158,6 +158,7 @@ final class SlotRows {
     sql.append(" FROM ok");
     PairKey pair = new PairKey(read.userId(), read.toolkit());
     List<String> settled = new ArrayList<>(completions.size());
+    long writeStartedAt = cache.generation();
     boolean applied;
     try {
       applied = db.call("commit to the accounts of ('" + read.userId() + "', '" + read.toolkit() + "')", c -> {
@@ -211,7 +212,7 @@ final class SlotRows {
       throw e;
     }
     if (applied) {
-      cache.replace(pair, after(read, commit)); // exactly what the database now holds
+      cache.replace(pair, after(read, commit), writeStartedAt); // what the database held at the commit
     } else {
       cache.invalidate(pair); // the read was stale: the retry reads the database
     }

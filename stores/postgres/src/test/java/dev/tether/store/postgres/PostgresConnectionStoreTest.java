@@ -9,6 +9,7 @@ import static dev.tether.store.postgres.StoreValues.oauth;
 import static dev.tether.store.postgres.StoreValues.pending;
 import static dev.tether.store.postgres.StoreValues.put;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.CallbackResult;
 import dev.tether.core.ConnectionEvent;
@@ -396,6 +397,113 @@ class PostgresConnectionStoreTest {
     StoredAccount a = pending("ca_a", "alice", "gmail", T0, T0.plusSeconds(600));
     one.commit(put(one.slot("alice", "gmail"), a));
     assertThat(onTwo.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  @Test
+  void aCommitsCacheEntry_neverHidesAnotherNodesLaterChange() throws Exception {
+    PausingDataSource pausing = new PausingDataSource(db.pool(4));
+    PostgresConnectionStore one = db.track(db.builder(pausing.dataSource())
+        .listenerDataSource(db.server.dataSource()).build());
+    PostgresConnectionStore two = db.store();
+    BlockingQueue<ConnectionEvent> onOne = new LinkedBlockingQueue<>();
+    one.subscribe(recorder(onOne, new LinkedBlockingQueue<>()));
+    awaitListening(one, two);
+    StoredAccount a = pending("ca_a", "alice", "gmail", T0, T0.plusSeconds(600));
+    assertThat(one.commit(put(one.slot("alice", "gmail"), a))).isTrue();
+    Slot first = one.slot("alice", "gmail");
+    onOne.clear();
+
+    // One's commit has run in the database, but its thread has not come back yet...
+    StoredAccount b = pending("ca_b", "alice", "gmail", T0.plusNanos(1), T0.plusSeconds(600));
+    ExecutorService slow = Executors.newSingleThreadExecutor();
+    try {
+      Future<Boolean> committing = slow.submit(() -> {
+        pausing.pauseThisThread();
+        return one.commit(put(first, b));
+      });
+      assertThat(pausing.awaitPaused()).isTrue();
+      // ...when two changes the pair after it, and one hears of that change.
+      StoredAccount c = pending("ca_c", "alice", "gmail", T0.plusNanos(2), T0.plusSeconds(600));
+      assertThat(two.commit(put(two.slot("alice", "gmail"), c))).isTrue();
+      assertThat(onOne.poll(WAIT_SECONDS, TimeUnit.SECONDS)).extracting(ConnectionEvent::accountId)
+          .isEqualTo("ca_c");
+      pausing.release();
+      assertThat(committing.get(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      slow.shutdownNow();
+    }
+
+    Slot now = one.slot("alice", "gmail");
+    assertThat(now.version()).as("one's own commit does not put back a slot older than the change it heard of")
+        .isEqualTo(3);
+    assertThat(now.accounts()).extracting(StoredAccount::id).containsExactly("ca_a", "ca_b", "ca_c");
+  }
+
+  @Test
+  void aSessionUseRecordedByThisNode_neverHidesAnotherNodesLaterUse() throws Exception {
+    PausingDataSource pausing = new PausingDataSource(db.pool(4));
+    PostgresConnectionStore one = db.track(db.builder(pausing.dataSource())
+        .listenerDataSource(db.server.dataSource()).sessionTouchInterval(Duration.ZERO).build());
+    PostgresConnectionStore two = db.track(db.builder().sessionTouchInterval(Duration.ZERO).build());
+    BlockingQueue<ConnectionEvent> onOne = new LinkedBlockingQueue<>();
+    one.subscribe(recorder(onOne, new LinkedBlockingQueue<>()));
+    awaitListening(one, two);
+    one.putSession(new StoredSession("trs_1", "alice", SessionOptions.defaults(), T0, T0, Secret.of("b")));
+    assertThat(one.session("trs_1")).isPresent(); // cached on one
+
+    ExecutorService slow = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> touching = slow.submit(() -> {
+        pausing.pauseThisThread();
+        one.touchSession("trs_1", T0.plusSeconds(10));
+      });
+      assertThat(pausing.awaitPaused()).isTrue();
+      two.touchSession("trs_1", T0.plusSeconds(20));
+      // Notifications arrive in commit order: once one hears this, it has heard of two's use.
+      ConnectionEvent marker = new ConnectionEvent(ConnectionEvent.Type.REFRESH_FAILED,
+          pending("ca_m", "alice", "gmail", T0, T0.plusSeconds(1)).view(), Optional.empty(), Optional.of("marker"), T0);
+      two.announce(marker);
+      assertThat(onOne.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(marker);
+      pausing.release();
+      touching.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } finally {
+      slow.shutdownNow();
+    }
+
+    assertThat(one.session("trs_1").orElseThrow().lastUsedAt()).isEqualTo(T0.plusSeconds(20));
+  }
+
+  @Test
+  void aSessionRemovedByAnotherNode_isGoneOnEveryNode() throws Exception {
+    PostgresConnectionStore one = db.store();
+    PostgresConnectionStore two = db.store();
+    BlockingQueue<ConnectionEvent> onTwo = new LinkedBlockingQueue<>();
+    two.subscribe(recorder(onTwo, new LinkedBlockingQueue<>()));
+    awaitListening(one, two);
+    one.putSession(new StoredSession("trs_1", "alice", SessionOptions.defaults(), T0, T0, Secret.of("b")));
+    assertThat(two.session("trs_1")).isPresent(); // cached on two
+
+    assertThat(one.removeSessionsIdleSince(T0, 10)).isEqualTo(1);
+    // Notifications arrive in commit order: once two hears this, it has heard of the removal.
+    ConnectionEvent marker = new ConnectionEvent(ConnectionEvent.Type.REFRESH_FAILED,
+        pending("ca_m", "alice", "gmail", T0, T0.plusSeconds(1)).view(), Optional.empty(), Optional.of("marker"), T0);
+    one.announce(marker);
+    assertThat(onTwo.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(marker);
+
+    assertThat(two.session("trs_1")).as("ConnectionStore#session: empty once removed").isEmpty();
+  }
+
+  @Test
+  void leases_withAMissingArgument_nameIt() {
+    PostgresConnectionStore store = db.store();
+    assertThatThrownBy(() -> store.tryLease("ca_a", "h", null, T0)).isInstanceOf(NullPointerException.class)
+        .hasMessage("now");
+    assertThatThrownBy(() -> store.tryLease("ca_a", "h", T0, null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("until");
+    assertThatThrownBy(() -> store.releaseLease(null, "h")).isInstanceOf(NullPointerException.class)
+        .hasMessage("accountId");
+    assertThatThrownBy(() -> store.releaseLease("ca_a", null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("holder");
   }
 
   static void awaitListening(PostgresConnectionStore... stores) throws InterruptedException {
