@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * A LangChain4j {@link ToolProvider} that offers an AI service the meta-tools of the Tether session
- * behind each conversation ({@code COMPOSIO_MANAGE_CONNECTIONS} today).
+ * behind each conversation: those {@link Session#tools()} lists ({@code COMPOSIO_MANAGE_CONNECTIONS},
+ * {@code COMPOSIO_SEARCH_TOOLS}, and {@code COMPOSIO_WAIT_FOR_CONNECTIONS} when the session enables it).
  *
  * <p>For each AI-service call it maps the chat memory id ({@code @MemoryId}, or {@code "default"}
  * when the service has none) to a {@link Session} with the function given to
@@ -25,7 +26,8 @@ import java.util.function.Function;
  * {@code ToolExecutor} that hands the model's arguments to {@link Session#execute} and returns its
  * JSON to the model. A memory id without a live session (the function answers empty, or the session
  * has expired) gets no tools, so one AI service can serve users with and without a session; a
- * session with {@code manageConnections(false)} offers none either.
+ * session with {@code manageConnections(false)} offers only the wait tool, if it enables that, else
+ * none.
  *
  * <pre>{@code
  * Assistant assistant = AiServices.builder(Assistant.class)

@@ -148,6 +148,15 @@ class TetherToolProviderTest {
   }
 
   @Test
+  void provideTools_manageConnectionsOffButWaitOn_offersTheWaitToolOnly() {
+    Session session = tether.createSession("alice",
+        SessionOptions.builder().manageConnections(false).waitForConnections(true).build());
+
+    assertThat(toolsOf(session).aiServiceTools()).extracting(AiServiceTool::name)
+        .containsExactly("COMPOSIO_WAIT_FOR_CONNECTIONS");
+  }
+
+  @Test
   void provideTools_twoMemoryIds_eachRunsOnItsOwnUsersSession() {
     Session alice = tether.createSession("alice");
     Session bob = tether.createSession("bob");

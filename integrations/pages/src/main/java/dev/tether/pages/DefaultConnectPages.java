@@ -22,7 +22,7 @@ final class DefaultConnectPages implements ConnectPages {
   public Page form(ConnectLink link, Map<String, String> entered, List<String> problems) {
     Objects.requireNonNull(link, "link");
     Objects.requireNonNull(entered, "entered");
-    List<String> shown = List.copyOf(problems);
+    List<String> shown = List.copyOf(Objects.requireNonNull(problems, "problems"));
     String name = link.toolkitName();
     StringBuilder b = new StringBuilder(2048);
     b.append("<h1>Connect ");
@@ -92,6 +92,7 @@ final class DefaultConnectPages implements ConnectPages {
 
   @Override
   public Page continueToSignIn(String toolkitName) {
+    Objects.requireNonNull(toolkitName, "toolkitName");
     StringBuilder b = new StringBuilder(512);
     b.append("<h1>Continue to ");
     appendEscaped(b, toolkitName).append("</h1>\n<p>Taking you to ");
@@ -104,7 +105,8 @@ final class DefaultConnectPages implements ConnectPages {
 
   @Override
   public Page connected(String toolkitName, Optional<URI> next) {
-    Optional<String> href = next.flatMap(DefaultConnectPages::href);
+    Objects.requireNonNull(toolkitName, "toolkitName");
+    Optional<String> href = Objects.requireNonNull(next, "next").flatMap(DefaultConnectPages::href);
     StringBuilder b = new StringBuilder(512);
     appendEscaped(b.append("<h1>"), toolkitName).append(" is connected</h1>\n")
         .append("<p class=\"outcome ok\">Connected</p>\n");
@@ -118,6 +120,8 @@ final class DefaultConnectPages implements ConnectPages {
 
   @Override
   public Page failed(String toolkitName, String errorCode) {
+    Objects.requireNonNull(toolkitName, "toolkitName");
+    Objects.requireNonNull(errorCode, "errorCode");
     StringBuilder b = new StringBuilder(512);
     appendEscaped(b.append("<h1>"), toolkitName).append(" was not connected</h1>\n")
         .append("<p class=\"outcome failed\">");
@@ -138,6 +142,7 @@ final class DefaultConnectPages implements ConnectPages {
 
   @Override
   public Page callbackRejected(String errorCode) {
+    Objects.requireNonNull(errorCode, "errorCode");
     StringBuilder b = new StringBuilder(512);
     b.append("<h1>This sign-in can’t be completed</h1>\n<p class=\"outcome failed\">");
     appendEscaped(b, FailureReasons.of(errorCode)).append("</p>\n")

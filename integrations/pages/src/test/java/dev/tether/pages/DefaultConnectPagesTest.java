@@ -1,6 +1,7 @@
 package dev.tether.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import dev.tether.core.ConnectLink;
 import dev.tether.spi.ConnectionField;
@@ -176,6 +177,18 @@ class DefaultConnectPagesTest {
     Document doc = parse(forged);
     assertThat(doc.selectFirst("h1").text()).isEqualTo("This sign-in can’t be completed");
     assertThat(doc.text()).contains("old, already used or altered", "unknown_state");
+  }
+
+  @Test
+  void everyPage_nullArgument_isRefusedNamingIt() {
+    assertThatNullPointerException().isThrownBy(() -> PAGES.form(EXA, Map.of(), null)).withMessage("problems");
+    assertThatNullPointerException().isThrownBy(() -> PAGES.continueToSignIn(null)).withMessage("toolkitName");
+    assertThatNullPointerException().isThrownBy(() -> PAGES.connected(null, Optional.empty()))
+        .withMessage("toolkitName");
+    assertThatNullPointerException().isThrownBy(() -> PAGES.connected("Gmail", null)).withMessage("next");
+    assertThatNullPointerException().isThrownBy(() -> PAGES.failed(null, "access_denied")).withMessage("toolkitName");
+    assertThatNullPointerException().isThrownBy(() -> PAGES.failed("Gmail", null)).withMessage("errorCode");
+    assertThatNullPointerException().isThrownBy(() -> PAGES.callbackRejected(null)).withMessage("errorCode");
   }
 
   static List<Page> allPages() {

@@ -10,8 +10,9 @@ import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.ToolCallbackProvider;
 
 /**
- * Spring AI {@link ToolCallback}s for a Tether session's meta-tools
- * ({@code COMPOSIO_MANAGE_CONNECTIONS} today).
+ * Spring AI {@link ToolCallback}s for a Tether session's meta-tools: those {@link Session#tools()}
+ * lists ({@code COMPOSIO_MANAGE_CONNECTIONS}, {@code COMPOSIO_SEARCH_TOOLS}, and
+ * {@code COMPOSIO_WAIT_FOR_CONNECTIONS} when the session enables it).
  *
  * <p>Each callback's {@code ToolDefinition} carries the tool's name, description and JSON Schema
  * unchanged (Spring AI takes the schema as JSON text), and {@code call(toolInput)} returns
@@ -40,8 +41,8 @@ public final class TetherToolCallbacks {
    * One callback per tool the session offers.
    *
    * @param session the end user's session; not null
-   * @return an immutable list, empty when the session was created with
-   *     {@code manageConnections(false)}
+   * @return an immutable list, in {@link Session#tools()}'s order; empty when the session offers no
+   *     tool ({@code manageConnections(false)} without {@code waitForConnections(true)})
    * @throws SessionExpiredException if the session has expired; create a new one for the user
    */
   public static List<ToolCallback> of(Session session) {

@@ -108,6 +108,15 @@ class TetherToolCallbacksTest {
   }
 
   @Test
+  void of_manageConnectionsOffButWaitOn_givesTheWaitToolOnly() {
+    Session session = tether.createSession("alice",
+        SessionOptions.builder().manageConnections(false).waitForConnections(true).build());
+
+    assertThat(TetherToolCallbacks.of(session)).extracting(c -> c.getToolDefinition().name())
+        .containsExactly("COMPOSIO_WAIT_FOR_CONNECTIONS");
+  }
+
+  @Test
   void of_twoSessions_eachCallbackRunsOnItsOwnUser() {
     Session alice = tether.createSession("alice");
     Session bob = tether.createSession("bob");
