@@ -33,6 +33,9 @@ public final class Urls {
     }
   }
 
+  /** The highest TCP port. */
+  private static final int MAX_PORT = 65535;
+
   private Urls() {}
 
   /**
@@ -119,6 +122,10 @@ public final class Urls {
         throw new IllegalArgumentException(what + " must name a host after the scheme (characters " + start + " to "
             + end + " are no host name, IPv4 or [IPv6] address)");
       }
+      if (authority.getPort() > MAX_PORT) {
+        throw new IllegalArgumentException(what + " has a port above " + MAX_PORT + " (characters " + start + " to "
+            + end + ")");
+      }
       if (!userInfoAllowed && authority.getRawUserInfo() != null) {
         throw new IllegalArgumentException(what + " must not contain user info (user:password@)");
       }
@@ -161,27 +168,48 @@ public final class Urls {
     return url.substring(0, cut);
   }
 
-  /** {@code host[:port]} with a host of letters, digits, dots and hyphens: the common case, no parse needed. */
+  /**
+   * {@code host[:port]} that {@link URI}'s parser certainly reads as a host name and port: the common
+   * case, no parse needed. Labels of letters, digits and inner hyphens, separated by single dots; a
+   * last label starting with a letter unless it is the only one; a port of at most {@value #MAX_PORT}.
+   * Anything else (an IPv4 address, a trailing dot, a malformed label) is left to the parser.
+   */
   private static boolean isPlainHostAndPort(String url, int start, int end) {
     int i = start;
+    int label = start;
     while (i < end) {
       char c = url.charAt(i);
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) {
+      if (c == '.') {
+        if (i == label || url.charAt(i - 1) == '-') {
+          return false; // an empty label, or one ending in '-'
+        }
+        label = i + 1;
+      } else if (c == '-') {
+        if (i == label) {
+          return false; // a label starting with '-'
+        }
+      } else if (!isLetter(c) && !(c >= '0' && c <= '9')) {
         break;
       }
       i++;
     }
-    if (i == start) {
+    if (i == label || url.charAt(i - 1) == '-' || (label > start && !isLetter(url.charAt(label)))) {
       return false;
     }
     if (i < end && url.charAt(i) == ':') {
       int digits = ++i;
-      while (i < end && url.charAt(i) >= '0' && url.charAt(i) <= '9') {
+      int port = 0;
+      while (i < end && url.charAt(i) >= '0' && url.charAt(i) <= '9' && i - digits < 5) {
+        port = port * 10 + url.charAt(i) - '0';
         i++;
       }
-      return i == end && i > digits && i - digits <= 5;
+      return i == end && i > digits && port <= MAX_PORT;
     }
     return i == end;
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   private static boolean isHex(char c) {

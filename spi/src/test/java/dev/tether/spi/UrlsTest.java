@@ -32,6 +32,22 @@ class UrlsTest {
   }
 
   @Test
+  void refuses_hostsThatUriParsesAsNoHost_evenWhenTheyLookPlain() {
+    // URI finds no host in these (a registry-based authority), and the JDK's HTTP client refuses
+    // them: they must fail here, when configured, not at the first token request.
+    for (String bad : new String[] {"http://-/x", "http://a..b/x", "http://.../x", "http://a-.example/x",
+        "http://-a.example/x", "http://1.2.3/x", "https://a.example:99999/x"}) {
+      assertThat(URI.create(bad).getHost() == null || URI.create(bad).getPort() > 65535).as(bad).isTrue();
+      assertThatIllegalArgumentException().as(bad).isThrownBy(() -> Urls.requireHttpEndpoint(bad, "tokenUrl"))
+          .withMessageStartingWith("tokenUrl ");
+      assertThatIllegalArgumentException().as(bad).isThrownBy(() -> AuthorizationLink.of(bad));
+    }
+    for (String ok : new String[] {"http://123/x", "http://a./x", "http://10.0.0.1:65535/x", "http://a-b.c-d.example/x"}) {
+      assertThat(Urls.requireHttpEndpoint(ok, "tokenUrl")).as(ok).isSameAs(ok);
+    }
+  }
+
+  @Test
   void userInfo_isRefusedInAnEndpoint_notInALink() {
     String withUser = "https://client:SECRET@as.example/token";
     assertThat(Urls.requireHttpUrl(withUser, "link")).isSameAs(withUser);

@@ -132,8 +132,9 @@ public final class OAuth2Toolkit implements ToolkitProvider {
   public AuthorizationLink authorize(AuthorizationRequest request) {
     requireClient();
     Map<String, String> fields = connectionFields(request.connectionFields());
-    if (fields.isEmpty() && request.scopes().isEmpty()) {
+    if (spec.fields().isEmpty() && request.scopes().isEmpty()) {
       // The hot path: everything but state and challenge is the same for every link of this client.
+      // Not for a toolkit with per-connection fields: its URLs have placeholders to fill (or refuse).
       LinkTemplate template = linkTemplate(request.redirectUri());
       return AuthorizationLink.of(template.render(request.state().reveal(), request.codeChallenge()));
     }

@@ -111,6 +111,17 @@ class OAuth2CatalogTest {
   }
 
   @Test
+  void zendesk_withoutItsSubdomain_failsDefinitivelyNamingTheField() {
+    OAuth2Catalog catalog = withClientsForEveryFamily();
+    assertThatThrownBy(() -> catalog.authorize(request("zendesk", Map.of())))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.isDefinitive()).isTrue();
+          assertThat(e.errorCode()).isEqualTo("invalid_connection_field");
+          assertThat(e.getMessage()).contains("'zendesk'").contains("subdomain is required");
+        });
+  }
+
+  @Test
   void familyWithoutClient_listedButLinkFailsNamingTheSettings() {
     OAuth2Catalog catalog = OAuth2Catalog.builder().environment(Map.of()).systemProperties(new Properties()).build();
     assertThat(catalog.toolkits()).extracting(ToolkitDescriptor::slug).contains("gmail");
