@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * starts every operation (and gives maintenance its turn). The rules live in the use cases:
  * {@link SessionDirectory}, {@link ToolkitConnections}, {@link LinkIssuer}, {@link
  * CallbackCompleter}, {@link ConnectLinkForms}, {@link AccountAdmin}, {@link CredentialRefresher},
- * {@link Maintenance}, {@link ConnectionWaiters} and the {@link MetaTools}. Thread-safe.
+ * {@link Maintenance}, {@link ConnectionWaiters} and the {@link MetaTools}; {@link ConnectionChecks}
+ * times the checks for a recorder. Thread-safe.
  */
 final class Engine {
   private final EngineConfig config;
@@ -28,8 +29,10 @@ final class Engine {
   private final Maintenance maintenance;
   private final ConnectionWaiters waiters;
   private final MetaTools metaTools;
+  private final ConnectionChecks checks;
 
-  Engine(EngineConfig config, ProviderRegistry registry, ConnectionStore store, Listeners listeners, Ids ids) {
+  Engine(EngineConfig config, ProviderRegistry registry, ConnectionStore store, Listeners listeners, Ids ids,
+      ConnectionCheckRecorder checkRecorder) {
     StoredAccount.requireRecordable(config.now()); // a clock Tether cannot record fails here, naming the fix
     this.config = config;
     this.registry = registry;
@@ -47,6 +50,7 @@ final class Engine {
     this.maintenance = new Maintenance(config, store, tx);
     this.metaTools = new MetaTools(List.of(new ManageConnectionsTool(), new SearchToolsTool(),
         new WaitForConnectionsTool()));
+    this.checks = new ConnectionChecks(checkRecorder, registry);
     store.subscribe(waiters);
   }
 
@@ -126,5 +130,9 @@ final class Engine {
 
   MetaTools metaTools() {
     return metaTools;
+  }
+
+  ConnectionChecks checks() {
+    return checks;
   }
 }

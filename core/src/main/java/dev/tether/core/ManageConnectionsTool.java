@@ -55,7 +55,12 @@ final class ManageConnectionsTool implements MetaTool {
   }
 
   @Override
-  public String execute(Engine engine, StoredSession session, String argumentsJson, Instant now) {
+  public ConnectionCheck.Source source() {
+    return ConnectionCheck.Source.MANAGE_CONNECTIONS;
+  }
+
+  @Override
+  public String execute(Engine engine, StoredSession session, String argumentsJson, Instant now, long start) {
     Arguments args = new Arguments();
     String problem = MetaToolJson.readObject(argumentsJson, EXAMPLE, (field, value, p) -> {
       switch (field) {
@@ -83,15 +88,23 @@ final class ManageConnectionsTool implements MetaTool {
           + " toolkit slugs, e.g. [\"gmail\"].";
     }
     if (problem != null) {
-      return MetaToolJson.error(problem);
+      return refuse(engine, problem, start);
     }
     ManageConnectionsResult result;
     try {
       result = engine.connections().manage(session, args.toolkits, args.reinitiateAll, now);
     } catch (IllegalArgumentException e) {
-      return MetaToolJson.error(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
+      return refuse(engine, e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".", start);
     }
-    return render(result);
+    String answer = render(result);
+    engine.checks().managed(ConnectionCheck.Source.MANAGE_CONNECTIONS, result, start);
+    return answer;
+  }
+
+  private static String refuse(Engine engine, String problem, long start) {
+    String answer = MetaToolJson.error(problem);
+    engine.checks().refused(ConnectionCheck.Source.MANAGE_CONNECTIONS, start);
+    return answer;
   }
 
   /** The arguments as read. */

@@ -19,11 +19,16 @@ interface MetaTool {
   /** Why a session does not offer it, as the one sentence an agent reads. */
   String notOffered();
 
+  /** The check it is, as a {@link ConnectionCheckRecorder} sees it. */
+  ConnectionCheck.Source source();
+
   /**
-   * Runs the tool for a live session that offers it.
+   * Runs the tool for a live session that offers it, and reports the check to {@link
+   * Engine#checks()}: refused, or what it found.
    *
    * @param argumentsJson the arguments, present and within the size limit
+   * @param start the call's start by {@link ConnectionChecks#start()}
    * @return the JSON answer
    */
-  String execute(Engine engine, StoredSession session, String argumentsJson, Instant now);
+  String execute(Engine engine, StoredSession session, String argumentsJson, Instant now, long start);
 }

@@ -46,22 +46,26 @@ final class MetaTools {
       return MetaToolJson.error("Unknown tool '" + MetaToolJson.shorten(toolSlug) + "'; this session offers "
           + String.join(", ", bySlug.keySet()) + ".");
     }
+    long start = engine.checks().start();
     Instant now = engine.begin();
     StoredSession session = engine.sessions().find(sessionId, now).orElse(null);
+    String problem = null;
     if (session == null) {
-      return MetaToolJson.error("Session " + sessionId + " has expired; create a new session and use its session_id.");
+      problem = "Session " + sessionId + " has expired; create a new session and use its session_id.";
+    } else if (!tool.offeredTo(session.options())) {
+      problem = tool.notOffered();
+    } else if (argumentsJson == null || argumentsJson.isBlank()) {
+      problem = "Arguments are missing; pass a JSON object such as {\"toolkits\": [\"gmail\"]}.";
+    } else if (argumentsJson.length() > MAX_ARGUMENTS_LENGTH) {
+      problem = "Arguments are " + argumentsJson.length() + " characters long; the limit is " + MAX_ARGUMENTS_LENGTH
+          + ".";
     }
-    if (!tool.offeredTo(session.options())) {
-      return MetaToolJson.error(tool.notOffered());
+    if (problem != null) {
+      String answer = MetaToolJson.error(problem);
+      engine.checks().refused(tool.source(), start);
+      return answer;
     }
-    if (argumentsJson == null || argumentsJson.isBlank()) {
-      return MetaToolJson.error("Arguments are missing; pass a JSON object such as {\"toolkits\": [\"gmail\"]}.");
-    }
-    if (argumentsJson.length() > MAX_ARGUMENTS_LENGTH) {
-      return MetaToolJson.error("Arguments are " + argumentsJson.length() + " characters long; the limit is "
-          + MAX_ARGUMENTS_LENGTH + ".");
-    }
-    return tool.execute(engine, session, argumentsJson, now);
+    return tool.execute(engine, session, argumentsJson, now, start);
   }
 
   /** What every meta-tool answer echoes: pass this session's id on. */

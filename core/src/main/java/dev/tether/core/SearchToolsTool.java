@@ -8,8 +8,10 @@ import dev.tether.spi.ToolkitDescriptor;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code COMPOSIO_SEARCH_TOOLS}: finds the session's toolkits for each use case an agent names,
@@ -64,7 +66,12 @@ final class SearchToolsTool implements MetaTool {
   }
 
   @Override
-  public String execute(Engine engine, StoredSession session, String argumentsJson, Instant now) {
+  public ConnectionCheck.Source source() {
+    return ConnectionCheck.Source.SEARCH_TOOLS;
+  }
+
+  @Override
+  public String execute(Engine engine, StoredSession session, String argumentsJson, Instant now, long start) {
     List<String> useCases = new ArrayList<>();
     String[] sessionId = {null};
     boolean[] sawQueries = {false};
@@ -91,8 +98,12 @@ final class SearchToolsTool implements MetaTool {
       problem = "queries is required: pass 1 to " + MAX_QUERIES + " entries such as {\"use_case\": \"send an email\"}.";
     }
     if (problem != null) {
-      return MetaToolJson.error(problem);
+      String answer = MetaToolJson.error(problem);
+      engine.checks().refused(ConnectionCheck.Source.SEARCH_TOOLS, start);
+      return answer;
     }
+    // Only when a recorder listens: the search is on an agent's hot path.
+    Map<String, ToolkitConnections.ConnectionState> checked = engine.checks().enabled() ? new LinkedHashMap<>() : null;
     List<ToolkitDescriptor> offered = new ArrayList<>();
     for (ProviderRegistry.Entry e : engine.registry().entries()) {
       if (session.options().allows(e.descriptor().slug())) {
@@ -106,6 +117,9 @@ final class SearchToolsTool implements MetaTool {
       for (ToolkitSearch.Match m : matches) {
         ToolkitDescriptor d = m.toolkit();
         ToolkitConnections.ConnectionState state = engine.connections().state(session, d, now);
+        if (checked != null) {
+          checked.putIfAbsent(d.slug(), state);
+        }
         json.beginElement().field("toolkit", d.slug()).field("name", d.name()).field("description", d.description())
             .field("auth_scheme", d.authScheme().name().toLowerCase(Locale.ROOT))
             .field("connection_status", state.status());
@@ -125,7 +139,11 @@ final class SearchToolsTool implements MetaTool {
         .field("instructions", MetaTools.sessionInstructions(session.id())
             + " Connect a toolkit that is not active with COMPOSIO_MANAGE_CONNECTIONS.")
         .end().end().nullField("error").field("successful", true);
-    return json.end().toString();
+    String answer = json.end().toString();
+    if (checked != null) {
+      engine.checks().searched(checked, start);
+    }
+    return answer;
   }
 
   private static void readQueries(JsonParser p, JsonToken value, List<String> out) throws IOException, BadArguments {

@@ -140,10 +140,21 @@ public final class Session {
    * @return one outcome per distinct toolkit, with counts and the agent's message
    * @throws IllegalArgumentException if {@code toolkits} is empty, has over 50 entries, or holds a
    *     null or blank entry
+   * @throws SessionExpiredException if the session has expired
    */
   public ManageConnectionsResult manageConnections(List<String> toolkits, boolean reinitiateAll) {
-    Instant now = engine.begin();
-    return engine.connections().manage(live(now), toolkits, reinitiateAll, now);
+    ConnectionChecks checks = engine.checks();
+    long start = checks.start();
+    ManageConnectionsResult result;
+    try {
+      Instant now = engine.begin();
+      result = engine.connections().manage(live(now), toolkits, reinitiateAll, now);
+    } catch (IllegalArgumentException | SessionExpiredException e) {
+      checks.refused(ConnectionCheck.Source.TYPED, start);
+      throw e;
+    }
+    checks.managed(ConnectionCheck.Source.TYPED, result, start);
+    return result;
   }
 
   /**

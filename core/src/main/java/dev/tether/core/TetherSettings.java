@@ -47,6 +47,7 @@ abstract class TetherSettings {
   private final List<ToolkitProvider> providers = new ArrayList<>();
   private Boolean discover;
   private ClassLoader classLoader;
+  private ConnectionCheckRecorder checkRecorder;
 
   /**
    * The host's OAuth callback endpoint, registered with every OAuth client; providers send users
@@ -306,6 +307,22 @@ abstract class TetherSettings {
     return self();
   }
 
+  /**
+   * Records every connection check (the typed {@link Session#manageConnections} and the
+   * manage, search and wait meta-tools) with its toolkits, their statuses and its duration, for
+   * metrics (default: {@link ConnectionCheckRecorder#disabled()}, which costs nothing). The recorder
+   * is called on the checking thread and never sees a user, session, account or secret.
+   *
+   * @param recorder a fast, thread-safe recorder; not null
+   * @return this builder
+   * @throws IllegalStateException if a recorder was already set
+   */
+  public Tether.Builder connectionCheckRecorder(ConnectionCheckRecorder recorder) {
+    requireUnset(checkRecorder, "connectionCheckRecorder");
+    this.checkRecorder = Objects.requireNonNull(recorder, "recorder");
+    return self();
+  }
+
   private static void requireUnset(Object current, String setting) {
     if (current != null) {
       throw new IllegalStateException(setting + " was already set to " + current);
@@ -353,7 +370,8 @@ abstract class TetherSettings {
     EngineConfig config = new EngineConfig(clock, linkTtl, sessionIdleTimeout, tokenRefreshSkew, redirectUri,
         connectBaseUrl, mcpBaseUrl, new CallbackUrls(callbackOrigins(), anyCallbackOrigin));
     Engine engine = new Engine(config, registry, store != null ? store : ConnectionStores.inMemory(),
-        new Listeners(listeners), Ids.perThreadDrbg());
+        new Listeners(listeners), Ids.perThreadDrbg(),
+        checkRecorder != null ? checkRecorder : ConnectionCheckRecorder.disabled());
     Tether tether = new Tether(engine);
     if (maintenanceScheduler != null) {
       engine.maintenance().leaveToScheduler();

@@ -75,7 +75,12 @@ final class WaitForConnectionsTool implements MetaTool {
   }
 
   @Override
-  public String execute(Engine engine, StoredSession session, String argumentsJson, Instant now) {
+  public ConnectionCheck.Source source() {
+    return ConnectionCheck.Source.WAIT_FOR_CONNECTIONS;
+  }
+
+  @Override
+  public String execute(Engine engine, StoredSession session, String argumentsJson, Instant now, long start) {
     Arguments args = new Arguments();
     String problem = MetaToolJson.readObject(argumentsJson, EXAMPLE, (field, value, p) -> {
       switch (field) {
@@ -107,12 +112,15 @@ final class WaitForConnectionsTool implements MetaTool {
       }
     }
     if (problem != null) {
-      return MetaToolJson.error(problem);
+      String answer = MetaToolJson.error(problem);
+      engine.checks().refused(ConnectionCheck.Source.WAIT_FOR_CONNECTIONS, start);
+      return answer;
     }
-    return await(engine, session, slugs, args.any, args.timeoutSeconds);
+    return await(engine, session, slugs, args.any, args.timeoutSeconds, start);
   }
 
-  private String await(Engine engine, StoredSession session, List<String> slugs, boolean any, int timeoutSeconds) {
+  private String await(Engine engine, StoredSession session, List<String> slugs, boolean any, int timeoutSeconds,
+      long start) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (true) {
       // Register before looking, so a change between the look and the wait is not missed.
@@ -125,7 +133,9 @@ final class WaitForConnectionsTool implements MetaTool {
       boolean hopeless = any ? reachable == 0 : reachable < slugs.size();
       long remaining = deadline - System.nanoTime();
       if (met || hopeless || remaining <= 0) {
-        return render(session, states, met, !met && !hopeless, any);
+        String answer = render(session, states, met, !met && !hopeless, any);
+        engine.checks().waited(states, start);
+        return answer;
       }
       try {
         change.get(remaining, TimeUnit.NANOSECONDS);

@@ -16,6 +16,8 @@
  *       host's two endpoints do;
  *   <li>{@link dev.tether.core.ConnectionEvent}, {@link dev.tether.core.ConnectionListener} —
  *       events;
+ *   <li>{@link dev.tether.core.ConnectionCheckRecorder}, {@link dev.tether.core.ConnectionCheck} —
+ *       each connection check (typed or by meta-tool) with its toolkits and duration, for metrics;
  *   <li>{@link dev.tether.core.ProviderReport} — what provider discovery found;
  *   <li>{@link dev.tether.core.TetherException} and subclasses — failures with messages that
  *       name the fix.

@@ -5,6 +5,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import dev.tether.core.ConnectionRequest;
+import dev.tether.core.Session;
+import dev.tether.core.SessionOptions;
 import dev.tether.core.Tether;
 import dev.tether.testkit.FakeToolkitProvider;
 import dev.tether.testkit.TestClock;
@@ -13,7 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -21,6 +25,8 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
@@ -101,6 +107,39 @@ class TetherMetricsAutoConfigurationTest {
   }
 
   @Test
+  void metrics_connectionChecks_areTimedBySourceAndOutcome_andCountedByToolkitAndStatus() {
+    runner.run(context -> {
+      Tether tether = context.getBean(Tether.class);
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      Session s = tether.createSession("user-secret-id", SessionOptions.builder().waitForConnections(true).build());
+
+      s.manageConnections(List.of("gmail"), false);
+      s.connect("exa", Map.of("api_key", "exa-key-0123456789"));
+      s.manageConnections(List.of("exa"), false);
+      s.execute("COMPOSIO_MANAGE_CONNECTIONS", "{\"toolkits\":[\"exa\",\"gmail\",\"user-secret-id\"]}");
+      s.execute("COMPOSIO_MANAGE_CONNECTIONS", "{}");
+      s.execute("COMPOSIO_SEARCH_TOOLS", "{\"queries\":[{\"use_case\":\"exa\"}]}");
+      s.execute("COMPOSIO_WAIT_FOR_CONNECTIONS", "{\"toolkits\":[\"exa\"],\"timeout_seconds\":0}");
+
+      assertThat(counts(registry)).containsAllEntriesOf(Map.of(
+          "tether.connection.checks{outcome=needs_connection,source=typed}", 1L,
+          "tether.connection.checks{outcome=all_active,source=typed}", 1L,
+          "tether.connection.checks{outcome=needs_connection,source=manage_connections}", 1L,
+          "tether.connection.checks{outcome=refused,source=manage_connections}", 1L,
+          "tether.connection.checks{outcome=all_active,source=search_tools}", 1L,
+          "tether.connection.checks{outcome=all_active,source=wait_for_connections}", 1L,
+          "tether.connection.checks.toolkits{status=initiated,toolkit=gmail}", 2L,
+          "tether.connection.checks.toolkits{status=active,toolkit=exa}", 4L,
+          "tether.connection.checks.toolkits{status=unknown,toolkit=unknown}", 1L));
+      assertThat(registry.find("tether.connection.checks").timers())
+          .hasSize(6).allSatisfy(t -> assertThat(t.totalTime(TimeUnit.NANOSECONDS)).isNotNegative());
+      assertThat(registry.find("tether.connection.checks.toolkits").counters()).hasSize(3);
+      assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString())
+          .doesNotContain("user-secret-id").doesNotContain(s.id()).doesNotContain("ca_").doesNotContain("exa-key"));
+    });
+  }
+
+  @Test
   void metrics_withoutMicrometer_areOffAndTheEndpointsStillWork() {
     runner.withClassLoader(new FilteredClassLoader(MeterBinder.class, MeterRegistry.class))
         .withConfiguration(AutoConfigurations.of(TetherAutoConfiguration.class, TetherWebAutoConfiguration.class,
@@ -121,6 +160,26 @@ class TetherMetricsAutoConfigurationTest {
   }
 
   @Test
+  void metrics_applicationAttachesItsOwnToTheEngine_noCycle_andTheEngineRecordsNoChecks() {
+    runner.withUserConfiguration(OwnMetrics.class).run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(TetherMetrics.class).hasBean("ownMetrics")
+          .doesNotHaveBean("tetherMetricsConnectionChecks");
+      Tether tether = context.getBean(Tether.class);
+      tether.createSession("u1").manageConnections(List.of("gmail"), false);
+      assertThat(counts(context.getBean(MeterRegistry.class))).containsEntry("tether.links.issued{toolkit=gmail}", 1L)
+          .doesNotContainKey("tether.connection.checks{outcome=needs_connection,source=typed}");
+    });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnMetrics {
+    @Bean(destroyMethod = "close")
+    TetherMetrics ownMetrics(Tether tether) {
+      return TetherMetrics.attach(tether);
+    }
+  }
+
+  @Test
   void metrics_contextClosed_stopListening() {
     TetherMetrics[] metrics = new TetherMetrics[1];
     Tether[] tether = new Tether[1];
@@ -130,7 +189,9 @@ class TetherMetricsAutoConfigurationTest {
     });
     SimpleMeterRegistry after = new SimpleMeterRegistry();
     metrics[0].bindTo(after);
-    tether[0].createSession("u1").authorize("gmail");
+    Session s = tether[0].createSession("u1");
+    s.authorize("gmail");
+    s.manageConnections(List.of("gmail"), false);
     assertThat(after.getMeters()).isEmpty();
   }
 }

@@ -11,7 +11,9 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -71,6 +73,15 @@ public class SandboxApplication {
   @Bean(destroyMethod = "close")
   StatusEvents statusEvents(DemoUser user) {
     return new StatusEvents(user.session());
+  }
+
+  /**
+   * Ends the live-badge streams as soon as the application starts closing: the web server's graceful
+   * shutdown waits for open requests to finish, and an event stream never finishes on its own.
+   */
+  @Bean
+  ApplicationListener<ContextClosedEvent> endStatusStreamsOnClose(StatusEvents events) {
+    return closing -> events.close();
   }
 
   @Bean

@@ -37,6 +37,7 @@ final class StatusEvents implements ConnectionListener, AutoCloseable {
 
   private final Session session;
   private final List<ServerResponse.SseBuilder> subscribers = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
   private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "status-events");
     t.setDaemon(true);
@@ -50,9 +51,9 @@ final class StatusEvents implements ConnectionListener, AutoCloseable {
     writer.scheduleWithFixedDelay(() -> broadcast(null), 15, 15, TimeUnit.SECONDS);
   }
 
-  /** {@code GET /events}: an open stream, or 503 when too many are open. */
+  /** {@code GET /events}: an open stream, or 503 when too many are open or the application is stopping. */
   ServerResponse subscribe() {
-    if (subscribers.size() >= MAX_SUBSCRIBERS) {
+    if (closed || subscribers.size() >= MAX_SUBSCRIBERS) {
       return ServerResponse.status(503).build();
     }
     return ServerResponse.sse(sse -> {
@@ -66,6 +67,10 @@ final class StatusEvents implements ConnectionListener, AutoCloseable {
               sse.event("status").data(badge(t, null));
             }
             subscribers.add(sse);
+            if (closed) { // close() ran while this stream was being set up
+              subscribers.remove(sse);
+              sse.complete();
+            }
           } catch (IOException | RuntimeException gone) {
             sse.complete();
           }
@@ -131,9 +136,21 @@ final class StatusEvents implements ConnectionListener, AutoCloseable {
     }
   }
 
+  /**
+   * Ends every open stream (browsers reconnect to wherever the application comes back) and stops the
+   * writer. Called as soon as the application starts closing, before the web server's graceful shutdown,
+   * which would otherwise wait for these never-ending requests; again when the bean is destroyed.
+   */
   @Override
   public void close() {
+    closed = true;
     writer.shutdownNow();
+    try {
+      // Let a write under way finish before its stream is completed from this thread.
+      writer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     subscribers.forEach(ServerResponse.SseBuilder::complete);
     subscribers.clear();
   }

@@ -197,6 +197,13 @@ class DashboardBrowserTest {
     // The starter's meters saw it all, tagged by toolkit.
     assertThat(get("/actuator/metrics/tether.links.completed?tag=toolkit:gmail&tag=outcome:connected"))
         .contains("\"value\":1.0");
+    // The chat's two meta-tool calls: Gmail not yet connected, then connected.
+    assertThat(get("/actuator/metrics/tether.connection.checks?tag=source:manage_connections&tag=outcome:needs_connection"))
+        .contains("\"statistic\":\"COUNT\",\"value\":1.0");
+    assertThat(get("/actuator/metrics/tether.connection.checks?tag=source:manage_connections&tag=outcome:all_active"))
+        .contains("\"statistic\":\"COUNT\",\"value\":1.0");
+    assertThat(get("/actuator/metrics/tether.connection.checks.toolkits?tag=toolkit:gmail&tag=status:active"))
+        .contains("\"value\":1.0");
     assertThat(get("/actuator/health")).contains("\"tether\"", "\"store\":\"reachable\"");
   }
 
