@@ -110,11 +110,14 @@ public class TetherAutoConfiguration {
 
   /**
    * One daemon thread for the engine's scheduled work, when {@code tether.refresh-interval} or
-   * {@code tether.maintenance-interval} is set; shut down with the context.
+   * {@code tether.maintenance-interval} is set; shut down with the context. Not a default candidate:
+   * it is injected only where qualified by its name, so the application's own
+   * {@code ScheduledExecutorService} stays the one injected by type, and Spring Boot still gives
+   * {@code @Scheduled} methods their own scheduler rather than this thread.
    *
    * @return the scheduler
    */
-  @Bean(name = SCHEDULER_BEAN, destroyMethod = "shutdownNow")
+  @Bean(name = SCHEDULER_BEAN, destroyMethod = "shutdownNow", defaultCandidate = false)
   @ConditionalOnMissingBean(name = SCHEDULER_BEAN)
   @Conditional(OnSchedulingInterval.class)
   public ScheduledExecutorService tetherScheduler() {

@@ -17,13 +17,19 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 class TetherAutoConfigurationTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -151,6 +157,95 @@ class TetherAutoConfigurationTest {
   @Test
   void scheduler_noInterval_isNotCreated() {
     runner.run(context -> assertThat(context).doesNotHaveBean(TetherAutoConfiguration.SCHEDULER_BEAN));
+  }
+
+  @Test
+  void scheduler_refreshIntervalAlone_createsItAndHandsItToTheBuilder() {
+    // A customizer may not set what the properties set: it failing proves the scheduler reached the builder.
+    ScheduledExecutorService other = Executors.newSingleThreadScheduledExecutor();
+    try {
+      runner.withPropertyValues("tether.refresh-interval=5m")
+          .withBean(TetherBuilderCustomizer.class, () -> b -> b.maintenanceScheduler(other, Duration.ofMinutes(1))
+              .refreshScheduler(other, Duration.ofMinutes(1)))
+          .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+              .hasMessageContaining("refreshScheduler was already set"));
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void scheduler_maintenanceIntervalAlone_createsItAndHandsItToTheBuilder() {
+    ScheduledExecutorService other = Executors.newSingleThreadScheduledExecutor();
+    try {
+      runner.withPropertyValues("tether.maintenance-interval=30s")
+          .run(context -> assertThat(context).hasBean(TetherAutoConfiguration.SCHEDULER_BEAN));
+      runner.withPropertyValues("tether.maintenance-interval=30s")
+          .withBean(TetherBuilderCustomizer.class, () -> b -> b.refreshScheduler(other, Duration.ofMinutes(1))
+              .maintenanceScheduler(other, Duration.ofMinutes(1)))
+          .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+              .hasMessageContaining("maintenanceScheduler was already set"));
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void scheduler_applicationDefinesOneByName_backsOff() {
+    ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor();
+    try {
+      runner.withBean(TetherAutoConfiguration.SCHEDULER_BEAN, ScheduledExecutorService.class, () -> own)
+          .withPropertyValues("tether.refresh-interval=5m")
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(TetherAutoConfiguration.SCHEDULER_BEAN)).isSameAs(own);
+            assertThat(context.getBeansOfType(ScheduledExecutorService.class)).hasSize(1);
+          });
+    } finally {
+      own.shutdownNow();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableScheduling
+  static class AppScheduling {}
+
+  @Test
+  void scheduler_isNoDefaultCandidate_soSpringBootKeepsItsTaskExecutorAndScheduler() {
+    // Were the engine's thread a plain ScheduledExecutorService bean, Boot's applicationTaskExecutor (it backs
+    // off for any Executor) and its task scheduler would be gone, and @Async and @Scheduled methods would run
+    // elsewhere, the latter on the engine's one thread.
+    runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
+            TaskSchedulingAutoConfiguration.class))
+        .withUserConfiguration(AppScheduling.class)
+        .withPropertyValues("tether.refresh-interval=5m")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasBean(TetherAutoConfiguration.SCHEDULER_BEAN);
+          assertThat(context).hasSingleBean(TaskScheduler.class).hasBean("applicationTaskExecutor");
+        });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class AppExecutor {
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService appExecutor() {
+      return Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @Bean
+    AtomicReference<ScheduledExecutorService> appExecutorUser(ScheduledExecutorService executor) {
+      return new AtomicReference<>(executor);
+    }
+  }
+
+  @Test
+  void scheduler_applicationInjectsItsOwnExecutorByType_stillGetsIt() {
+    runner.withUserConfiguration(AppExecutor.class)
+        .withPropertyValues("tether.refresh-interval=5m")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasBean(TetherAutoConfiguration.SCHEDULER_BEAN);
+          assertThat(context.getBean(AtomicReference.class).get()).isSameAs(context.getBean("appExecutor"));
+        });
   }
 
   @Test
