@@ -16,6 +16,7 @@ import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -249,8 +250,18 @@ class TetherAutoConfigurationTest {
   }
 
   @Test
-  void badSetting_failsAtStartupNamingIt() {
-    runner.withPropertyValues("tether.link-ttl=0s").run(context ->
-        assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("linkTtl"));
+  void badSetting_failsAtStartupNamingThePropertyAndWhy() {
+    Map<String, String> expected = Map.of(
+        "tether.link-ttl=0s", "Invalid tether.link-ttl: linkTtl must be at least 1 second",
+        "tether.session-idle-timeout=-1h", "Invalid tether.session-idle-timeout: ",
+        "tether.token-refresh-skew=-1s", "Invalid tether.token-refresh-skew: ",
+        "tether.redirect-uri=ftp://app.test/cb", "Invalid tether.redirect-uri: ",
+        "tether.connect-base-url=/relative/link", "Invalid tether.connect-base-url: ",
+        "tether.allowed-callback-origins=not an origin", "Invalid tether.allowed-callback-origins: ",
+        "tether.maintenance-interval=10ms", "Invalid tether.maintenance-interval: ",
+        "tether.providers.gogle.client-id=x", "Invalid tether.providers: Unknown OAuth 2.0 family 'gogle'");
+    expected.forEach((setting, message) -> runner.withPropertyValues(setting).run(context ->
+        assertThat(context).as(setting).hasFailed().getFailure().rootCause()
+            .isInstanceOf(IllegalStateException.class).hasMessageStartingWith(message)));
   }
 }

@@ -204,6 +204,23 @@ class TetherWebAutoConfigurationTest {
         .run(context -> assertThat(context).hasSingleBean(Tether.class).doesNotHaveBean("tetherRoutes")
             .doesNotHaveBean(ServletRegistrationBean.class));
   }
+  @Test
+  void paths_invalid_failAtStartupNamingTheProperty() {
+    runner.withPropertyValues("tether.web.callback-path=/oauth/call back").run(context ->
+        assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageStartingWith("Invalid tether.web.callback-path: '/oauth/call back' is not a servlet path"));
+    runner.withPropertyValues("tether.connect-base-url=http://localhost/a%20link").run(context ->
+        assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageStartingWith("Invalid path of tether.connect-base-url: '/a link'")
+            .hasMessageContaining("or set tether.web.link-path"));
+  }
+
+  @Test
+  void mcp_badAllowedHost_failsAtStartupNamingTheProperty() {
+    runner.withPropertyValues("tether.mcp-base-url=https://app.test/mcp", "tether.mcp.allowed-hosts=https://proxy.test/")
+        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageStartingWith("Invalid tether.mcp.allowed-hosts: "));
+  }
 
   @Test
   void mcp_baseUrlSet_servletIsMappedUnderItsPath() {
