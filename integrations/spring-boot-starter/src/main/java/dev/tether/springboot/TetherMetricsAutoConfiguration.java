@@ -27,8 +27,8 @@ public class TetherMetricsAutoConfiguration {
   /** For Spring. */
   public TetherMetricsAutoConfiguration() {}
 
+  /** Times the starter's endpoints with whichever {@code TetherMetrics} the context has: its own or the application's. */
   @Bean
-  @ConditionalOnBean(TetherMetrics.class)
   EndpointObserver tetherEndpointObserver(TetherMetrics metrics) {
     return metrics.endpoints();
   }

@@ -204,6 +204,16 @@ class TetherWebAutoConfigurationTest {
         .run(context -> assertThat(context).hasSingleBean(Tether.class).doesNotHaveBean("tetherRoutes")
             .doesNotHaveBean(ServletRegistrationBean.class));
   }
+
+  @Test
+  void web_noTetherBean_registersNothing() {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TetherWebAutoConfiguration.class, WebMvcAutoConfiguration.class))
+        .withPropertyValues("tether.mcp-base-url=https://app.test/mcp")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("tetherRoutes")
+            .doesNotHaveBean(ServletRegistrationBean.class));
+  }
+
   @Test
   void paths_invalid_failAtStartupNamingTheProperty() {
     runner.withPropertyValues("tether.web.callback-path=/oauth/call back").run(context ->
