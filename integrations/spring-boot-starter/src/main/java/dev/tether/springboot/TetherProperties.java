@@ -85,7 +85,10 @@ public record TetherProperties(
   public String toString() {
     return "TetherProperties[redirectUri=" + redirectUri + ", connectBaseUrl=" + connectBaseUrl + ", mcpBaseUrl="
         + mcpBaseUrl + ", allowedCallbackOrigins=" + allowedCallbackOrigins + ", linkTtl=" + linkTtl
-        + ", providers=" + new TreeMap<>(providers) + ", web=" + web + ", mcp=" + mcp + ", store=" + store + "]";
+        + ", sessionIdleTimeout=" + sessionIdleTimeout + ", tokenRefreshSkew=" + tokenRefreshSkew
+        + ", refreshInterval=" + refreshInterval + ", maintenanceInterval=" + maintenanceInterval
+        + ", discoverProviders=" + discoverProviders + ", providers=" + new TreeMap<>(providers) + ", web=" + web
+        + ", mcp=" + mcp + ", store=" + store + "]";
   }
 
   /**

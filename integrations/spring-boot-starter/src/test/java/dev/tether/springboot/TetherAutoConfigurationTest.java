@@ -59,6 +59,8 @@ class TetherAutoConfigurationTest {
           assertThat(request.redirectUrl().toString()).startsWith("https://app.test/link/ln_");
           assertThat(session.mcp().url().toString()).startsWith("https://app.test/mcp/trs_");
           assertThat(context).doesNotHaveBean(ScheduledExecutorService.class).doesNotHaveBean(OAuth2Catalog.class);
+          assertThat(context.getBean(TetherProperties.class).toString()).contains("linkTtl=PT5M",
+              "sessionIdleTimeout=PT24H", "tokenRefreshSkew=PT1M", "refreshInterval=null", "discoverProviders=false");
         });
   }
 
