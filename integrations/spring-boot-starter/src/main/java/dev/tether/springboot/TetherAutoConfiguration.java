@@ -105,7 +105,7 @@ public class TetherAutoConfiguration {
   @Bean
   public SmartInitializingSingleton tetherListenerRegistration(ObjectProvider<Tether> tether,
       ObjectProvider<ConnectionListener> listeners) {
-    return () -> tether.ifAvailable(t -> listeners.orderedStream().forEach(t::addListener));
+    return () -> tether.ifUnique(t -> listeners.orderedStream().forEach(t::addListener));
   }
 
   /**

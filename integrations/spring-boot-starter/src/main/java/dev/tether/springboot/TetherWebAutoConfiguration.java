@@ -6,7 +6,7 @@ import dev.tether.pages.ConnectEndpoints;
 import dev.tether.pages.ConnectPages;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -25,7 +25,7 @@ import org.springframework.web.servlet.function.ServerResponse;
  */
 @AutoConfiguration(after = TetherAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnBean(Tether.class)
+@ConditionalOnSingleCandidate(Tether.class)
 public class TetherWebAutoConfiguration {
   /** For Spring. */
   public TetherWebAutoConfiguration() {}
