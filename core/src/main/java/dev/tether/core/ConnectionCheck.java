@@ -48,7 +48,7 @@ public record ConnectionCheck(Source source, boolean refused, List<ToolkitStatus
    * @param source the entry point that refused it; not null
    * @return the check, with no toolkits
    */
-  public static ConnectionCheck refused(Source source) {
+  public static ConnectionCheck refusal(Source source) {
     return new ConnectionCheck(source, true, List.of(), 0);
   }
 

@@ -40,7 +40,7 @@ final class ConnectionChecks {
 
   void refused(Source source, long start) {
     if (recorder != null) {
-      record(ConnectionCheck.refused(source), start);
+      record(ConnectionCheck.refusal(source), start);
     }
   }
 

@@ -9,14 +9,19 @@ final class Paths {
   /**
    * The servlet path to map.
    *
-   * @param configured the {@code tether.web.*-path} property, or null
+   * @param property the name of the {@code tether.web.*-path} property, for the message; null when
+   *     the endpoint has none
+   * @param configured its value, or null
+   * @param urlProperty the name of the public URL's property, for the message
    * @param publicUrl the URL the engine hands out for this endpoint, or null
    * @param fallback the path when neither says
    * @return a path starting with {@code /} and without a trailing {@code /}
-   * @throws IllegalArgumentException if the configured path holds characters a path may not
+   * @throws IllegalStateException if the path holds characters a servlet path may not, naming the
+   *     property it came from
    */
-  static String of(String configured, URI publicUrl, String fallback) {
-    String path = configured != null && !configured.isBlank() ? configured.strip()
+  static String of(String property, String configured, String urlProperty, URI publicUrl, String fallback) {
+    boolean fromProperty = configured != null && !configured.isBlank();
+    String path = fromProperty ? configured.strip()
         : publicUrl != null && publicUrl.getPath() != null && !publicUrl.getPath().isEmpty() && !publicUrl.getPath().equals("/")
             ? publicUrl.getPath() : fallback;
     if (!path.startsWith("/")) {
@@ -26,7 +31,8 @@ final class Paths {
       path = path.substring(0, path.length() - 1);
     }
     if (!path.matches("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")) {
-      throw new IllegalArgumentException("Not a servlet path: '" + path + "'");
+      throw new IllegalStateException("Invalid " + (fromProperty ? property : "path of " + urlProperty) + ": '" + path
+          + "' is not a servlet path; give a path such as " + fallback + (fromProperty || property == null ? "" : ", or set " + property));
     }
     return path;
   }

@@ -63,31 +63,31 @@ public class TetherAutoConfiguration {
   public Tether tether(TetherProperties properties, ObjectProvider<ToolkitProvider> providers,
       ObjectProvider<ConnectionStore> store, ObjectProvider<TetherBuilderCustomizer> customizers,
       @Qualifier(SCHEDULER_BEAN) ObjectProvider<ScheduledExecutorService> scheduler) {
-    Tether.Builder b = Tether.builder()
-        .linkTtl(properties.linkTtl())
-        .sessionIdleTimeout(properties.sessionIdleTimeout())
-        .tokenRefreshSkew(properties.tokenRefreshSkew())
-        .discoverProviders(properties.discoverProviders());
+    Tether.Builder b = Tether.builder().discoverProviders(properties.discoverProviders());
+    Settings.set("tether.link-ttl", () -> b.linkTtl(properties.linkTtl()));
+    Settings.set("tether.session-idle-timeout", () -> b.sessionIdleTimeout(properties.sessionIdleTimeout()));
+    Settings.set("tether.token-refresh-skew", () -> b.tokenRefreshSkew(properties.tokenRefreshSkew()));
     if (properties.redirectUri() != null) {
-      b.redirectUri(properties.redirectUri());
+      Settings.set("tether.redirect-uri", () -> b.redirectUri(properties.redirectUri()));
     }
     if (properties.connectBaseUrl() != null) {
-      b.connectBaseUrl(properties.connectBaseUrl());
+      Settings.set("tether.connect-base-url", () -> b.connectBaseUrl(properties.connectBaseUrl()));
     }
     if (properties.mcpBaseUrl() != null) {
-      b.mcpBaseUrl(properties.mcpBaseUrl());
+      Settings.set("tether.mcp-base-url", () -> b.mcpBaseUrl(properties.mcpBaseUrl()));
     }
     if (!properties.allowedCallbackOrigins().isEmpty()) {
-      b.allowedCallbackOrigins(properties.allowedCallbackOrigins().toArray(String[]::new));
+      Settings.set("tether.allowed-callback-origins",
+          () -> b.allowedCallbackOrigins(properties.allowedCallbackOrigins().toArray(String[]::new)));
     }
     providers.orderedStream().forEach(b::provider);
     store.ifAvailable(b::store);
     scheduler.ifAvailable(s -> {
       if (properties.refreshInterval() != null) {
-        b.refreshScheduler(s, properties.refreshInterval());
+        Settings.set("tether.refresh-interval", () -> b.refreshScheduler(s, properties.refreshInterval()));
       }
       if (properties.maintenanceInterval() != null) {
-        b.maintenanceScheduler(s, properties.maintenanceInterval());
+        Settings.set("tether.maintenance-interval", () -> b.maintenanceScheduler(s, properties.maintenanceInterval()));
       }
     });
     customizers.orderedStream().forEach(c -> c.customize(b));
@@ -105,16 +105,19 @@ public class TetherAutoConfiguration {
   @Bean
   public SmartInitializingSingleton tetherListenerRegistration(ObjectProvider<Tether> tether,
       ObjectProvider<ConnectionListener> listeners) {
-    return () -> tether.ifAvailable(t -> listeners.orderedStream().forEach(t::addListener));
+    return () -> tether.ifUnique(t -> listeners.orderedStream().forEach(t::addListener));
   }
 
   /**
    * One daemon thread for the engine's scheduled work, when {@code tether.refresh-interval} or
-   * {@code tether.maintenance-interval} is set; shut down with the context.
+   * {@code tether.maintenance-interval} is set; shut down with the context. Not a default candidate:
+   * it is injected only where qualified by its name, so the application's own
+   * {@code ScheduledExecutorService} stays the one injected by type, and Spring Boot still gives
+   * {@code @Scheduled} methods their own scheduler rather than this thread.
    *
    * @return the scheduler
    */
-  @Bean(name = SCHEDULER_BEAN, destroyMethod = "shutdownNow")
+  @Bean(name = SCHEDULER_BEAN, destroyMethod = "shutdownNow", defaultCandidate = false)
   @ConditionalOnMissingBean(name = SCHEDULER_BEAN)
   @Conditional(OnSchedulingInterval.class)
   public ScheduledExecutorService tetherScheduler() {
@@ -141,7 +144,7 @@ public class TetherAutoConfiguration {
         String secret = client.clientSecret() == null || client.clientSecret().isEmpty() ? null : client.clientSecret();
         b.client(family, client.clientId().strip(), secret);
       });
-      return b.build();
+      return Settings.build("tether.providers", b::build);
     }
   }
 
@@ -161,17 +164,20 @@ public class TetherAutoConfiguration {
             + "and tether.store.postgres.encryption-key (32 bytes, base64), or tether.store.postgres.enabled=false "
             + "to keep them in memory");
       }
-      PostgresConnectionStore.Builder b = PostgresConnectionStore.builder(dataSource).schema(p.schema()).migrate(p.migrate());
+      PostgresConnectionStore.Builder b = PostgresConnectionStore.builder(dataSource).migrate(p.migrate());
+      Settings.set("tether.store.postgres.schema", () -> b.schema(p.schema()));
       byte[] key = Keys.decode("tether.store.postgres.encryption-key", p.encryptionKey());
       try {
-        b.encryptionKey(p.encryptionKeyId().strip(), key);
+        Settings.set("tether.store.postgres.encryption-key-id or encryption-key",
+            () -> b.encryptionKey(p.encryptionKeyId().strip(), key));
       } finally {
         Arrays.fill(key, (byte) 0);
       }
       for (Map.Entry<String, String> old : p.decryptionKeys().entrySet()) {
-        byte[] k = Keys.decode("tether.store.postgres.decryption-keys." + old.getKey(), old.getValue());
+        String property = "tether.store.postgres.decryption-keys." + old.getKey();
+        byte[] k = Keys.decode(property, old.getValue());
         try {
-          b.decryptionKey(old.getKey(), k);
+          Settings.set(property, () -> b.decryptionKey(old.getKey(), k));
         } finally {
           Arrays.fill(k, (byte) 0);
         }

@@ -2,7 +2,7 @@ package dev.tether.springboot;
 
 import dev.tether.core.Tether;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = TetherAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
-@ConditionalOnBean(Tether.class)
+@ConditionalOnSingleCandidate(Tether.class)
 @ConditionalOnEnabledHealthIndicator("tether")
 public class TetherHealthAutoConfiguration {
   /** For Spring. */

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -22,13 +22,13 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = TetherAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)
-@ConditionalOnBean(Tether.class)
+@ConditionalOnSingleCandidate(Tether.class)
 public class TetherMetricsAutoConfiguration {
   /** For Spring. */
   public TetherMetricsAutoConfiguration() {}
 
+  /** Times the starter's endpoints with whichever {@code TetherMetrics} the context has: its own or the application's. */
   @Bean
-  @ConditionalOnBean(TetherMetrics.class)
   EndpointObserver tetherEndpointObserver(TetherMetrics metrics) {
     return metrics.endpoints();
   }
@@ -52,7 +52,7 @@ public class TetherMetricsAutoConfiguration {
 
     @Bean
     SmartInitializingSingleton tetherMetricsListening(ObjectProvider<Tether> tether, TetherMetrics metrics) {
-      return () -> tether.ifAvailable(metrics::listenTo);
+      return () -> tether.ifUnique(metrics::listenTo);
     }
   }
 }

@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The {@code tether.*} settings the auto-configuration builds the engine and its endpoints from.
- * Immutable; {@link #toString()} never shows a secret. (The component descriptions are plain
+ * A value the engine refuses fails the application's start with an error that names the property
+ * and why. Immutable; {@link #toString()} never shows a secret. (The component descriptions are plain
  * sentences: the configuration processor copies them into the metadata IDEs show.)
  *
  * @param redirectUri OAuth redirect URI registered with every OAuth client, e.g.
@@ -84,7 +85,10 @@ public record TetherProperties(
   public String toString() {
     return "TetherProperties[redirectUri=" + redirectUri + ", connectBaseUrl=" + connectBaseUrl + ", mcpBaseUrl="
         + mcpBaseUrl + ", allowedCallbackOrigins=" + allowedCallbackOrigins + ", linkTtl=" + linkTtl
-        + ", providers=" + new TreeMap<>(providers) + ", web=" + web + ", mcp=" + mcp + ", store=" + store + "]";
+        + ", sessionIdleTimeout=" + sessionIdleTimeout + ", tokenRefreshSkew=" + tokenRefreshSkew
+        + ", refreshInterval=" + refreshInterval + ", maintenanceInterval=" + maintenanceInterval
+        + ", discoverProviders=" + discoverProviders + ", providers=" + new TreeMap<>(providers) + ", web=" + web
+        + ", mcp=" + mcp + ", store=" + store + "]";
   }
 
   /**

@@ -6,7 +6,7 @@ import dev.tether.pages.ConnectEndpoints;
 import dev.tether.pages.ConnectPages;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -25,7 +25,7 @@ import org.springframework.web.servlet.function.ServerResponse;
  */
 @AutoConfiguration(after = TetherAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnBean(Tether.class)
+@ConditionalOnSingleCandidate(Tether.class)
 public class TetherWebAutoConfiguration {
   /** For Spring. */
   public TetherWebAutoConfiguration() {}
@@ -42,8 +42,10 @@ public class TetherWebAutoConfiguration {
         ObjectProvider<ConnectPages> pages, ObjectProvider<EndpointObserver> observer) {
       return new TetherRoutes(tether, pages.getIfAvailable(ConnectPages::defaults),
           observer.getIfAvailable(() -> EndpointObserver.NONE)).routes(
-          Paths.of(properties.web().callbackPath(), properties.redirectUri(), "/oauth/callback"),
-          Paths.of(properties.web().linkPath(), properties.connectBaseUrl(), "/link"));
+          Paths.of("tether.web.callback-path", properties.web().callbackPath(), "tether.redirect-uri",
+              properties.redirectUri(), "/oauth/callback"),
+          Paths.of("tether.web.link-path", properties.web().linkPath(), "tether.connect-base-url",
+              properties.connectBaseUrl(), "/link"));
     }
   }
 
@@ -58,12 +60,13 @@ public class TetherWebAutoConfiguration {
     ServletRegistrationBean<TetherMcpServlet> tetherMcpServlet(Tether tether, TetherProperties properties) {
       TetherMcpServlet.Builder b = TetherMcpServlet.builder(tether);
       if (!properties.mcp().allowedOrigins().isEmpty()) {
-        b.allowedOrigins(properties.mcp().allowedOrigins().toArray(String[]::new));
+        Settings.set("tether.mcp.allowed-origins",
+            () -> b.allowedOrigins(properties.mcp().allowedOrigins().toArray(String[]::new)));
       }
       if (!properties.mcp().allowedHosts().isEmpty()) {
-        b.allowedHosts(properties.mcp().allowedHosts().toArray(String[]::new));
+        Settings.set("tether.mcp.allowed-hosts", () -> b.allowedHosts(properties.mcp().allowedHosts().toArray(String[]::new)));
       }
-      String path = Paths.of(null, properties.mcpBaseUrl(), "/mcp");
+      String path = Paths.of(null, null, "tether.mcp-base-url", properties.mcpBaseUrl(), "/mcp");
       ServletRegistrationBean<TetherMcpServlet> registration =
           new ServletRegistrationBean<>(b.build(), (path.equals("/") ? "" : path) + "/*");
       registration.setName("tetherMcp");

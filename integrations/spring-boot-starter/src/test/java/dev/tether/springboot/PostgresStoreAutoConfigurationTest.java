@@ -105,6 +105,21 @@ class PostgresStoreAutoConfigurationTest {
     runner.withBean(DataSource.class, PostgresStoreAutoConfigurationTest::nowhere)
         .withPropertyValues("tether.store.postgres.encryption-key-id=k1", "tether.store.postgres.encryption-key=" + shortKey)
         .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageStartingWith("Invalid tether.store.postgres.encryption-key-id or encryption-key: ")
             .hasMessageContaining("32 bytes").hasMessageNotContaining(shortKey).hasMessageNotContaining("s3cr3t"));
+  }
+
+  @Test
+  void store_badSchemaOrOldKey_failsNamingTheProperty() {
+    runner.withBean(DataSource.class, PostgresStoreAutoConfigurationTest::nowhere)
+        .withPropertyValues("tether.store.postgres.encryption-key-id=k1", "tether.store.postgres.encryption-key=" + KEY,
+            "tether.store.postgres.schema=Not-A-Schema")
+        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageStartingWith("Invalid tether.store.postgres.schema: "));
+    runner.withBean(DataSource.class, PostgresStoreAutoConfigurationTest::nowhere)
+        .withPropertyValues("tether.store.postgres.encryption-key-id=k1", "tether.store.postgres.encryption-key=" + KEY,
+            "tether.store.postgres.decryption-keys.k0=" + Base64.getEncoder().encodeToString(new byte[16]))
+        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageStartingWith("Invalid tether.store.postgres.decryption-keys.k0: ").hasMessageContaining("32 bytes"));
   }
 }

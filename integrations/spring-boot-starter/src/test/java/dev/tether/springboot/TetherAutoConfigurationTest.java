@@ -16,14 +16,21 @@ import dev.tether.testkit.TestClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 class TetherAutoConfigurationTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -52,6 +59,8 @@ class TetherAutoConfigurationTest {
           assertThat(request.redirectUrl().toString()).startsWith("https://app.test/link/ln_");
           assertThat(session.mcp().url().toString()).startsWith("https://app.test/mcp/trs_");
           assertThat(context).doesNotHaveBean(ScheduledExecutorService.class).doesNotHaveBean(OAuth2Catalog.class);
+          assertThat(context.getBean(TetherProperties.class).toString()).contains("linkTtl=PT5M",
+              "sessionIdleTimeout=PT24H", "tokenRefreshSkew=PT1M", "refreshInterval=null", "discoverProviders=false");
         });
   }
 
@@ -154,8 +163,107 @@ class TetherAutoConfigurationTest {
   }
 
   @Test
-  void badSetting_failsAtStartupNamingIt() {
-    runner.withPropertyValues("tether.link-ttl=0s").run(context ->
-        assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("linkTtl"));
+  void scheduler_refreshIntervalAlone_createsItAndHandsItToTheBuilder() {
+    // A customizer may not set what the properties set: it failing proves the scheduler reached the builder.
+    ScheduledExecutorService other = Executors.newSingleThreadScheduledExecutor();
+    try {
+      runner.withPropertyValues("tether.refresh-interval=5m")
+          .withBean(TetherBuilderCustomizer.class, () -> b -> b.maintenanceScheduler(other, Duration.ofMinutes(1))
+              .refreshScheduler(other, Duration.ofMinutes(1)))
+          .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+              .hasMessageContaining("refreshScheduler was already set"));
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void scheduler_maintenanceIntervalAlone_createsItAndHandsItToTheBuilder() {
+    ScheduledExecutorService other = Executors.newSingleThreadScheduledExecutor();
+    try {
+      runner.withPropertyValues("tether.maintenance-interval=30s")
+          .run(context -> assertThat(context).hasBean(TetherAutoConfiguration.SCHEDULER_BEAN));
+      runner.withPropertyValues("tether.maintenance-interval=30s")
+          .withBean(TetherBuilderCustomizer.class, () -> b -> b.refreshScheduler(other, Duration.ofMinutes(1))
+              .maintenanceScheduler(other, Duration.ofMinutes(1)))
+          .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+              .hasMessageContaining("maintenanceScheduler was already set"));
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  @Test
+  void scheduler_applicationDefinesOneByName_backsOff() {
+    ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor();
+    try {
+      runner.withBean(TetherAutoConfiguration.SCHEDULER_BEAN, ScheduledExecutorService.class, () -> own)
+          .withPropertyValues("tether.refresh-interval=5m")
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(TetherAutoConfiguration.SCHEDULER_BEAN)).isSameAs(own);
+            assertThat(context.getBeansOfType(ScheduledExecutorService.class)).hasSize(1);
+          });
+    } finally {
+      own.shutdownNow();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @EnableScheduling
+  static class AppScheduling {}
+
+  @Test
+  void scheduler_isNoDefaultCandidate_soSpringBootKeepsItsTaskExecutorAndScheduler() {
+    // Were the engine's thread a plain ScheduledExecutorService bean, Boot's applicationTaskExecutor (it backs
+    // off for any Executor) and its task scheduler would be gone, and @Async and @Scheduled methods would run
+    // elsewhere, the latter on the engine's one thread.
+    runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
+            TaskSchedulingAutoConfiguration.class))
+        .withUserConfiguration(AppScheduling.class)
+        .withPropertyValues("tether.refresh-interval=5m")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasBean(TetherAutoConfiguration.SCHEDULER_BEAN);
+          assertThat(context).hasSingleBean(TaskScheduler.class).hasBean("applicationTaskExecutor");
+        });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class AppExecutor {
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService appExecutor() {
+      return Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @Bean
+    AtomicReference<ScheduledExecutorService> appExecutorUser(ScheduledExecutorService executor) {
+      return new AtomicReference<>(executor);
+    }
+  }
+
+  @Test
+  void scheduler_applicationInjectsItsOwnExecutorByType_stillGetsIt() {
+    runner.withUserConfiguration(AppExecutor.class)
+        .withPropertyValues("tether.refresh-interval=5m")
+        .run(context -> {
+          assertThat(context).hasNotFailed().hasBean(TetherAutoConfiguration.SCHEDULER_BEAN);
+          assertThat(context.getBean(AtomicReference.class).get()).isSameAs(context.getBean("appExecutor"));
+        });
+  }
+
+  @Test
+  void badSetting_failsAtStartupNamingThePropertyAndWhy() {
+    Map<String, String> expected = Map.of(
+        "tether.link-ttl=0s", "Invalid tether.link-ttl: linkTtl must be at least 1 second",
+        "tether.session-idle-timeout=-1h", "Invalid tether.session-idle-timeout: ",
+        "tether.token-refresh-skew=-1s", "Invalid tether.token-refresh-skew: ",
+        "tether.redirect-uri=ftp://app.test/cb", "Invalid tether.redirect-uri: ",
+        "tether.connect-base-url=/relative/link", "Invalid tether.connect-base-url: ",
+        "tether.allowed-callback-origins=not an origin", "Invalid tether.allowed-callback-origins: ",
+        "tether.maintenance-interval=10ms", "Invalid tether.maintenance-interval: ",
+        "tether.providers.gogle.client-id=x", "Invalid tether.providers: Unknown OAuth 2.0 family 'gogle'");
+    expected.forEach((setting, message) -> runner.withPropertyValues(setting).run(context ->
+        assertThat(context).as(setting).hasFailed().getFailure().rootCause()
+            .isInstanceOf(IllegalStateException.class).hasMessageStartingWith(message)));
   }
 }

@@ -87,6 +87,12 @@ class TetherHealthAutoConfigurationTest {
   }
 
   @Test
+  void health_noTetherBean_isNotRegistered() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TetherHealthAutoConfiguration.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(TetherHealthIndicator.class));
+  }
+
+  @Test
   void health_disabled_isNotRegistered() {
     runner.withPropertyValues("management.health.tether.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean(TetherHealthIndicator.class));

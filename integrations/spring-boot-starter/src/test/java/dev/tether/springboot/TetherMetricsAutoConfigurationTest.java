@@ -153,6 +153,15 @@ class TetherMetricsAutoConfigurationTest {
   }
 
   @Test
+  void metrics_noTetherBean_areNotCreated() {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TetherMetricsAutoConfiguration.class, MetricsAutoConfiguration.class))
+        .withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(TetherMetrics.class)
+            .doesNotHaveBean(TetherBuilderCustomizer.class));
+  }
+
+  @Test
   void metrics_applicationDefinesThem_backOff() {
     runner.withBean("ownMetrics", TetherMetrics.class, () -> TetherMetrics.attach(
         Tether.builder().discoverProviders(false).build()))

@@ -5,6 +5,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import dev.tether.core.ConnectionRequest;
+import dev.tether.core.ConnectionListener;
 import dev.tether.core.Tether;
 import dev.tether.mcp.TetherMcpServlet;
 import dev.tether.pages.ConnectEndpoints;
@@ -203,6 +204,43 @@ class TetherWebAutoConfigurationTest {
         .withPropertyValues("tether.discover-providers=false", "tether.mcp-base-url=https://app.test/mcp")
         .run(context -> assertThat(context).hasSingleBean(Tether.class).doesNotHaveBean("tetherRoutes")
             .doesNotHaveBean(ServletRegistrationBean.class));
+  }
+
+  @Test
+  void twoTetherBeans_theStarterAddsNothingThatWouldNeedToChooseOne() {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TetherAutoConfiguration.class, TetherWebAutoConfiguration.class,
+            TetherMetricsAutoConfiguration.class, TetherHealthAutoConfiguration.class, WebMvcAutoConfiguration.class))
+        .withBean("tenantA", Tether.class, () -> Tether.builder().discoverProviders(false).build())
+        .withBean("tenantB", Tether.class, () -> Tether.builder().discoverProviders(false).build())
+        .withBean(ConnectionListener.class, () -> event -> { })
+        .withPropertyValues("tether.mcp-base-url=https://app.test/mcp")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("tetherRoutes")
+            .doesNotHaveBean(ServletRegistrationBean.class).doesNotHaveBean(TetherMetrics.class)
+            .doesNotHaveBean(TetherHealthIndicator.class));
+  }
+
+  @Test
+  void web_noTetherBean_registersNothing() {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TetherWebAutoConfiguration.class, WebMvcAutoConfiguration.class))
+        .withPropertyValues("tether.mcp-base-url=https://app.test/mcp")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("tetherRoutes")
+            .doesNotHaveBean(ServletRegistrationBean.class));
+  }
+
+  @Test
+  void paths_invalid_failAtStartupNamingTheProperty() {
+    runner.withPropertyValues("tether.web.callback-path=/oauth/call back").run(context ->
+        assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageStartingWith("Invalid tether.web.callback-path: '/oauth/call back' is not a servlet path"));
+  }
+
+  @Test
+  void mcp_badAllowedHost_failsAtStartupNamingTheProperty() {
+    runner.withPropertyValues("tether.mcp-base-url=https://app.test/mcp", "tether.mcp.allowed-hosts=https://proxy.test/")
+        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageStartingWith("Invalid tether.mcp.allowed-hosts: "));
   }
 
   @Test
