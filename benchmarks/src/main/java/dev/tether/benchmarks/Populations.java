@@ -26,7 +26,9 @@ final class Populations {
   }
 
   static FakeToolkitProvider provider() {
-    FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").build();
+    // Keeps no request: a log of every authorize and exchange would be counted as the engine's
+    // memory (~490 B per account) and, being copy-on-write, makes filling a million users quadratic.
+    FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").recordRequests(false).build();
     fake.onExchange(r -> Credentials.builder(AuthScheme.OAUTH2).accessToken(token()).refreshToken(token())
         .expiresAt(r.now().plus(Duration.ofHours(1))).attribute("token_type", "Bearer").build());
     return fake;

@@ -33,8 +33,8 @@ import java.util.function.Function;
 /**
  * An in-process provider for tests: serves the toolkits it is built with, builds links on
  * {@code https://fake.tether.test/{slug}/authorize}, and exchanges, refreshes and accepts keys as
- * scripted. Counts and records every call. Use {@link #approve} / {@link #deny} to play the user's
- * browser.
+ * scripted. Counts and records every call (unless built with {@link Builder#recordRequests
+ * recordRequests(false)}). Use {@link #approve} / {@link #deny} to play the user's browser.
  *
  * <pre>{@code
  * FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").noAuth("hackernews", "HN").build();
@@ -66,12 +66,15 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   private final Set<String> issuerRequired = ConcurrentHashMap.newKeySet();
   private final List<AuthorizationRequest> authorizeRequests = new CopyOnWriteArrayList<>();
   private final List<ExchangeRequest> exchangeRequests = new CopyOnWriteArrayList<>();
+  /** False for a fake serving many calls (a benchmark's): the log would hold every request. */
+  private final boolean recordRequests;
   private volatile Function<ExchangeRequest, Credentials> exchange;
   private volatile Function<RefreshRequest, Credentials> refresh;
 
   private FakeToolkitProvider(Builder b) {
     this.toolkits = List.copyOf(b.toolkits);
     this.tokenLifetime = b.tokenLifetime;
+    this.recordRequests = b.recordRequests;
     this.exchange = this::issue;
     this.refresh = this::rotate;
   }
@@ -241,8 +244,10 @@ public final class FakeToolkitProvider implements ToolkitProvider {
    * The requests {@link #authorize} was called with, in order.
    *
    * @return an immutable snapshot, failed calls included
+   * @throws IllegalStateException if the fake was built with {@code recordRequests(false)}
    */
   public List<AuthorizationRequest> authorizeRequests() {
+    requireRecording();
     return List.copyOf(authorizeRequests);
   }
 
@@ -250,9 +255,18 @@ public final class FakeToolkitProvider implements ToolkitProvider {
    * The requests {@link #exchange} was called with, in order.
    *
    * @return an immutable snapshot, failed calls included
+   * @throws IllegalStateException if the fake was built with {@code recordRequests(false)}
    */
   public List<ExchangeRequest> exchangeRequests() {
+    requireRecording();
     return List.copyOf(exchangeRequests);
+  }
+
+  private void requireRecording() {
+    if (!recordRequests) {
+      throw new IllegalStateException("This fake was built with recordRequests(false); build it with "
+          + "recordRequests(true) (the default) to read the requests");
+    }
   }
 
   /**
@@ -300,7 +314,9 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
     authorizeCount.increment();
-    authorizeRequests.add(request);
+    if (recordRequests) {
+      authorizeRequests.add(request);
+    }
     RuntimeException failure = authorizeFailures.get(request.toolkit());
     if (failure != null) {
       throw failure;
@@ -316,7 +332,9 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   @Override
   public Credentials exchange(ExchangeRequest request) {
     exchangeCount.increment();
-    exchangeRequests.add(request);
+    if (recordRequests) {
+      exchangeRequests.add(request);
+    }
     return exchange.apply(request);
   }
 
@@ -361,6 +379,7 @@ public final class FakeToolkitProvider implements ToolkitProvider {
     private final Map<String, ToolkitDescriptor> toolkitsBySlug = new LinkedHashMap<>();
     private final List<ToolkitDescriptor> toolkits = new ArrayList<>();
     private Duration tokenLifetime = Duration.ofHours(1);
+    private boolean recordRequests = true;
 
     private Builder() {}
 
@@ -435,6 +454,20 @@ public final class FakeToolkitProvider implements ToolkitProvider {
      */
     public Builder tokenLifetime(Duration lifetime) {
       this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
+      return this;
+    }
+
+    /**
+     * Whether the fake keeps every authorize and exchange request for {@link #authorizeRequests()}
+     * and {@link #exchangeRequests()} (default true). Turn it off for a fake that serves millions
+     * of calls, e.g. in a benchmark or a memory measurement: the log holds every request (its
+     * state, verifier and code) for as long as the fake lives. Calls are counted either way.
+     *
+     * @param record false to keep no requests
+     * @return this builder
+     */
+    public Builder recordRequests(boolean record) {
+      this.recordRequests = record;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.tether.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.tether.core.ConnectionRequest;
 import dev.tether.core.ConnectionStatus;
@@ -75,5 +76,20 @@ class FakeToolkitProviderTest {
     assertThat(custom.exchangeRequests()).isEmpty();
     assertThat(FakeToolkitProvider.deny(r.redirectUrl(), "access_denied", "no thanks"))
         .containsEntry("error_description", "no thanks");
+  }
+
+  @Test
+  void recordRequestsOff_countsCallsButKeepsNoRequest() {
+    FakeToolkitProvider quiet = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").recordRequests(false).build();
+    Tether tether = Tether.builder().redirectUri(URI.create("https://app.test/cb")).clock(TestClock.standing())
+        .discoverProviders(false).provider(quiet).build();
+    ConnectionRequest r = tether.createSession("u").authorize("gmail");
+
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "code")).successful()).isTrue();
+    assertThat(tether.account(r.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThat(quiet.authorizeCount()).isEqualTo(1);
+    assertThat(quiet.exchangeCount()).isEqualTo(1);
+    assertThatIllegalStateException().isThrownBy(quiet::authorizeRequests).withMessageContaining("recordRequests");
+    assertThatIllegalStateException().isThrownBy(quiet::exchangeRequests).withMessageContaining("recordRequests");
   }
 }
