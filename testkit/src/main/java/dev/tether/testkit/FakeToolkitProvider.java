@@ -59,6 +59,7 @@ public final class FakeToolkitProvider implements ToolkitProvider {
 
   private final List<ToolkitDescriptor> toolkits;
   private final Duration tokenLifetime;
+  private final boolean recording;
   private final LongAdder authorizeCount = new LongAdder();
   private final LongAdder exchangeCount = new LongAdder();
   private final LongAdder refreshCount = new LongAdder();
@@ -75,6 +76,7 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   private FakeToolkitProvider(Builder b) {
     this.toolkits = List.copyOf(b.toolkits);
     this.tokenLifetime = b.tokenLifetime;
+    this.recording = b.recording;
     this.exchange = this::issue;
     this.refresh = this::rotate;
   }
@@ -243,7 +245,8 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   /**
    * The requests {@link #authorize} was called with, in order.
    *
-   * @return an immutable snapshot, failed calls included
+   * @return an immutable snapshot, failed calls included; empty when built without
+   *     {@linkplain Builder#recordRequests recording}
    */
   public List<AuthorizationRequest> authorizeRequests() {
     return List.copyOf(authorizeRequests);
@@ -252,7 +255,8 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   /**
    * The requests {@link #exchange} was called with, in order.
    *
-   * @return an immutable snapshot, failed calls included
+   * @return an immutable snapshot, failed calls included; empty when built without
+   *     {@linkplain Builder#recordRequests recording}
    */
   public List<ExchangeRequest> exchangeRequests() {
     return List.copyOf(exchangeRequests);
@@ -303,7 +307,9 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   @Override
   public AuthorizationLink authorize(AuthorizationRequest request) {
     authorizeCount.increment();
-    authorizeRequests.add(request);
+    if (recording) {
+      authorizeRequests.add(request);
+    }
     RuntimeException failure = authorizeFailures.get(request.toolkit());
     if (failure != null) {
       throw failure;
@@ -319,7 +325,9 @@ public final class FakeToolkitProvider implements ToolkitProvider {
   @Override
   public Credentials exchange(ExchangeRequest request) {
     exchangeCount.increment();
-    exchangeRequests.add(request);
+    if (recording) {
+      exchangeRequests.add(request);
+    }
     return exchange.apply(request);
   }
 
@@ -364,6 +372,7 @@ public final class FakeToolkitProvider implements ToolkitProvider {
     private final Map<String, ToolkitDescriptor> toolkitsBySlug = new LinkedHashMap<>();
     private final List<ToolkitDescriptor> toolkits = new ArrayList<>();
     private Duration tokenLifetime = Duration.ofHours(1);
+    private boolean recording = true;
 
     private Builder() {}
 
@@ -438,6 +447,19 @@ public final class FakeToolkitProvider implements ToolkitProvider {
      */
     public Builder tokenLifetime(Duration lifetime) {
       this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
+      return this;
+    }
+
+    /**
+     * Whether to keep every request for {@link #authorizeRequests} and {@link #exchangeRequests}
+     * (default true). A benchmark driving millions of calls turns it off: the history is then what
+     * it measures (it grows the live heap the collector copies).
+     *
+     * @param record false to keep none; the counts are kept either way
+     * @return this builder
+     */
+    public Builder recordRequests(boolean record) {
+      this.recording = record;
       return this;
     }
 

@@ -76,4 +76,17 @@ class FakeToolkitProviderTest {
     assertThat(FakeToolkitProvider.deny(r.redirectUrl(), "access_denied", "no thanks"))
         .containsEntry("error_description", "no thanks");
   }
+
+  @Test
+  void recordRequests_false_countsButKeepsNoRequests() {
+    FakeToolkitProvider quiet = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").recordRequests(false).build();
+    Tether tether = Tether.builder().redirectUri(URI.create("https://app.test/cb")).clock(TestClock.standing())
+        .discoverProviders(false).provider(quiet).build();
+    ConnectionRequest r = tether.createSession("u").authorize("gmail");
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c")).successful()).isTrue();
+    assertThat(quiet.authorizeCount()).isEqualTo(1);
+    assertThat(quiet.exchangeCount()).isEqualTo(1);
+    assertThat(quiet.authorizeRequests()).isEmpty();
+    assertThat(quiet.exchangeRequests()).isEmpty();
+  }
 }
