@@ -89,7 +89,7 @@ public class PostgresStoreBenchmark {
       String schema = schema();
       pool = pool(server, null);
       store = PostgresConnectionStore.builder(pool).schema(schema).encryptionKey("bench", new byte[32]).build();
-      FakeToolkitProvider.Builder fake = FakeToolkitProvider.builder();
+      FakeToolkitProvider.Builder fake = FakeToolkitProvider.builder().recordRequests(false);
       for (int i = 0; i < TOOLKITS; i++) {
         asked.add("toolkit_" + i);
         fake.oauth2("toolkit_" + i, "Toolkit " + i);
@@ -210,7 +210,7 @@ public class PostgresStoreBenchmark {
     public void setUp() {
       pool = pool(EmbeddedPostgresServer.get(), null);
       store = PostgresConnectionStore.builder(pool).schema(schema()).encryptionKey("bench", new byte[32]).build();
-      FakeToolkitProvider provider = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").build();
+      FakeToolkitProvider provider = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").recordRequests(false).build();
       // Maintenance (expiring links, forgetting them) on a scheduler once a second of real time, as
       // in production: on callers' threads it would run once per second of the fast clock, on
       // nearly every operation, and the figures would measure the sweeps.

@@ -125,8 +125,11 @@ final class CallbackCompleter {
   CallbackResult once(StoredFlow flow, Instant now, java.util.function.Function<String, Outcome> work) {
     String claimant = ids.attempt();
     long waitUntil = System.nanoTime() + WAIT_FOR_OTHER.toNanos();
+    // Only a callback that finds the flow busy waits, so only it registers (a shared map's insert and
+    // removal on every callback otherwise); it registers and then claims again, so a settling that
+    // happens in between is seen by that claim, and one after it completes the future.
+    java.util.concurrent.CompletableFuture<Void> settled = null;
     while (true) {
-      java.util.concurrent.CompletableFuture<Void> settled = waiters.flowSettledFuture(flow.key());
       FlowClaim claim = store.claimFlow(flow.key(), claimant, now, now.plus(CLAIM_LEASE));
       switch (claim.kind()) {
         case UNKNOWN:
@@ -134,10 +137,15 @@ final class CallbackCompleter {
         case DONE:
           return claim.outcome().orElseThrow();
         case BUSY:
+          if (settled == null) {
+            settled = waiters.flowSettledFuture(flow.key());
+            continue;
+          }
           if (!await(settled, waitUntil)) {
             return new CallbackResult(false, Optional.of(flow.accountId()), Optional.of(INITIATED), Optional.empty(),
                 Optional.of("callback_in_progress"));
           }
+          settled = null;
           continue;
         default:
           break;

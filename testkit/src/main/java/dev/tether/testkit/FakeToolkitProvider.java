@@ -24,9 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -58,14 +59,17 @@ public final class FakeToolkitProvider implements ToolkitProvider {
 
   private final List<ToolkitDescriptor> toolkits;
   private final Duration tokenLifetime;
+  private final boolean recording;
   private final LongAdder authorizeCount = new LongAdder();
   private final LongAdder exchangeCount = new LongAdder();
   private final LongAdder refreshCount = new LongAdder();
   private final LongAdder connectCount = new LongAdder();
   private final Map<String, RuntimeException> authorizeFailures = new ConcurrentHashMap<>();
   private final Set<String> issuerRequired = ConcurrentHashMap.newKeySet();
-  private final List<AuthorizationRequest> authorizeRequests = new CopyOnWriteArrayList<>();
-  private final List<ExchangeRequest> exchangeRequests = new CopyOnWriteArrayList<>();
+  // Appended on every call and read rarely: a copy-on-write list copied the whole history on each
+  // call, which made a benchmark driving this fake quadratic in its operations.
+  private final Queue<AuthorizationRequest> authorizeRequests = new ConcurrentLinkedQueue<>();
+  private final Queue<ExchangeRequest> exchangeRequests = new ConcurrentLinkedQueue<>();
   /** False for a fake serving many calls (a benchmark's): the log would hold every request. */
   private final boolean recordRequests;
   private volatile Function<ExchangeRequest, Credentials> exchange;
