@@ -59,7 +59,6 @@ public final class FakeToolkitProvider implements ToolkitProvider {
 
   private final List<ToolkitDescriptor> toolkits;
   private final Duration tokenLifetime;
-  private final boolean recording;
   private final LongAdder authorizeCount = new LongAdder();
   private final LongAdder exchangeCount = new LongAdder();
   private final LongAdder refreshCount = new LongAdder();
