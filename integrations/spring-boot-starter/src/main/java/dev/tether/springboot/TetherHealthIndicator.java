@@ -51,17 +51,19 @@ public final class TetherHealthIndicator implements HealthIndicator {
     if (!report.isClean()) {
       details.put("problems", List.copyOf(report.problems()));
     }
-    Health.Builder health = toolkits == 0 ? Health.down().withDetail("reason", "no provider serves a toolkit")
-        : Health.up();
+    boolean up = toolkits > 0;
+    if (!up) {
+      details.put("reason", "no provider serves a toolkit");
+    }
     try {
       tether.account(PROBE_ACCOUNT);
       details.put("store", "reachable");
     } catch (RuntimeException e) {
       // The type tells an operator where to look; a message might quote a connection string.
-      health = Health.down();
+      up = false;
       details.put("store", "unreachable (" + e.getClass().getSimpleName() + ")");
     }
-    return health.withDetails(details).build();
+    return (up ? Health.up() : Health.down()).withDetails(details).build();
   }
 
   @Override

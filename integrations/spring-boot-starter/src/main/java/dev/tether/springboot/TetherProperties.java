@@ -102,7 +102,7 @@ public record TetherProperties(
     /** Shows the client id only. */
     @Override
     public String toString() {
-      return "Client[clientId=" + clientId + ", clientSecret=" + (clientSecret == null ? "none" : "****") + "]";
+      return "Client[clientId=" + clientId + ", clientSecret=" + (clientSecret == null || clientSecret.isEmpty() ? "none" : "****") + "]";
     }
   }
 

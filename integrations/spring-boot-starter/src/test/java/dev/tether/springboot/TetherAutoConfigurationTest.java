@@ -121,6 +121,14 @@ class TetherAutoConfigurationTest {
   }
 
   @Test
+  void client_toString_showsWhetherASecretIsSetButNeverIt() {
+    assertThat(new TetherProperties.Client("id", "s3cr3t").toString()).contains("clientSecret=****")
+        .doesNotContain("s3cr3t");
+    assertThat(new TetherProperties.Client("id", "").toString()).contains("clientSecret=none");
+    assertThat(new TetherProperties.Client("id", null).toString()).contains("clientSecret=none");
+  }
+
+  @Test
   void oauth2Catalog_noClients_isNotCreated() {
     runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(OAuth2Catalog.class));
   }

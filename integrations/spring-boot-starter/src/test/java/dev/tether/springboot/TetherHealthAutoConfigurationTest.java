@@ -72,6 +72,27 @@ class TetherHealthAutoConfigurationTest {
   }
 
   @Test
+  void health_noToolkitAndStoreFails_namesBothReasons() {
+    ConnectionStore broken = (ConnectionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("account")) {
+            throw new IllegalStateException("down");
+          }
+          try {
+            return method.invoke(ConnectionStores.inMemory(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    runner.withBean(ConnectionStore.class, () -> broken).run(context -> {
+      Health health = context.getBean(TetherHealthIndicator.class).health();
+      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(health.getDetails()).containsEntry("reason", "no provider serves a toolkit")
+          .containsEntry("store", "unreachable (IllegalStateException)");
+    });
+  }
+
+  @Test
   void health_discoveryProblems_areDetails() throws Exception {
     // Two discovered providers claiming one slug is a problem the report names; here: one that fails to load.
     new ApplicationContextRunner()
