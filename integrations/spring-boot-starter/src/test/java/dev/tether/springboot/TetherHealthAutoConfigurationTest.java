@@ -49,18 +49,7 @@ class TetherHealthAutoConfigurationTest {
 
   @Test
   void health_storeFails_isDownNamingTheErrorTypeOnly() {
-    ConnectionStore memory = ConnectionStores.inMemory();
-    ConnectionStore broken = (ConnectionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("account")) {
-            throw new IllegalStateException("jdbc:postgresql://db/tether?password=hunter2 is down");
-          }
-          try {
-            return method.invoke(memory, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    ConnectionStore broken = failingReads("jdbc:postgresql://db/tether?password=hunter2 is down");
     runner.withBean(FakeToolkitProvider.class, TetherHealthAutoConfigurationTest::fake)
         .withBean(ConnectionStore.class, () -> broken)
         .run(context -> {
@@ -73,23 +62,28 @@ class TetherHealthAutoConfigurationTest {
 
   @Test
   void health_noToolkitAndStoreFails_namesBothReasons() {
-    ConnectionStore broken = (ConnectionStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("account")) {
-            throw new IllegalStateException("down");
-          }
-          try {
-            return method.invoke(ConnectionStores.inMemory(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    runner.withBean(ConnectionStore.class, () -> broken).run(context -> {
+    runner.withBean(ConnectionStore.class, () -> failingReads("down")).run(context -> {
       Health health = context.getBean(TetherHealthIndicator.class).health();
       assertThat(health.getStatus()).isEqualTo(Status.DOWN);
       assertThat(health.getDetails()).containsEntry("reason", "no provider serves a toolkit")
           .containsEntry("store", "unreachable (IllegalStateException)");
     });
+  }
+
+  /** An in-memory store whose account reads fail with {@code message}, as a database that went away. */
+  private static ConnectionStore failingReads(String message) {
+    ConnectionStore memory = ConnectionStores.inMemory();
+    return (ConnectionStore) Proxy.newProxyInstance(TetherHealthAutoConfigurationTest.class.getClassLoader(),
+        new Class<?>[] {ConnectionStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("account")) {
+            throw new IllegalStateException(message);
+          }
+          try {
+            return method.invoke(memory, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   @Test
