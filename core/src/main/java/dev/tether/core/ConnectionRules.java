@@ -228,7 +228,14 @@ final class ConnectionRules {
 
   /** Accounts that count towards the multi-account room: ACTIVE and INACTIVE ones. */
   private static long kept(List<StoredAccount> accounts) {
-    return accounts.stream().filter(a -> a.status() == ACTIVE || a.status() == INACTIVE).count();
+    long kept = 0;
+    for (int i = 0; i < accounts.size(); i++) {
+      ConnectionStatus s = accounts.get(i).status();
+      if (s == ACTIVE || s == INACTIVE) {
+        kept++;
+      }
+    }
+    return kept;
   }
 
   // ---------------------------------------------------------------- transitions

@@ -19,9 +19,12 @@ import java.util.Optional;
 final class SlotDraft {
   private final Slot read;
   private final Instant now;
-  /** The accounts by id, in slot order (oldest first), as changed so far. */
-  private final LinkedHashMap<String, StoredAccount> accounts = new LinkedHashMap<>();
-  private final LinkedHashMap<String, StoredAccount> put = new LinkedHashMap<>(2);
+  /**
+   * The accounts in slot order (oldest first), as changed so far. Lists, not maps: a slot holds one
+   * or a few accounts, and two linked hash maps were a sixth of a callback's garbage.
+   */
+  private final List<StoredAccount> accounts;
+  private final List<StoredAccount> put = new ArrayList<>(2);
   private final List<String> removed = new ArrayList<>(1);
   private final List<StoredFlow> flows = new ArrayList<>(1);
   private final List<ConnectionEvent> events = new ArrayList<>(2);
@@ -30,9 +33,7 @@ final class SlotDraft {
   SlotDraft(Slot read, Instant now) {
     this.read = read;
     this.now = now;
-    for (StoredAccount a : read.accounts()) {
-      accounts.put(a.id(), a);
-    }
+    this.accounts = new ArrayList<>(read.accounts());
   }
 
   Instant now() {
@@ -49,25 +50,49 @@ final class SlotDraft {
 
   /** The accounts as changed so far, oldest first. */
   List<StoredAccount> accounts() {
-    return List.copyOf(accounts.values());
+    return List.copyOf(accounts);
   }
 
   Optional<StoredAccount> find(String id) {
-    return Optional.ofNullable(accounts.get(id));
+    int i = indexOf(accounts, id);
+    return i < 0 ? Optional.empty() : Optional.of(accounts.get(i));
   }
 
-  /** Adds or replaces an account. */
+  /** Adds (after the others) or replaces (in place) an account. */
   void put(StoredAccount account) {
-    accounts.put(account.id(), account);
-    put.put(account.id(), account);
+    replaceOrAdd(accounts, account);
+    replaceOrAdd(put, account);
+  }
+
+  private static void replaceOrAdd(List<StoredAccount> list, StoredAccount account) {
+    int i = indexOf(list, account.id());
+    if (i < 0) {
+      list.add(account);
+    } else {
+      list.set(i, account);
+    }
+  }
+
+  private static int indexOf(List<StoredAccount> list, String id) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i).id().equals(id)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Removes an account and its credentials. */
   void remove(String id) {
-    if (accounts.remove(id) == null) {
+    int i = indexOf(accounts, id);
+    if (i < 0) {
       return;
     }
-    put.remove(id);
+    accounts.remove(i);
+    int p = indexOf(put, id);
+    if (p >= 0) {
+      put.remove(p);
+    }
     for (StoredAccount a : read.accounts()) {
       if (a.id().equals(id)) {
         removed.add(id);
@@ -98,13 +123,13 @@ final class SlotDraft {
   }
 
   SlotCommit commit() {
-    return new SlotCommit(read, List.copyOf(put.values()), removed, flows, events, completions);
+    return new SlotCommit(read, put, removed, flows, events, completions);
   }
 
   /** What the decision changed so far, e.g. for tests: account id → its new status, or null when removed. */
   Map<String, ConnectionStatus> changes() {
     Map<String, ConnectionStatus> out = new LinkedHashMap<>();
-    put.forEach((id, a) -> out.put(id, a.status()));
+    put.forEach(a -> out.put(a.id(), a.status()));
     removed.forEach(id -> out.put(id, null));
     return out;
   }

@@ -2,7 +2,6 @@ package dev.tether.spi;
 
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Static helpers for toolkit slugs: lower case {@code [a-z0-9_]+}, at most {@value #MAX_LENGTH}
@@ -14,7 +13,6 @@ public final class Slugs {
   /** The longest slug accepted. */
   public static final int MAX_LENGTH = 64;
 
-  private static final Pattern VALID = Pattern.compile("[a-z0-9_]{1," + MAX_LENGTH + "}");
 
   private Slugs() {}
 
@@ -38,7 +36,16 @@ public final class Slugs {
    * @return true for 1 to {@value #MAX_LENGTH} characters of {@code [a-z0-9_]}; false for null
    */
   public static boolean isValid(String slug) {
-    return slug != null && VALID.matcher(slug).matches();
+    if (slug == null || slug.isEmpty() || slug.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < slug.length(); i++) { // [a-z0-9_]: a loop, as every engine call checks a slug
+      char c = slug.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

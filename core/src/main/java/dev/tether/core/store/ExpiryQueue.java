@@ -9,24 +9,39 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Keys by the second they expire in: adding one is a map lookup and a queue append (links are
- * issued on a hot path), and a sweep walks the due seconds in order. Entries are never removed when
- * their subject changes; a sweep asks {@code state} about each and drops those that are gone, so
- * the queue holds at most what was added since the last sweep of its second. Thread-safe.
+ * Keys with the time they expire, swept earliest first. Links and flows are issued with a fixed
+ * time to live, so keys nearly always arrive in the order they expire: those go to the tail of one
+ * queue (an append under a short lock), and a sweep walks it from the head and stops a little past
+ * the sweep's time. A key that arrives more than {@link #SLACK_NANOS} earlier than the latest
+ * appended one (a shorter time to live, a clock set back, another engine's skewed clock) goes to a
+ * map of seconds instead; a sweep merges the two. Entries are never removed when their subject
+ * changes: a sweep asks {@code judge} about each due one and drops those that are gone, so each
+ * structure holds at most what was added since its entries last came due. Thread-safe.
  */
 final class ExpiryQueue {
-  /** What a sweep learns about a queued key. */
+  /** What a sweep learns about a queued key that is due by its queued time. */
   enum State {
     /** Due at the sweep's time: report it (and keep it until it is gone). */
     DUE,
-    /** Not due yet (it moved later, or its second is the current one). */
+    /** Its subject expires later now (another entry was queued for that): keep it until it is gone. */
     LATER,
     /** Gone or no longer expiring: drop it. */
     GONE
   }
 
+  /** How far out of order a key may sit in the ordered queue (and so how far past it a sweep looks). */
+  static final long SLACK_NANOS = 1_000_000_000L;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
-  private final ConcurrentSkipListMap<Long, Queue<String>> bySecond = new ConcurrentSkipListMap<>();
+
+  private final ConcurrentLinkedQueue<Entry> ordered = new ConcurrentLinkedQueue<>();
+  /**
+   * Guards {@link #latest}, keeps appends to {@link #ordered} in the order it was read, and makes a
+   * straggler's add and a sweep's dropping of its empty bucket exclusive (else the add could land in
+   * a dropped bucket and be lost).
+   */
+  private final Object lock = new Object();
+  private long latest = Long.MIN_VALUE;
+  private final ConcurrentSkipListMap<Long, Queue<Entry>> stragglers = new ConcurrentSkipListMap<>();
 
   /**
    * Queues {@code key} to expire at {@code expiresAtNanos} (epoch nanoseconds).
@@ -35,17 +50,21 @@ final class ExpiryQueue {
    * @param expiresAtNanos when it expires
    */
   void add(String key, long expiresAtNanos) {
-    long second = Math.floorDiv(expiresAtNanos, NANOS_PER_SECOND);
-    Queue<String> queue = bySecond.get(second);
-    if (queue == null) {
-      queue = bySecond.computeIfAbsent(second, s -> new ConcurrentLinkedQueue<>());
+    Entry entry = new Entry(key, expiresAtNanos);
+    synchronized (lock) {
+      if (latest == Long.MIN_VALUE || expiresAtNanos >= latest - SLACK_NANOS) {
+        latest = Math.max(latest, expiresAtNanos);
+        ordered.add(entry);
+      } else {
+        stragglers.computeIfAbsent(Math.floorDiv(expiresAtNanos, NANOS_PER_SECOND), s -> new ConcurrentLinkedQueue<>())
+            .add(entry);
+      }
     }
-    queue.add(key);
   }
 
   /**
-   * Calls {@code visit} with each key queued for a second at or before {@code atNanos}, earliest
-   * second first, until it has reported {@code limit} keys as due.
+   * Calls {@code visit} with each key queued to expire at or before {@code atNanos}, earliest
+   * first, until it has reported {@code limit} keys as due.
    *
    * @param atNanos the sweep's time
    * @param limit the most due keys to visit
@@ -54,33 +73,170 @@ final class ExpiryQueue {
    * @return how many due keys were visited
    */
   int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
-    long lastSecond = Math.floorDiv(atNanos, NANOS_PER_SECOND);
+    OrderedCursor fromOrdered = new OrderedCursor(atNanos);
+    StragglerCursor fromStragglers = stragglers.isEmpty() ? null : new StragglerCursor(atNanos);
     int visited = 0;
-    for (Map.Entry<Long, Queue<String>> bucket : bySecond.headMap(lastSecond, true).entrySet()) {
-      Queue<String> queue = bucket.getValue();
-      for (Iterator<String> it = queue.iterator(); it.hasNext() && visited < limit; ) {
-        String key = it.next();
-        switch (judge.apply(key)) {
-          case DUE:
-            visit.accept(key);
-            visited++;
-            break;
-          case GONE:
-            it.remove();
-            break;
-          default:
-            break;
-        }
-      }
-      // A past second gets no more keys (links expire after they are issued), so its empty
-      // queue can go; the current second's stays for the keys still arriving.
-      if (queue.isEmpty() && bucket.getKey() < lastSecond) {
-        bySecond.remove(bucket.getKey(), queue);
-      }
-      if (visited >= limit) {
+    while (visited < limit) {
+      Entry a = fromOrdered.peek();
+      Entry b = fromStragglers == null ? null : fromStragglers.peek();
+      if (a == null && b == null) {
         break;
       }
+      Cursor from = b == null || (a != null && a.at <= b.at) ? fromOrdered : fromStragglers;
+      Entry next = from.take();
+      switch (judge.apply(next.key)) {
+        case DUE:
+          visit.accept(next.key);
+          visited++;
+          break;
+        case GONE:
+          from.remove();
+          break;
+        default:
+          break;
+      }
+    }
+    if (fromStragglers != null) {
+      fromStragglers.dropEmptyPastSeconds();
     }
     return visited;
+  }
+
+  /** How many keys are queued (for tests and toString; walks every entry). */
+  int size() {
+    int n = ordered.size();
+    for (Queue<Entry> q : stragglers.values()) {
+      n += q.size();
+    }
+    return n;
+  }
+
+  /** A queued key. Immutable. */
+  private static final class Entry {
+    final String key;
+    final long at;
+
+    Entry(String key, long at) {
+      this.key = key;
+      this.at = at;
+    }
+  }
+
+  /** Due entries of one structure, earliest first: peek, then take and maybe remove. */
+  private interface Cursor {
+    /** The next due entry, or null when there is none. */
+    Entry peek();
+
+    /** Takes the entry {@link #peek} returned. */
+    Entry take();
+
+    /** Removes the entry {@link #take} returned. */
+    void remove();
+  }
+
+  /** The ordered queue up to {@link #SLACK_NANOS} past the sweep's time; not-due entries before it are skipped. */
+  private final class OrderedCursor implements Cursor {
+    private final long atNanos;
+    private final Iterator<Entry> it = ordered.iterator();
+    private Entry current;
+    private boolean done;
+
+    OrderedCursor(long atNanos) {
+      this.atNanos = atNanos;
+    }
+
+    @Override
+    public Entry peek() {
+      while (current == null && !done) {
+        if (!it.hasNext()) {
+          done = true;
+          break;
+        }
+        Entry e = it.next();
+        if (e.at <= atNanos) {
+          current = e;
+        } else if (e.at - SLACK_NANOS > atNanos) {
+          done = true; // everything behind it expires later than the sweep's time
+        }
+      }
+      return current;
+    }
+
+    @Override
+    public Entry take() {
+      Entry e = current;
+      current = null;
+      return e;
+    }
+
+    @Override
+    public void remove() {
+      it.remove();
+    }
+  }
+
+  /** The stragglers of every second up to the sweep's. */
+  private final class StragglerCursor implements Cursor {
+    private final long atNanos;
+    private final long lastSecond;
+    private final Iterator<Map.Entry<Long, Queue<Entry>>> buckets;
+    private Map.Entry<Long, Queue<Entry>> bucket;
+    private Iterator<Entry> it;
+    private Entry current;
+
+    StragglerCursor(long atNanos) {
+      this.atNanos = atNanos;
+      this.lastSecond = Math.floorDiv(atNanos, NANOS_PER_SECOND);
+      this.buckets = stragglers.headMap(lastSecond, true).entrySet().iterator();
+    }
+
+    @Override
+    public Entry peek() {
+      while (current == null) {
+        if (it != null && it.hasNext()) {
+          Entry e = it.next();
+          if (e.at <= atNanos) {
+            current = e;
+          }
+          continue;
+        }
+        dropIfEmptyAndPast();
+        if (!buckets.hasNext()) {
+          bucket = null;
+          it = null;
+          return null;
+        }
+        bucket = buckets.next();
+        it = bucket.getValue().iterator();
+      }
+      return current;
+    }
+
+    @Override
+    public Entry take() {
+      Entry e = current;
+      current = null;
+      return e;
+    }
+
+    @Override
+    public void remove() {
+      it.remove();
+    }
+
+    void dropEmptyPastSeconds() {
+      dropIfEmptyAndPast();
+    }
+
+    /** A past second's empty bucket goes (a late straggler makes a new one); the current one's stays. */
+    private void dropIfEmptyAndPast() {
+      if (bucket != null && bucket.getKey() < lastSecond && bucket.getValue().isEmpty()) {
+        synchronized (lock) {
+          if (bucket.getValue().isEmpty()) {
+            stragglers.remove(bucket.getKey(), bucket.getValue());
+          }
+        }
+      }
+    }
   }
 }

@@ -10,7 +10,6 @@ import dev.tether.core.CallbackResult;
 import dev.tether.core.ConnectionEvent;
 import dev.tether.core.ConnectionStatus;
 import dev.tether.core.store.UserRecords.Several;
-import dev.tether.core.store.UserRecords.UserLock;
 import dev.tether.spi.AuthorizationLink;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,14 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The in-memory {@link ConnectionStore}: concurrent maps, a per-user lock that exists only while in
- * use, and {@link ExpiryQueue}s for the sweeps. A commit is checked against the very accounts the
+ * The in-memory {@link ConnectionStore}: concurrent maps, a fixed array of lock stripes that commits
+ * take by user, and {@link ExpiryQueue}s for the sweeps. A commit is checked against the very accounts the
  * slot read handed out (records are immutable and replaced on every change, so identity is the
  * version); listeners are called on the committing thread once the user's lock is released.
  * Shared by several engines, it behaves like a shared database. Thread-safe.
  */
 final class InMemoryConnectionStore implements ConnectionStore {
   private static final System.Logger LOG = System.getLogger(InMemoryConnectionStore.class.getName());
+  private static final int STRIPES = 256;
 
   private final InMemorySessions sessions = new InMemorySessions();
   private final ConcurrentHashMap<String, StoredAccount> accounts = new ConcurrentHashMap<>();
@@ -38,12 +38,22 @@ final class InMemoryConnectionStore implements ConnectionStore {
    * snapshot; a user with no account has no entry.
    */
   private final ConcurrentHashMap<String, Object> users = new ConcurrentHashMap<>();
-  /** Users' locks, present only while someone holds or waits for one: nothing is kept at rest. */
-  private final ConcurrentHashMap<String, UserLock> locks = new ConcurrentHashMap<>();
+  /**
+   * Commit locks, a user's chosen by hash: nothing per user at rest and nothing allocated per commit
+   * (a lock per user in a map cost two map updates a commit); two users share a stripe only for the
+   * few hundred nanoseconds a commit holds it.
+   */
+  private final Object[] stripes = new Object[STRIPES];
   private final ExpiryQueue pendingLinks = new ExpiryQueue();
   private final InMemoryFlows flows = new InMemoryFlows();
   private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<StoreListener> listeners = new CopyOnWriteArrayList<>();
+
+  InMemoryConnectionStore() {
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Object();
+    }
+  }
 
   // ---------------------------------------------------------------- sessions
 
@@ -78,47 +88,46 @@ final class InMemoryConnectionStore implements ConnectionStore {
   public boolean commit(SlotCommit commit) {
     Slot read = commit.read();
     String userId = read.userId();
-    UserLock lock = locks.compute(userId, (u, held) -> (held == null ? new UserLock() : held).join());
+    int h = userId.hashCode();
+    Object lock = stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
     List<String> settled = commit.completions().isEmpty() ? List.of() : new ArrayList<>(1);
-    try {
-      synchronized (lock) {
-        if (!sameRecords(select(users.get(userId), read.toolkit()), read.accounts())) {
-          return false;
-        }
-        StoredAccount[] current = array(users.get(userId));
-        StoredAccount[] next = current;
-        for (String id : commit.remove()) {
-          next = without(next, id, read.toolkit());
-        }
-        for (StoredAccount a : commit.put()) {
-          next = with(next, a);
-        }
-        for (String id : commit.remove()) {
-          accounts.remove(id);
-        }
-        for (StoredAccount a : commit.put()) {
-          StoredAccount old = accounts.put(a.id(), a);
-          long expiresAt = a.linkExpiresAtNanos();
-          if (expiresAt != Times.NONE && (old == null || old.linkExpiresAtNanos() != expiresAt)) {
-            pendingLinks.add(a.id(), expiresAt);
-          }
-        }
-        for (StoredFlow f : commit.flows()) {
-          flows.put(f);
-        }
-        for (SlotCommit.FlowCompletion c : commit.completions()) {
-          if (flows.complete(c.key(), c.claimant(), c.outcome())) {
-            settled.add(c.key());
-          }
-        }
-        if (next.length == 0) {
-          users.remove(userId);
-        } else if (next != current) {
-          users.put(userId, compact(next));
+    synchronized (lock) {
+      Object records = users.get(userId);
+      if (!sameRecords(select(records, read.toolkit()), read.accounts())) {
+        return false;
+      }
+      // Indexed loops: the lists are immutable, and their iterators were a tenth of a commit's garbage.
+      List<String> remove = commit.remove();
+      List<StoredAccount> put = commit.put();
+      StoredAccount[] current = array(records);
+      StoredAccount[] next = current;
+      for (int i = 0; i < remove.size(); i++) {
+        next = without(next, remove.get(i), read.toolkit());
+        accounts.remove(remove.get(i));
+      }
+      for (int i = 0; i < put.size(); i++) {
+        StoredAccount a = put.get(i);
+        next = with(next, a);
+        StoredAccount old = accounts.put(a.id(), a);
+        long expiresAt = a.linkExpiresAtNanos();
+        if (expiresAt != Times.NONE && (old == null || old.linkExpiresAtNanos() != expiresAt)) {
+          pendingLinks.add(a.id(), expiresAt);
         }
       }
-    } finally {
-      locks.computeIfPresent(userId, (u, held) -> held.leave());
+      for (int i = 0; i < commit.flows().size(); i++) {
+        flows.put(commit.flows().get(i));
+      }
+      for (int i = 0; i < commit.completions().size(); i++) {
+        SlotCommit.FlowCompletion c = commit.completions().get(i);
+        if (flows.complete(c.key(), c.claimant(), c.outcome())) {
+          settled.add(c.key());
+        }
+      }
+      if (next.length == 0) {
+        users.remove(userId);
+      } else if (next != current) {
+        users.put(userId, compact(next));
+      }
     }
     for (ConnectionEvent event : commit.events()) {
       deliver(l -> l.accountChanged(event));

@@ -15,21 +15,6 @@ final class UserRecords {
 
   private UserRecords() {}
 
-  /** A user's lock and how many callers hold or wait for it; counted only inside the map's compute. */
-  static final class UserLock {
-    private int users;
-
-    UserLock join() {
-      users++;
-      return this;
-    }
-
-    /** Null, removing the lock, when the last caller leaves. */
-    UserLock leave() {
-      return --users == 0 ? null : this;
-    }
-  }
-
   /** The records of {@code toolkit} (all when null), oldest first; an immutable list. */
   static List<StoredAccount> select(Object records, String toolkit) {
     if (records == null) {

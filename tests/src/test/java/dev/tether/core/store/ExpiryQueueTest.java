@@ -1,0 +1,131 @@
+package dev.tether.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tether.core.store.ExpiryQueue.State;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class ExpiryQueueTest {
+  private static final long S = 1_000_000_000L;
+  private final ExpiryQueue queue = new ExpiryQueue();
+  private final Set<String> gone = ConcurrentHashMap.newKeySet();
+  private final Function<String, State> judge = k -> gone.contains(k) ? State.GONE : State.DUE;
+
+  private List<String> sweep(long at, int limit) {
+    List<String> out = new ArrayList<>();
+    queue.sweep(at, limit, judge, out::add);
+    return out;
+  }
+
+  @Test
+  void inOrderKeys_dueOnesEarliestFirst_withinTheLimit_keptUntilGone() {
+    for (int i = 1; i <= 5; i++) {
+      queue.add("k" + i, i * 60 * S);
+    }
+    assertThat(sweep(59 * S, 10)).isEmpty();
+    assertThat(sweep(120 * S, 10)).containsExactly("k1", "k2");
+    assertThat(sweep(300 * S, 3)).containsExactly("k1", "k2", "k3");
+    gone.addAll(List.of("k1", "k2"));
+    assertThat(sweep(300 * S, 10)).containsExactly("k3", "k4", "k5");
+    assertThat(queue.size()).isEqualTo(3);
+  }
+
+  @Test
+  void aKeyFarEarlierThanTheLatest_isStillFound_inTimeOrderWithTheOthers() {
+    queue.add("hour", 3600 * S);
+    queue.add("minute", 60 * S); // a shorter time to live than the key before it
+    queue.add("two_hours", 7200 * S);
+    queue.add("ten_minutes", 600 * S);
+    assertThat(sweep(30 * S, 10)).isEmpty();
+    assertThat(sweep(700 * S, 10)).containsExactly("minute", "ten_minutes");
+    assertThat(sweep(8000 * S, 10)).containsExactly("minute", "ten_minutes", "hour", "two_hours");
+    assertThat(sweep(8000 * S, 2)).containsExactly("minute", "ten_minutes");
+    gone.addAll(List.of("minute", "ten_minutes", "hour", "two_hours"));
+    assertThat(sweep(8000 * S, 10)).isEmpty();
+    assertThat(queue.size()).isZero();
+  }
+
+  @Test
+  void keysSlightlyOutOfOrder_areReportedAtTheirOwnTime_notLate() {
+    queue.add("later", 100 * S + S / 2);
+    queue.add("earlier", 100 * S); // within the slack: queued behind "later"
+    assertThat(sweep(100 * S, 10)).containsExactly("earlier");
+    assertThat(sweep(100 * S + S / 2, 10)).containsExactly("later", "earlier");
+  }
+
+  @Test
+  void aKeyWhoseSubjectExpiresLater_isKept_andOnlyGoneOnesAreDropped() {
+    queue.add("moved", 60 * S);
+    queue.add("deleted", 61 * S);
+    gone.add("deleted");
+    List<String> out = new ArrayList<>();
+    queue.sweep(120 * S, 10, k -> k.equals("moved") ? State.LATER : judge.apply(k), out::add);
+    assertThat(out).isEmpty();
+    assertThat(queue.size()).isEqualTo(1);
+    assertThat(sweep(120 * S, 10)).containsExactly("moved");
+  }
+
+  /** Adders in and out of order race sweepers: every key is reported, and once gone, dropped. */
+  @Test
+  void racingAddsAndSweeps_loseNoKey() throws Exception {
+    int adders = 4;
+    int perAdder = 20_000;
+    Set<String> reported = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(adders + 2);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    try {
+      for (int t = 0; t < adders; t++) {
+        int id = t;
+        done.add(pool.submit(() -> {
+          SplittableRandom random = new SplittableRandom(id);
+          start.await();
+          for (int i = 0; i < perAdder; i++) {
+            // mostly rising times, a fifth of them far earlier (another time to live)
+            long at = (i + 1000L) * S / 10 - (random.nextInt(5) == 0 ? random.nextLong(500 * S) : random.nextLong(S / 2));
+            queue.add(id + ":" + i, at);
+          }
+          return null;
+        }));
+      }
+      for (int t = 0; t < 2; t++) {
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int round = 0; round < 2_000; round++) {
+            queue.sweep(Long.MAX_VALUE, 64, judge, k -> {
+              reported.add(k);
+              gone.add(k);
+            });
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    while (queue.sweep(Long.MAX_VALUE, 1024, judge, k -> {
+      reported.add(k);
+      gone.add(k);
+    }) > 0) {
+      // drain what the racers left
+    }
+    assertThat(reported.size()).as("keys reported").isEqualTo(adders * perAdder);
+    queue.sweep(Long.MAX_VALUE, 1, judge, k -> { });
+    assertThat(queue.size()).isZero();
+  }
+}
