@@ -15,47 +15,79 @@ final class Iso8601 {
   private Iso8601() {}
 
   static String format(Instant instant) {
-    long seconds = instant.getEpochSecond();
-    if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
-      return instant.toString();
-    }
-    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
-    int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-    int nano = instant.getNano();
-    char[] out = new char[30];
-    digits(out, 0, date.getYear(), 4);
-    out[4] = '-';
-    digits(out, 5, date.getMonthValue(), 2);
-    out[7] = '-';
-    digits(out, 8, date.getDayOfMonth(), 2);
-    out[10] = 'T';
-    digits(out, 11, secondOfDay / 3600, 2);
-    out[13] = ':';
-    digits(out, 14, secondOfDay / 60 % 60, 2);
-    out[16] = ':';
-    digits(out, 17, secondOfDay % 60, 2);
-    int end = 19;
-    if (nano != 0) {
-      out[end++] = '.';
-      if (nano % 1_000_000 == 0) {
-        digits(out, end, nano / 1_000_000, 3);
-        end += 3;
-      } else if (nano % 1_000 == 0) {
-        digits(out, end, nano / 1_000, 6);
-        end += 6;
-      } else {
-        digits(out, end, nano, 9);
-        end += 9;
-      }
-    }
-    out[end++] = 'Z';
-    return new String(out, 0, end);
+    return appendTo(new StringBuilder(30), instant).toString();
   }
 
-  private static void digits(char[] out, int at, int value, int width) {
-    for (int i = at + width - 1; i >= at; i--) {
-      out[i] = (char) ('0' + value % 10);
-      value /= 10;
+  /**
+   * Appends {@code instant.toString()} to {@code out}. The date part is kept from the last call
+   * (accounts of one day share it), so the common case is one bulk copy and eight digits.
+   */
+  static StringBuilder appendTo(StringBuilder out, Instant instant) {
+    long seconds = instant.getEpochSecond();
+    if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
+      return out.append(instant);
     }
+    long epochDay = Math.floorDiv(seconds, 86_400);
+    Day day = lastDay;
+    if (day.epochDay != epochDay) {
+      day = new Day(epochDay);
+      lastDay = day;
+    }
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+    out.append(day.text);
+    twoDigits(out, secondOfDay / 3600).append(':');
+    twoDigits(out, secondOfDay / 60 % 60).append(':');
+    twoDigits(out, secondOfDay % 60);
+    int nano = instant.getNano();
+    if (nano != 0) {
+      out.append('.');
+      if (nano % 1_000_000 == 0) {
+        digits(out, nano / 1_000_000, 3);
+      } else if (nano % 1_000 == 0) {
+        digits(out, nano / 1_000, 6);
+      } else {
+        digits(out, nano, 9);
+      }
+    }
+    return out.append('Z');
+  }
+
+  /** The last date written, as {@code yyyy-mm-ddT}; shared by threads, replaced whole. */
+  private static volatile Day lastDay = new Day(0);
+
+  /** A date's text. Immutable. */
+  private static final class Day {
+    final long epochDay;
+    final String text;
+
+    Day(long epochDay) {
+      this.epochDay = epochDay;
+      LocalDate date = LocalDate.ofEpochDay(epochDay);
+      StringBuilder b = new StringBuilder(11);
+      digits(b, date.getYear(), 4).append('-');
+      twoDigits(b, date.getMonthValue()).append('-');
+      twoDigits(b, date.getDayOfMonth()).append('T');
+      this.text = b.toString();
+    }
+  }
+
+  private static StringBuilder twoDigits(StringBuilder out, int value) {
+    return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+  }
+
+  /** {@code value} in exactly {@code width} digits, zero-padded. */
+  private static StringBuilder digits(StringBuilder out, int value, int width) {
+    for (int divisor = pow10(width - 1); divisor > 0; divisor /= 10) {
+      out.append((char) ('0' + value / divisor % 10));
+    }
+    return out;
+  }
+
+  private static int pow10(int n) {
+    int p = 1;
+    for (int i = 0; i < n; i++) {
+      p *= 10;
+    }
+    return p;
   }
 }

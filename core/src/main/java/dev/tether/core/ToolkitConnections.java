@@ -49,7 +49,7 @@ final class ToolkitConnections {
 
   ManageConnectionsResult manage(StoredSession session, List<String> toolkits, boolean reinitiateAll, Instant now) {
     List<String> slugs = normalizeToolkits(toolkits);
-    Map<String, ToolkitResult> results = new LinkedHashMap<>();
+    Map<String, ToolkitResult> results = new LinkedHashMap<>(slugs.size() * 2);
     int active = 0;
     int initiated = 0;
     for (String slug : slugs) {
@@ -86,7 +86,7 @@ final class ToolkitConnections {
       throw new IllegalArgumentException("toolkits has " + toolkits.size() + " entries; pass at most "
           + MAX_TOOLKITS_PER_CALL + " per call");
     }
-    LinkedHashSet<String> slugs = new LinkedHashSet<>();
+    LinkedHashSet<String> slugs = new LinkedHashSet<>(toolkits.size() * 2);
     for (int i = 0; i < toolkits.size(); i++) {
       String raw = toolkits.get(i);
       if (raw == null || raw.isBlank()) {

@@ -8,12 +8,23 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 class Iso8601Properties {
   /** The fast formatter prints exactly what Instant.toString() prints, fractions and all. */
   @Property(tries = 3000)
   void format_isInstantToString(@ForAll("instants") Instant instant) {
     assertThat(Iso8601.format(instant)).isEqualTo(instant.toString());
+  }
+
+  /** Instants of one day in a row reuse the day's text; each still prints as toString(). */
+  @Property(tries = 300)
+  void sameDay_inARow_isInstantToString(@ForAll("instants") Instant day, @ForAll @IntRange(max = 86_399) int a,
+      @ForAll @IntRange(max = 86_399) int b) {
+    Instant midnight = Instant.ofEpochSecond(Math.floorDiv(day.getEpochSecond(), 86_400) * 86_400);
+    for (Instant t : new Instant[] {midnight.plusSeconds(a), midnight.plusSeconds(b).plusNanos(day.getNano()), day}) {
+      assertThat(Iso8601.format(t)).isEqualTo(t.toString());
+    }
   }
 
   @Provide

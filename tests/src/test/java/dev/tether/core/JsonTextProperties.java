@@ -1,10 +1,14 @@
 package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.Property;
 
 /** Whatever strings go in, the text {@link JsonText} writes is JSON that reads back as those strings. */
@@ -22,5 +26,27 @@ class JsonTextProperties {
     assertThat(read.get("nested").get("n").asInt()).isEqualTo(number);
     assertThat(read.get("flag").asBoolean()).isEqualTo(flag);
     assertThat(read.get("none").isNull()).isTrue();
+  }
+
+  @Property(tries = 1000)
+  void prequotedKeys_instants_andConstantMembers_readBackAsWritten(@ForAll String name, @ForAll String value,
+      @ForAll long seconds, @ForAll @IntRange(max = 999_999_999) int nanos) throws Exception {
+    Instant at = Instant.ofEpochSecond(Math.floorMod(seconds, 400_000_000_000L) - 62_000_000_000L, nanos);
+    String text = new JsonText(16).begin().field(JsonText.Key.of(name), value)
+        .members(JsonText.Members.of("\"status\":\"active\",\"n\":1"))
+        .field(JsonText.Key.of("at"), at).end().toString();
+    JsonNode read = JSON.readTree(text);
+    assertThat(read.get(name).asText()).isEqualTo(value);
+    assertThat(read.get("status").asText()).isEqualTo("active");
+    assertThat(read.get("n").asInt()).isEqualTo(1);
+    assertThat(read.get("at").asText()).isEqualTo(at.toString());
+  }
+
+  @Example
+  void members_thatAreNotJsonMembers_areRefused() {
+    for (String bad : new String[] {"", "\"a\":", "\"a\":1,", "{\"a\":1}", "\"a\":1}{\"b\":2"}) {
+      assertThatIllegalArgumentException().as(bad).isThrownBy(() -> JsonText.Members.of(bad))
+          .withMessageStartingWith("Not JSON object members");
+    }
   }
 }
