@@ -18,23 +18,17 @@ final class Iso8601 {
     return appendTo(new StringBuilder(30), instant).toString();
   }
 
-  /**
-   * Appends {@code instant.toString()} to {@code out}. The date part is kept from the last call
-   * (accounts of one day share it), so the common case is one bulk copy and eight digits.
-   */
+  /** Appends {@code instant.toString()} to {@code out}, digit by digit (no intermediate text). */
   static StringBuilder appendTo(StringBuilder out, Instant instant) {
     long seconds = instant.getEpochSecond();
     if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
       return out.append(instant);
     }
-    long epochDay = Math.floorDiv(seconds, 86_400);
-    Day day = lastDay;
-    if (day.epochDay != epochDay) {
-      day = new Day(epochDay);
-      lastDay = day;
-    }
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
     int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-    out.append(day.text);
+    digits(out, date.getYear(), 4).append('-');
+    twoDigits(out, date.getMonthValue()).append('-');
+    twoDigits(out, date.getDayOfMonth()).append('T');
     twoDigits(out, secondOfDay / 3600).append(':');
     twoDigits(out, secondOfDay / 60 % 60).append(':');
     twoDigits(out, secondOfDay % 60);
@@ -50,25 +44,6 @@ final class Iso8601 {
       }
     }
     return out.append('Z');
-  }
-
-  /** The last date written, as {@code yyyy-mm-ddT}; shared by threads, replaced whole. */
-  private static volatile Day lastDay = new Day(0);
-
-  /** A date's text. Immutable. */
-  private static final class Day {
-    final long epochDay;
-    final String text;
-
-    Day(long epochDay) {
-      this.epochDay = epochDay;
-      LocalDate date = LocalDate.ofEpochDay(epochDay);
-      StringBuilder b = new StringBuilder(11);
-      digits(b, date.getYear(), 4).append('-');
-      twoDigits(b, date.getMonthValue()).append('-');
-      twoDigits(b, date.getDayOfMonth()).append('T');
-      this.text = b.toString();
-    }
   }
 
   private static StringBuilder twoDigits(StringBuilder out, int value) {

@@ -13,7 +13,6 @@ public final class Slugs {
   /** The longest slug accepted. */
   public static final int MAX_LENGTH = 64;
 
-
   private Slugs() {}
 
   /**

@@ -17,7 +17,7 @@ class Iso8601Properties {
     assertThat(Iso8601.format(instant)).isEqualTo(instant.toString());
   }
 
-  /** Instants of one day in a row reuse the day's text; each still prints as toString(). */
+  /** Instants of one day in a row, and then another day's, each print as toString(). */
   @Property(tries = 300)
   void sameDay_inARow_isInstantToString(@ForAll("instants") Instant day, @ForAll @IntRange(max = 86_399) int a,
       @ForAll @IntRange(max = 86_399) int b) {

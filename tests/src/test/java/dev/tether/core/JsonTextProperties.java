@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
+import java.util.Set;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.constraints.IntRange;
@@ -31,6 +33,7 @@ class JsonTextProperties {
   @Property(tries = 1000)
   void prequotedKeys_instants_andConstantMembers_readBackAsWritten(@ForAll String name, @ForAll String value,
       @ForAll long seconds, @ForAll @IntRange(max = 999_999_999) int nanos) throws Exception {
+    Assume.that(!Set.of("status", "n", "at").contains(name)); // a key given twice reads back as the last
     Instant at = Instant.ofEpochSecond(Math.floorMod(seconds, 400_000_000_000L) - 62_000_000_000L, nanos);
     String text = new JsonText(16).begin().field(JsonText.Key.of(name), value)
         .members(JsonText.Members.of("\"status\":\"active\",\"n\":1"))

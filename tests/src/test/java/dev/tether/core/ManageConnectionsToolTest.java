@@ -206,6 +206,20 @@ class ManageConnectionsToolTest {
     assertThat(dataFields).containsExactly("message", "results", "summary", "session");
   }
 
+  /** The hosted tool's member order within a result, for an ACTIVE and an INITIATED toolkit. */
+  @Test
+  void resultObjects_haveTheHostedToolsMembersInOrder() throws Exception {
+    String id = connect("gmail");
+    String text = session.execute(TOOL, "{\"toolkits\":[\"gmail\",\"github\"]}");
+    assertThat(text).contains("\"gmail\":{\"toolkit\":\"gmail\",\"status\":\"active\",\"has_active_connection\":true,"
+        + "\"connected_account_id\":\"" + id + "\",\"created_at\":\"" + clock.instant() + "\"}");
+    JsonNode github = JSON.readTree(text).at("/data/results/github");
+    List<String> members = new ArrayList<>();
+    github.fieldNames().forEachRemaining(members::add);
+    assertThat(members).containsExactly("toolkit", "status", "connected_account_id", "redirect_url", "instruction",
+        "was_reinitiated");
+  }
+
   // ---- request-level errors: successful=false, one sentence, nothing changed
 
   private void assertRequestError(JsonNode root, String expectedFragment) {

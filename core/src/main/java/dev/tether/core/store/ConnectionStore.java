@@ -123,7 +123,8 @@ public interface ConnectionStore {
 
   /**
    * INITIATED accounts whose link expires at or before {@code at}, oldest expiry first, at most
-   * {@code limit}.
+   * {@code limit}. Links that expire within a second of each other may come in either order (the
+   * in-memory store keeps them in the order they were issued).
    *
    * @param at the engine's time
    * @param limit the most to return

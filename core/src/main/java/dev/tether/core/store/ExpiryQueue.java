@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Keys with the time they expire, swept earliest first. Links and flows are issued with a fixed
+ * Keys with the time they expire, swept earliest first (keys within {@link #SLACK_NANOS} of each
+ * other in the order they came). Links and flows are issued with a fixed
  * time to live, so keys nearly always arrive in the order they expire: those go to the tail of one
  * queue (an append under a short lock), and a sweep walks it from the head and stops a little past
  * the sweep's time. A key that arrives more than {@link #SLACK_NANOS} earlier than the latest
@@ -64,7 +65,7 @@ final class ExpiryQueue {
 
   /**
    * Calls {@code visit} with each key queued to expire at or before {@code atNanos}, earliest
-   * first, until it has reported {@code limit} keys as due.
+   * first (within {@link #SLACK_NANOS}), until it has reported {@code limit} keys as due.
    *
    * @param atNanos the sweep's time
    * @param limit the most due keys to visit
@@ -102,7 +103,7 @@ final class ExpiryQueue {
     return visited;
   }
 
-  /** How many keys are queued (for tests and toString; walks every entry). */
+  /** How many keys are queued, for tests (walks every entry). */
   int size() {
     int n = ordered.size();
     for (Queue<Entry> q : stragglers.values()) {

@@ -21,9 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The in-memory {@link ConnectionStore}: concurrent maps, a fixed array of lock stripes that commits
- * take by user, and {@link ExpiryQueue}s for the sweeps. A commit is checked against the very accounts the
- * slot read handed out (records are immutable and replaced on every change, so identity is the
- * version); listeners are called on the committing thread once the user's lock is released.
+ * take by user, and {@link ExpiryQueue}s for the sweeps. A commit is checked against the very
+ * accounts the slot read handed out (records are immutable and replaced on every change, so identity
+ * is the version); listeners are called on the committing thread once its stripe is released.
  * Shared by several engines, it behaves like a shared database. Thread-safe.
  */
 final class InMemoryConnectionStore implements ConnectionStore {

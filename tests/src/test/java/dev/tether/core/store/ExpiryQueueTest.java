@@ -57,7 +57,7 @@ class ExpiryQueueTest {
   }
 
   @Test
-  void keysSlightlyOutOfOrder_areReportedAtTheirOwnTime_notLate() {
+  void keysSlightlyOutOfOrder_areReportedAtTheirOwnTime_notLate_inTheOrderTheyCame() {
     queue.add("later", 100 * S + S / 2);
     queue.add("earlier", 100 * S); // within the slack: queued behind "later"
     assertThat(sweep(100 * S, 10)).containsExactly("earlier");
