@@ -124,30 +124,39 @@ final class ExpiryQueue {
   }
 
   /** Due entries of one structure, earliest first: peek, then take and maybe remove. */
-  private interface Cursor {
+  private abstract static class Cursor {
+    /** Walks the structure; its last returned entry is {@link #current} until taken. */
+    Iterator<Entry> it;
+    Entry current;
+
     /** The next due entry, or null when there is none. */
-    Entry peek();
+    abstract Entry peek();
 
     /** Takes the entry {@link #peek} returned. */
-    Entry take();
+    final Entry take() {
+      Entry e = current;
+      current = null;
+      return e;
+    }
 
     /** Removes the entry {@link #take} returned. */
-    void remove();
+    final void remove() {
+      it.remove();
+    }
   }
 
   /** The ordered queue up to {@link #SLACK_NANOS} past the sweep's time; not-due entries before it are skipped. */
-  private final class OrderedCursor implements Cursor {
+  private final class OrderedCursor extends Cursor {
     private final long atNanos;
-    private final Iterator<Entry> it = ordered.iterator();
-    private Entry current;
     private boolean done;
 
     OrderedCursor(long atNanos) {
       this.atNanos = atNanos;
+      this.it = ordered.iterator();
     }
 
     @Override
-    public Entry peek() {
+    Entry peek() {
       while (current == null && !done) {
         if (!it.hasNext()) {
           done = true;
@@ -162,28 +171,14 @@ final class ExpiryQueue {
       }
       return current;
     }
-
-    @Override
-    public Entry take() {
-      Entry e = current;
-      current = null;
-      return e;
-    }
-
-    @Override
-    public void remove() {
-      it.remove();
-    }
   }
 
   /** The stragglers of every second up to the sweep's. */
-  private final class StragglerCursor implements Cursor {
+  private final class StragglerCursor extends Cursor {
     private final long atNanos;
     private final long lastSecond;
     private final Iterator<Map.Entry<Long, Queue<Entry>>> buckets;
     private Map.Entry<Long, Queue<Entry>> bucket;
-    private Iterator<Entry> it;
-    private Entry current;
 
     StragglerCursor(long atNanos) {
       this.atNanos = atNanos;
@@ -192,7 +187,7 @@ final class ExpiryQueue {
     }
 
     @Override
-    public Entry peek() {
+    Entry peek() {
       while (current == null) {
         if (it != null && it.hasNext()) {
           Entry e = it.next();
@@ -211,18 +206,6 @@ final class ExpiryQueue {
         it = bucket.getValue().iterator();
       }
       return current;
-    }
-
-    @Override
-    public Entry take() {
-      Entry e = current;
-      current = null;
-      return e;
-    }
-
-    @Override
-    public void remove() {
-      it.remove();
     }
 
     void dropEmptyPastSeconds() {
