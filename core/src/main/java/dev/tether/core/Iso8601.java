@@ -11,6 +11,7 @@ import java.time.LocalDate;
 final class Iso8601 {
   private static final long MIN_SECOND = -62_167_219_200L; // 0000-01-01T00:00:00Z
   private static final long MAX_SECOND = 253_402_300_799L; // 9999-12-31T23:59:59Z
+  private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
   private Iso8601() {}
 
@@ -27,11 +28,11 @@ final class Iso8601 {
     LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
     int secondOfDay = (int) Math.floorMod(seconds, 86_400);
     digits(out, date.getYear(), 4).append('-');
-    twoDigits(out, date.getMonthValue()).append('-');
-    twoDigits(out, date.getDayOfMonth()).append('T');
-    twoDigits(out, secondOfDay / 3600).append(':');
-    twoDigits(out, secondOfDay / 60 % 60).append(':');
-    twoDigits(out, secondOfDay % 60);
+    digits(out, date.getMonthValue(), 2).append('-');
+    digits(out, date.getDayOfMonth(), 2).append('T');
+    digits(out, secondOfDay / 3600, 2).append(':');
+    digits(out, secondOfDay / 60 % 60, 2).append(':');
+    digits(out, secondOfDay % 60, 2);
     int nano = instant.getNano();
     if (nano != 0) {
       out.append('.');
@@ -46,23 +47,11 @@ final class Iso8601 {
     return out.append('Z');
   }
 
-  private static StringBuilder twoDigits(StringBuilder out, int value) {
-    return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
-  }
-
-  /** {@code value} in exactly {@code width} digits, zero-padded. */
+  /** {@code value} in exactly {@code width} (1 to 9) digits, zero-padded. */
   private static StringBuilder digits(StringBuilder out, int value, int width) {
-    for (int divisor = pow10(width - 1); divisor > 0; divisor /= 10) {
+    for (int divisor = POW10[width - 1]; divisor > 0; divisor /= 10) {
       out.append((char) ('0' + value / divisor % 10));
     }
     return out;
-  }
-
-  private static int pow10(int n) {
-    int p = 1;
-    for (int i = 0; i < n; i++) {
-      p *= 10;
-    }
-    return p;
   }
 }

@@ -98,7 +98,7 @@ final class ExpiryQueue {
       }
     }
     if (fromStragglers != null) {
-      fromStragglers.dropEmptyPastSeconds();
+      fromStragglers.dropIfEmptyAndPast();
     }
     return visited;
   }
@@ -208,12 +208,8 @@ final class ExpiryQueue {
       return current;
     }
 
-    void dropEmptyPastSeconds() {
-      dropIfEmptyAndPast();
-    }
-
     /** A past second's empty bucket goes (a late straggler makes a new one); the current one's stays. */
-    private void dropIfEmptyAndPast() {
+    void dropIfEmptyAndPast() {
       if (bucket != null && bucket.getKey() < lastSecond && bucket.getValue().isEmpty()) {
         synchronized (lock) {
           if (bucket.getValue().isEmpty()) {
