@@ -5,6 +5,7 @@ import dev.tether.core.ConnectionCheck.Status;
 import dev.tether.core.ConnectionCheck.ToolkitStatus;
 import dev.tether.core.ToolkitConnections.ConnectionState;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,13 +46,13 @@ final class ConnectionChecks {
   }
 
   /** The outcome of the manage meta-tool, typed or through JSON. */
-  void managed(Source source, ManageConnectionsResult result, long start) {
+  void managed(Source source, Collection<ManageConnectionsResult.ToolkitResult> results, long start) {
     if (recorder == null) {
       return;
     }
-    List<ToolkitStatus> toolkits = new ArrayList<>(result.results().size());
+    List<ToolkitStatus> toolkits = new ArrayList<>(results.size());
     int unknown = 0;
-    for (ManageConnectionsResult.ToolkitResult r : result.results().values()) {
+    for (ManageConnectionsResult.ToolkitResult r : results) {
       if (registry.find(r.toolkit()).isEmpty()) {
         unknown++;
       } else {

@@ -9,49 +9,75 @@ import java.time.LocalDate;
  * path. Same text for every instant (years outside 0–9999 fall back to {@code toString()}).
  */
 final class Iso8601 {
+  /** The longest text {@link #write} writes: {@code 9999-12-31T23:59:59.999999999Z}. */
+  static final int MAX_LENGTH = 30;
+
   private static final long MIN_SECOND = -62_167_219_200L; // 0000-01-01T00:00:00Z
   private static final long MAX_SECOND = 253_402_300_799L; // 9999-12-31T23:59:59Z
-  private static final int[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
   private Iso8601() {}
 
   static String format(Instant instant) {
-    return appendTo(new StringBuilder(30), instant).toString();
+    char[] text = new char[MAX_LENGTH];
+    int end = write(instant, text, 0);
+    return end < 0 ? instant.toString() : new String(text, 0, end);
   }
 
-  /** Appends {@code instant.toString()} to {@code out}, digit by digit (no intermediate text). */
-  static StringBuilder appendTo(StringBuilder out, Instant instant) {
+  /**
+   * Writes {@code instant.toString()} into {@code text} at {@code at} (room for {@link #MAX_LENGTH}
+   * characters needed); every division is by a constant, which the JIT turns into a multiplication.
+   *
+   * @return where the text ends, or -1 for a year outside 0–9999 (nothing written)
+   */
+  static int write(Instant instant, char[] text, int at) {
     long seconds = instant.getEpochSecond();
     if (seconds < MIN_SECOND || seconds > MAX_SECOND) {
-      return out.append(instant);
+      return -1;
     }
     LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
     int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-    digits(out, date.getYear(), 4).append('-');
-    digits(out, date.getMonthValue(), 2).append('-');
-    digits(out, date.getDayOfMonth(), 2).append('T');
-    digits(out, secondOfDay / 3600, 2).append(':');
-    digits(out, secondOfDay / 60 % 60, 2).append(':');
-    digits(out, secondOfDay % 60, 2);
+    int year = date.getYear();
+    twoDigits(text, at, year / 100);
+    twoDigits(text, at + 2, year % 100);
+    text[at + 4] = '-';
+    twoDigits(text, at + 5, date.getMonthValue());
+    text[at + 7] = '-';
+    twoDigits(text, at + 8, date.getDayOfMonth());
+    text[at + 10] = 'T';
+    twoDigits(text, at + 11, secondOfDay / 3600);
+    text[at + 13] = ':';
+    twoDigits(text, at + 14, secondOfDay / 60 % 60);
+    text[at + 16] = ':';
+    twoDigits(text, at + 17, secondOfDay % 60);
+    int end = at + 19;
     int nano = instant.getNano();
     if (nano != 0) {
-      out.append('.');
+      text[end++] = '.';
       if (nano % 1_000_000 == 0) {
-        digits(out, nano / 1_000_000, 3);
+        end = digits(text, end, 3, nano / 1_000_000);
       } else if (nano % 1_000 == 0) {
-        digits(out, nano / 1_000, 6);
+        end = digits(text, end, 6, nano / 1_000);
       } else {
-        digits(out, nano, 9);
+        end = digits(text, end, 9, nano);
       }
     }
-    return out.append('Z');
+    text[end++] = 'Z';
+    return end;
   }
 
-  /** {@code value} in exactly {@code width} (1 to 9) digits, zero-padded. */
-  private static StringBuilder digits(StringBuilder out, int value, int width) {
-    for (int divisor = POW10[width - 1]; divisor > 0; divisor /= 10) {
-      out.append((char) ('0' + value / divisor % 10));
+  /** {@code value} (0 to 99) as two digits at {@code at}. */
+  private static void twoDigits(char[] text, int at, int value) {
+    text[at] = (char) ('0' + value / 10);
+    text[at + 1] = (char) ('0' + value % 10);
+  }
+
+  /** {@code value} in exactly {@code width} digits, zero-padded, at {@code at}; returns the end. */
+  private static int digits(char[] text, int at, int width, int value) {
+    int end = at + width;
+    for (int i = end - 1; i >= at; i--) {
+      text[i] = (char) ('0' + value % 10);
+      value /= 10;
     }
-    return out;
+    return end;
   }
 }

@@ -1,73 +1,107 @@
 package dev.tether.core;
 
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
- * Writes JSON text straight into a {@code StringBuilder}: the meta-tools' answers are small, flat
- * and mostly known-safe ASCII (slugs, ids, timestamps), so a generator's buffering and per-character
- * checks would be most of their cost. Strings are escaped as RFC 8259 requires ({@code "}, {@code \},
- * control characters); everything else is written as is. Not thread-safe: one per answer.
+ * Writes JSON text straight into a {@code char[]}: the meta-tools' answers are small, flat and
+ * mostly known-safe ASCII (slugs, ids, timestamps), so a generator's buffering and per-character
+ * checks would be most of their cost, and so would a {@code StringBuilder}'s checks on each of the
+ * ~25 appends an answer makes per toolkit. A string is copied in bulk and then scanned in place;
+ * it is escaped as RFC 8259 requires ({@code "}, {@code \}, control characters) only from the first
+ * character that needs it. {@link #finish()} hands the buffer back for the thread's next answer:
+ * allocating and zeroing a fresh one was an eighth of the JSON path. Not thread-safe: one per answer.
  */
 final class JsonText {
+  /** The largest buffer a thread keeps between answers (32 KB; a 50-toolkit answer needs ~11,000). */
+  static final int KEEP_AT_MOST = 16_384;
+  /** Each thread's buffer while no answer of that thread holds it. */
+  private static final ThreadLocal<char[]> SPARE = new ThreadLocal<>();
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final char[] NULL = "null".toCharArray();
+  private static final char[] TRUE = "true".toCharArray();
+  private static final char[] FALSE = "false".toCharArray();
 
-  private final StringBuilder out;
+  private char[] text;
+  private int length;
   /** Whether the next member of the current object needs a comma before it. */
   private boolean comma;
 
+  /** A writer whose text starts with room for {@code expectedLength} characters. */
   JsonText(int expectedLength) {
-    this.out = new StringBuilder(expectedLength);
+    char[] spare = SPARE.get();
+    if (spare != null && spare.length >= expectedLength) {
+      SPARE.set(null); // this answer's now; a nested writer on this thread makes its own
+      this.text = spare;
+    } else {
+      this.text = new char[Math.max(16, expectedLength)];
+    }
   }
 
   JsonText begin() {
-    out.append('{');
+    put('{');
     comma = false;
     return this;
   }
 
   JsonText beginObject(String name) {
     name(name);
-    out.append('{');
+    put('{');
     comma = false;
+    return this;
+  }
+
+  /**
+   * Opens the member object {@code name} and writes {@code name} again as its first member {@code
+   * key}, e.g. {@code "gmail":{"toolkit":"gmail"}: the name is escaped once for both.
+   */
+  JsonText beginObjectEchoing(String name, Key key) {
+    comma();
+    int from = length;
+    string(name);
+    int quoted = length - from;
+    room(2 + key.quoted.length + quoted);
+    text[length++] = ':';
+    text[length++] = '{';
+    put(key.quoted);
+    System.arraycopy(text, from, text, length, quoted);
+    length += quoted;
+    comma = true;
     return this;
   }
 
   /** A member whose value is an array. */
   JsonText beginArrayField(String name) {
     name(name);
-    out.append('[');
+    put('[');
     comma = false;
     return this;
   }
 
   /** An object element of the current array. */
   JsonText beginElement() {
-    if (comma) {
-      out.append(',');
-    }
-    out.append('{');
+    comma();
+    put('{');
     comma = false;
     return this;
   }
 
   /** A string element of the current array. */
   JsonText element(String value) {
-    if (comma) {
-      out.append(',');
-    }
+    comma();
     string(value);
     comma = true;
     return this;
   }
 
   JsonText endArray() {
-    out.append(']');
+    put(']');
     comma = true;
     return this;
   }
 
   JsonText end() {
-    out.append('}');
+    put('}');
     comma = true;
     return this;
   }
@@ -88,9 +122,27 @@ final class JsonText {
   /** A member whose value is an instant in ISO-8601, written straight into the text. */
   JsonText field(Key name, Instant value) {
     key(name);
-    out.append('"');
-    Iso8601.appendTo(out, value);
-    out.append('"');
+    room(Iso8601.MAX_LENGTH + 2);
+    text[length++] = '"';
+    int end = Iso8601.write(value, text, length);
+    if (end < 0) {
+      length--;
+      string(value.toString()); // a year past 9999
+    } else {
+      length = end;
+      text[length++] = '"';
+    }
+    return this;
+  }
+
+  /** A member whose value is {@code sentence} around {@code value}; only {@code value} is escaped here. */
+  JsonText field(Key name, Sentence sentence, String value) {
+    key(name);
+    put('"');
+    put(sentence.head);
+    body(value);
+    put(sentence.tail);
+    put('"');
     return this;
   }
 
@@ -98,83 +150,100 @@ final class JsonText {
    * Members written once as constant text, e.g. {@code "status":"active","flag":true}: the caller
    * vouches that it is well-formed JSON members.
    */
-  JsonText members(Members text) {
-    if (comma) {
-      out.append(',');
-    }
-    out.append(text.text);
+  JsonText members(Members members) {
+    comma();
+    put(members.text);
     comma = true;
     return this;
   }
 
   JsonText field(String name, int value) {
     name(name);
-    out.append(value);
+    put(Integer.toString(value));
     return this;
   }
 
   JsonText field(String name, boolean value) {
     name(name);
-    out.append(value);
+    put(value ? TRUE : FALSE);
     return this;
   }
 
   JsonText nullField(String name) {
     name(name);
-    out.append("null");
+    put(NULL);
     return this;
   }
 
-  private void key(Key name) {
+  private void comma() {
     if (comma) {
-      out.append(',');
+      put(',');
     }
-    out.append(name.quoted);
+  }
+
+  private void key(Key name) {
+    comma();
+    put(name.quoted);
     comma = true;
   }
 
   private void name(String name) {
-    if (comma) {
-      out.append(',');
-    }
+    comma();
     string(name);
-    out.append(':');
+    put(':');
     comma = true;
   }
 
   private void string(String s) {
+    put('"');
+    body(s);
+    put('"');
+  }
+
+  /** {@code s} escaped, without quotes: copied in bulk, then escaped from its first character that needs it. */
+  private void body(String s) {
     int n = s.length();
-    int first = 0;
-    while (first < n && plain(s.charAt(first))) {
-      first++;
+    room(n);
+    s.getChars(0, n, text, length);
+    int start = length;
+    int end = start + n;
+    for (int i = start; i < end; i++) {
+      if (!plain(text[i])) {
+        length = i;
+        escape(s, i - start);
+        return;
+      }
     }
-    out.append('"');
-    if (first == n) {
-      // The common case: one bulk copy (appending a range of a String copies char by char).
-      out.append(s).append('"');
-      return;
-    }
-    out.append(s, 0, first);
-    int clean = first;
-    for (int i = first; i < n; i++) {
+    length = end;
+  }
+
+  /** Writes {@code s} from {@code from} on, escaping what needs it. */
+  private void escape(String s, int from) {
+    for (int i = from, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (plain(c)) {
+        put(c);
         continue;
       }
-      out.append(s, clean, i);
       switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+        case '"' -> put('\\', '"');
+        case '\\' -> put('\\', '\\');
+        case '\n' -> put('\\', 'n');
+        case '\r' -> put('\\', 'r');
+        case '\t' -> put('\\', 't');
+        case '\b' -> put('\\', 'b');
+        case '\f' -> put('\\', 'f');
+        default -> {
+          room(6);
+          text[length++] = '\\';
+          text[length++] = 'u';
+          text[length++] = '0';
+          text[length++] = '0';
+          text[length++] = HEX[c >> 4];
+          text[length++] = HEX[c & 0xf];
+        }
       }
-      clean = i + 1;
     }
-    out.append(s, clean, n).append('"');
   }
 
   /** Whether {@code c} goes into a JSON string as is. */
@@ -182,32 +251,112 @@ final class JsonText {
     return c >= 0x20 && c != '"' && c != '\\';
   }
 
+  private void put(char c) {
+    room(1);
+    text[length++] = c;
+  }
+
+  private void put(char a, char b) {
+    room(2);
+    text[length++] = a;
+    text[length++] = b;
+  }
+
+  private void put(char[] chars) {
+    room(chars.length);
+    System.arraycopy(chars, 0, text, length, chars.length);
+    length += chars.length;
+  }
+
+  private void put(String s) {
+    int n = s.length();
+    room(n);
+    s.getChars(0, n, text, length);
+    length += n;
+  }
+
+  /** Makes room for {@code n} more characters. */
+  private void room(int n) {
+    if (length + n > text.length) {
+      text = Arrays.copyOf(text, Math.max(text.length * 2, length + n));
+    }
+  }
+
+  /**
+   * The text written, and the buffer back to this thread for its next answer: nothing may be
+   * written after.
+   */
+  String finish() {
+    String done = new String(text, 0, length);
+    if (text.length <= KEEP_AT_MOST) {
+      SPARE.set(text);
+    }
+    text = null;
+    return done;
+  }
+
+  /** The text written so far. */
   @Override
   public String toString() {
-    return out.toString();
+    return text == null ? "(finished)" : new String(text, 0, length);
   }
 
   /** A member name, quoted and escaped once: {@code "name":}. Immutable. */
   static final class Key {
-    private final String quoted;
+    private final char[] quoted;
 
-    private Key(String quoted) {
+    private Key(char[] quoted) {
       this.quoted = quoted;
     }
 
     static Key of(String name) {
-      JsonText text = new JsonText(name.length() + 3);
-      text.string(name);
-      return new Key(text.out.append(':').toString());
+      JsonText json = new JsonText(name.length() + 3);
+      json.string(name);
+      json.put(':');
+      return new Key(json.toString().toCharArray());
+    }
+  }
+
+  /**
+   * Constant text around one variable part, e.g. {@code Pass session_id "…" on}: escaped once, so
+   * writing it scans only the variable part. Immutable.
+   */
+  static final class Sentence {
+    private final String before;
+    private final String after;
+    private final char[] head;
+    private final char[] tail;
+
+    private Sentence(String before, String after) {
+      this.before = before;
+      this.after = after;
+      this.head = escaped(before);
+      this.tail = escaped(after);
+    }
+
+    /** The sentence {@code before + value + after}. */
+    static Sentence of(String before, String after) {
+      return new Sentence(before, after);
+    }
+
+    /** The plain text with {@code value} in its place. */
+    String with(String value) {
+      return before + value + after;
+    }
+
+    private static char[] escaped(String text) {
+      JsonText json = new JsonText(text.length() + 8);
+      json.body(text);
+      return json.toString().toCharArray();
     }
   }
 
   /** Constant members, checked once: {@code "a":1,"b":"x"}. Immutable. */
   static final class Members {
-    private final String text;
+    private final char[] text;
 
     private Members(String text) {
-      this.text = text;
+      this.text = text.toCharArray();
     }
 
     /** Members as JSON text, e.g. {@code "status":"active"}; refused unless it parses as members. */

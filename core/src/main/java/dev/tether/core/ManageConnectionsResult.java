@@ -1,9 +1,8 @@
 package dev.tether.core;
 
+import com.google.common.collect.ImmutableMap;
 import java.net.URI;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,7 +34,7 @@ public record ManageConnectionsResult(
    * @param sessionInstructions the instruction to keep passing the session id; not null
    */
   public ManageConnectionsResult {
-    results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
+    results = ImmutableMap.copyOf(results); // no copy when the engine built it
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(sessionId, "sessionId");

@@ -6,7 +6,6 @@ import dev.tether.core.MetaToolJson.BadArguments;
 import dev.tether.core.store.StoredSession;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code COMPOSIO_MANAGE_CONNECTIONS} (BEHAVIOUR.md §5) on the wire, and everything an agent reads
@@ -90,14 +89,14 @@ final class ManageConnectionsTool implements MetaTool {
     if (problem != null) {
       return refuse(engine, problem, start);
     }
-    ManageConnectionsResult result;
+    ToolkitConnections.Checked checked;
     try {
-      result = engine.connections().manage(session, args.toolkits, args.reinitiateAll, now);
+      checked = engine.connections().check(session, args.toolkits, args.reinitiateAll, now);
     } catch (IllegalArgumentException e) {
       return refuse(engine, e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".", start);
     }
-    String answer = render(result);
-    engine.checks().managed(ConnectionCheck.Source.MANAGE_CONNECTIONS, result, start);
+    String answer = render(checked);
+    engine.checks().managed(ConnectionCheck.Source.MANAGE_CONNECTIONS, checked.results(), start);
     return answer;
   }
 
@@ -132,34 +131,39 @@ final class ManageConnectionsTool implements MetaTool {
   private static final JsonText.Key CREATED_AT = JsonText.Key.of("created_at");
   private static final JsonText.Key REDIRECT_URL = JsonText.Key.of("redirect_url");
   private static final JsonText.Key INSTRUCTION = JsonText.Key.of("instruction");
+  private static final JsonText.Key ID = JsonText.Key.of("id");
+  private static final JsonText.Key INSTRUCTIONS = JsonText.Key.of("instructions");
   private static final JsonText.Key ERROR_MESSAGE = JsonText.Key.of("error_message");
   private static final JsonText.Members CONNECTED =
       JsonText.Members.of("\"status\":\"active\",\"has_active_connection\":true");
 
-  static String render(ManageConnectionsResult result) {
+  static String render(ToolkitConnections.Checked result) {
+    List<ToolkitResult> results = result.results();
     // Sized for the common answer (every toolkit ACTIVE, ~200 characters each): growing it copied it.
-    JsonText json = new JsonText(320 + 224 * result.results().size()).begin().beginObject("data")
+    JsonText json = new JsonText(320 + 224 * results.size()).begin().beginObject("data")
         .field("message", result.message())
         .beginObject("results");
-    for (Map.Entry<String, ToolkitResult> e : result.results().entrySet()) {
-      writeResult(json, e.getKey(), e.getValue());
+    for (int i = 0; i < results.size(); i++) {
+      writeResult(json, results.get(i));
     }
+    ManageConnectionsResult.Summary summary = result.summary();
     json.end().beginObject("summary")
-        .field("total_toolkits", result.summary().totalToolkits())
-        .field("active_connections", result.summary().activeConnections())
-        .field("initiated_connections", result.summary().initiatedConnections())
-        .field("failed_connections", result.summary().failedConnections())
+        .field("total_toolkits", summary.totalToolkits())
+        .field("active_connections", summary.activeConnections())
+        .field("initiated_connections", summary.initiatedConnections())
+        .field("failed_connections", summary.failedConnections())
         .end().beginObject("session")
-        .field("id", result.sessionId())
-        .field("instructions", result.sessionInstructions())
+        .field(ID, result.sessionId())
+        .field(INSTRUCTIONS, MetaTools.SESSION_INSTRUCTIONS, result.sessionId())
         .end().end()
         .nullField("error")
         .field("successful", true);
-    return json.end().toString();
+    return json.end().finish();
   }
 
-  private static void writeResult(JsonText json, String key, ToolkitResult r) {
-    json.beginObject(key).field(TOOLKIT, r.toolkit());
+  /** One toolkit's member of {@code results}: named by its slug, which it repeats as {@code toolkit}. */
+  private static void writeResult(JsonText json, ToolkitResult r) {
+    json.beginObjectEchoing(r.toolkit(), TOOLKIT);
     if (r.status() == ManageConnectionsResult.Status.ACTIVE && r.hasActiveConnection()) {
       json.members(CONNECTED); // the hot case: one append for both
     } else {

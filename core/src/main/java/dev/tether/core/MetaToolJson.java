@@ -112,7 +112,7 @@ final class MetaToolJson {
       p.skipChildren();
       throw new BadArguments("toolkits must be an array of toolkit slugs, e.g. [\"gmail\"].");
     }
-    List<String> out = new ArrayList<>(4);
+    List<String> out = new ArrayList<>(16);
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t != JsonToken.VALUE_STRING) {
@@ -134,7 +134,7 @@ final class MetaToolJson {
   /** The answer to a request that could not run. */
   static String error(String message) {
     return new JsonText(64 + message.length()).begin().beginObject("data").end().field("error", message)
-        .field("successful", false).end().toString();
+        .field("successful", false).end().finish();
   }
 
   static String shorten(String s) {

@@ -68,9 +68,12 @@ final class MetaTools {
     return tool.execute(engine, session, argumentsJson, now, start);
   }
 
+  /** What every meta-tool answer echoes: pass this session's id on (the id goes in the middle). */
+  static final JsonText.Sentence SESSION_INSTRUCTIONS = JsonText.Sentence.of("Pass session_id \"",
+      "\" in every later meta-tool call (COMPOSIO_MANAGE_CONNECTIONS, COMPOSIO_SEARCH_TOOLS) of this conversation.");
+
   /** What every meta-tool answer echoes: pass this session's id on. */
   static String sessionInstructions(String sessionId) {
-    return "Pass session_id \"" + sessionId + "\" in every later meta-tool call (COMPOSIO_MANAGE_CONNECTIONS, "
-        + "COMPOSIO_SEARCH_TOOLS) of this conversation.";
+    return SESSION_INSTRUCTIONS.with(sessionId);
   }
 }

@@ -139,7 +139,7 @@ final class SearchToolsTool implements MetaTool {
         .field("instructions", MetaTools.sessionInstructions(session.id())
             + " Connect a toolkit that is not active with COMPOSIO_MANAGE_CONNECTIONS.")
         .end().end().nullField("error").field("successful", true);
-    String answer = json.end().toString();
+    String answer = json.end().finish();
     if (checked != null) {
       engine.checks().searched(checked, start);
     }

@@ -153,7 +153,7 @@ public final class Session {
       checks.refused(ConnectionCheck.Source.TYPED, start);
       throw e;
     }
-    checks.managed(ConnectionCheck.Source.TYPED, result, start);
+    checks.managed(ConnectionCheck.Source.TYPED, result.results().values(), start);
     return result;
   }
 

@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import static dev.tether.core.ConnectionStatus.ACTIVE;
 
+import com.google.common.collect.ImmutableMap;
 import dev.tether.core.ConnectionRules.LinkDecision;
 import dev.tether.core.ManageConnectionsResult.Status;
 import dev.tether.core.ManageConnectionsResult.ToolkitResult;
@@ -12,13 +13,13 @@ import dev.tether.spi.Slugs;
 import dev.tether.spi.ToolkitDescriptor;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -48,32 +49,55 @@ final class ToolkitConnections {
   // ---------------------------------------------------------------- the meta-tool, typed
 
   ManageConnectionsResult manage(StoredSession session, List<String> toolkits, boolean reinitiateAll, Instant now) {
-    List<String> slugs = normalizeToolkits(toolkits);
-    Map<String, ToolkitResult> results = new LinkedHashMap<>(slugs.size() * 2);
+    return check(session, toolkits, reinitiateAll, now).typed();
+  }
+
+  /** The meta-tool's outcomes, before they are typed or rendered. */
+  Checked check(StoredSession session, List<String> toolkits, boolean reinitiateAll, Instant now) {
+    Set<String> slugs = normalizeToolkits(toolkits);
+    ToolkitResult[] results = new ToolkitResult[slugs.size()];
+    int n = 0;
     int active = 0;
     int initiated = 0;
     for (String slug : slugs) {
       ToolkitResult r = manageOne(session, slug, reinitiateAll, now);
-      results.put(slug, r);
+      results[n++] = r;
       if (r.status() == Status.ACTIVE) {
         active++;
       } else if (r.status() == Status.INITIATED) {
         initiated++;
       }
     }
-    ManageConnectionsResult.Summary summary = new ManageConnectionsResult.Summary(results.size(), active, initiated,
-        results.size() - active - initiated);
-    return new ManageConnectionsResult(results, summary, ManageConnectionsTool.message(summary), session.id(),
-        MetaTools.sessionInstructions(session.id()));
+    return new Checked(Arrays.asList(results), new ManageConnectionsResult.Summary(n, active, initiated,
+        n - active - initiated), session.id());
   }
 
   /**
-   * Trims, lower-cases and de-duplicates (first seen wins) the requested slugs.
+   * What the manage meta-tool found, one outcome per distinct requested toolkit in request order:
+   * the JSON answer is rendered from this without building the typed result's map.
+   */
+  record Checked(List<ToolkitResult> results, ManageConnectionsResult.Summary summary, String sessionId) {
+    String message() {
+      return ManageConnectionsTool.message(summary);
+    }
+
+    ManageConnectionsResult typed() {
+      ImmutableMap.Builder<String, ToolkitResult> byToolkit = ImmutableMap.builderWithExpectedSize(results.size());
+      for (ToolkitResult r : results) {
+        byToolkit.put(r.toolkit(), r);
+      }
+      return new ManageConnectionsResult(byToolkit.buildOrThrow(), summary, message(), sessionId,
+          MetaTools.sessionInstructions(sessionId));
+    }
+  }
+
+  /**
+   * Trims, lower-cases and de-duplicates (first seen wins) the requested slugs, in the order given.
    *
    * @throws IllegalArgumentException naming the problem when the list is null, empty, too long
    *     or holds a null, blank or absurdly long entry
    */
-  static List<String> normalizeToolkits(List<String> toolkits) {
+  static Set<String> normalizeToolkits(List<String> toolkits) {
     if (toolkits == null) {
       throw new IllegalArgumentException("toolkits is required: pass 1 to " + MAX_TOOLKITS_PER_CALL
           + " toolkit slugs, e.g. [\"gmail\"]");
@@ -99,7 +123,7 @@ final class ToolkitConnections {
       }
       slugs.add(Slugs.normalize(raw));
     }
-    return List.copyOf(slugs);
+    return slugs;
   }
 
   private ToolkitResult manageOne(StoredSession session, String slug, boolean reinitiate, Instant now) {

@@ -45,6 +45,41 @@ class JsonTextProperties {
     assertThat(read.get("at").asText()).isEqualTo(at.toString());
   }
 
+  /** A name echoed as its object's first member, and a sentence around a value, read back as given. */
+  @Property(tries = 1000)
+  void echoedNames_andSentences_readBackAsWritten(@ForAll String name, @ForAll String before,
+      @ForAll String value, @ForAll String after) throws Exception {
+    Assume.that(!name.equals("plain")); // a key given twice reads back as the last
+    JsonText.Sentence sentence = JsonText.Sentence.of(before, after);
+    String text = new JsonText(16).begin().beginObjectEchoing(name, JsonText.Key.of("toolkit"))
+        .field(JsonText.Key.of("said"), sentence, value).end()
+        .field(JsonText.Key.of("plain"), sentence.with(value)).end().toString();
+    JsonNode read = JSON.readTree(text);
+    assertThat(read.get(name).get("toolkit").asText()).isEqualTo(name);
+    assertThat(read.get(name).get("said").asText()).isEqualTo(before + value + after);
+    assertThat(read.get("plain").asText()).isEqualTo(before + value + after);
+    assertThat(read.size()).isEqualTo(2);
+  }
+
+  /**
+   * A finished writer's buffer serves the thread's next answer: that answer starts empty, and a
+   * writer opened while another is still writing never shares its buffer.
+   */
+  @Example
+  void finishedBuffers_areReused_neverShared() throws Exception {
+    String first = new JsonText(64).begin().field("long", "x".repeat(40)).end().finish();
+    JsonText outer = new JsonText(64).begin().field("a", "outer");
+    JsonText nested = new JsonText(64).begin().field("b", "nested");
+    outer.field("c", "still outer");
+    assertThat(nested.end().finish()).isEqualTo("{\"b\":\"nested\"}");
+    assertThat(outer.end().finish()).isEqualTo("{\"a\":\"outer\",\"c\":\"still outer\"}");
+    assertThat(new JsonText(8).begin().end().finish()).isEqualTo("{}");
+    assertThat(JSON.readTree(first).get("long").asText()).hasSize(40);
+    JsonText done = new JsonText(8).begin().end();
+    done.finish();
+    assertThat(done).hasToString("(finished)");
+  }
+
   @Example
   void members_thatAreNotJsonMembers_areRefused() {
     for (String bad : new String[] {"", "\"a\":", "\"a\":1,", "{\"a\":1}", "\"a\":1}{\"b\":2"}) {

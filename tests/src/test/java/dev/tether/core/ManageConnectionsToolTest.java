@@ -1,6 +1,7 @@
 package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -183,7 +186,10 @@ class ManageConnectionsToolTest {
   void session_isEchoedWithInstructions() throws Exception {
     JsonNode s = manage("{\"toolkits\":[\"gmail\"]}").at("/data/session");
     assertThat(s.get("id").asText()).isEqualTo(session.id());
-    assertThat(s.get("instructions").asText()).contains(session.id()).contains("session_id");
+    String expected = "Pass session_id \"" + session.id() + "\" in every later meta-tool call "
+        + "(COMPOSIO_MANAGE_CONNECTIONS, COMPOSIO_SEARCH_TOOLS) of this conversation.";
+    assertThat(s.get("instructions").asText()).isEqualTo(expected);
+    assertThat(session.manageConnections(List.of("gmail"), false).sessionInstructions()).isEqualTo(expected);
   }
 
   @Test
@@ -194,6 +200,25 @@ class ManageConnectionsToolTest {
     results.fieldNames().forEachRemaining(keys::add);
     assertThat(keys).containsExactly("github", "gmail", "hackernews");
     assertThat(manage("{\"toolkits\":[\"gmail\"]}").at("/data/summary/total_toolkits").asInt()).isEqualTo(1);
+    assertThat(session.manageConnections(List.of("  GitHub ", "gmail", "github", "GMAIL", "hackernews"), false)
+        .results()).containsOnlyKeys("github", "gmail", "hackernews").extractingFromEntries(Map.Entry::getKey)
+        .containsExactly("github", "gmail", "hackernews");
+  }
+
+  /** A result built by hand keeps its own copy of the results, in the order given, and cannot be changed. */
+  @Test
+  void typedResult_copiesItsResultsInOrder() {
+    ManageConnectionsResult.ToolkitResult gmail = ManageConnectionsResult.ToolkitResult.failed("gmail", "why");
+    ManageConnectionsResult.ToolkitResult slack = ManageConnectionsResult.ToolkitResult.failed("slack", "why");
+    Map<String, ManageConnectionsResult.ToolkitResult> given = new LinkedHashMap<>();
+    given.put("slack", slack);
+    given.put("gmail", gmail);
+    ManageConnectionsResult result = new ManageConnectionsResult(given,
+        new ManageConnectionsResult.Summary(2, 0, 0, 2), "m", "trs_x", "i");
+    given.remove("slack");
+    assertThat(result.results().keySet()).containsExactly("slack", "gmail");
+    assertThatThrownBy(() -> result.results().remove("gmail"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
