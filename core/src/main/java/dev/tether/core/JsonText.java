@@ -278,8 +278,12 @@ final class JsonText {
   /** Makes room for {@code n} more characters. */
   private void room(int n) {
     if (length + n > text.length) {
-      text = Arrays.copyOf(text, Math.max(text.length * 2, length + n));
+      grow(n); // apart, so that every put inlines only the check
     }
+  }
+
+  private void grow(int n) {
+    text = Arrays.copyOf(text, Math.max(text.length * 2, length + n));
   }
 
   /**
@@ -314,6 +318,18 @@ final class JsonText {
       json.string(name);
       json.put(':');
       return new Key(json.toString().toCharArray());
+    }
+
+    /**
+     * The constant {@code members} and then the name, written as one: {@code "a":1,"name":}. For
+     * members that always come just before this key.
+     */
+    static Key of(Members members, String name) {
+      char[] key = of(name).quoted;
+      char[] both = Arrays.copyOf(members.text, members.text.length + 1 + key.length);
+      both[members.text.length] = ',';
+      System.arraycopy(key, 0, both, members.text.length + 1, key.length);
+      return new Key(both);
     }
   }
 

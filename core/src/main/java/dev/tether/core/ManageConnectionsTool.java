@@ -136,6 +136,8 @@ final class ManageConnectionsTool implements MetaTool {
   private static final JsonText.Key ERROR_MESSAGE = JsonText.Key.of("error_message");
   private static final JsonText.Members CONNECTED =
       JsonText.Members.of("\"status\":\"active\",\"has_active_connection\":true");
+  /** The hot case's members up to the account id, written in one copy. */
+  private static final JsonText.Key CONNECTED_ACCOUNT_ID = JsonText.Key.of(CONNECTED, "connected_account_id");
 
   static String render(ToolkitConnections.Checked result) {
     List<ToolkitResult> results = result.results();
@@ -164,16 +166,21 @@ final class ManageConnectionsTool implements MetaTool {
   /** One toolkit's member of {@code results}: named by its slug, which it repeats as {@code toolkit}. */
   private static void writeResult(JsonText json, ToolkitResult r) {
     json.beginObjectEchoing(r.toolkit(), TOOLKIT);
-    if (r.status() == ManageConnectionsResult.Status.ACTIVE && r.hasActiveConnection()) {
-      json.members(CONNECTED); // the hot case: one append for both
+    boolean connected = r.status() == ManageConnectionsResult.Status.ACTIVE && r.hasActiveConnection();
+    if (connected && r.connectedAccountId().isPresent()) {
+      json.field(CONNECTED_ACCOUNT_ID, r.connectedAccountId().get()); // the hot case: one copy up to the id
     } else {
-      json.field(STATUS, r.status().wire());
-      if (r.hasActiveConnection()) {
-        json.field("has_active_connection", true);
+      if (connected) {
+        json.members(CONNECTED);
+      } else {
+        json.field(STATUS, r.status().wire());
+        if (r.hasActiveConnection()) {
+          json.field("has_active_connection", true);
+        }
       }
-    }
-    if (r.connectedAccountId().isPresent()) {
-      json.field(ACCOUNT_ID, r.connectedAccountId().get());
+      if (r.connectedAccountId().isPresent()) {
+        json.field(ACCOUNT_ID, r.connectedAccountId().get());
+      }
     }
     if (r.createdAt().isPresent()) {
       json.field(CREATED_AT, r.createdAt().get());

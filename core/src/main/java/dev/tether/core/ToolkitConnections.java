@@ -14,12 +14,11 @@ import dev.tether.spi.ToolkitDescriptor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -54,7 +53,7 @@ final class ToolkitConnections {
 
   /** The meta-tool's outcomes, before they are typed or rendered. */
   Checked check(StoredSession session, List<String> toolkits, boolean reinitiateAll, Instant now) {
-    Set<String> slugs = normalizeToolkits(toolkits);
+    List<String> slugs = normalizeToolkits(toolkits);
     ToolkitResult[] results = new ToolkitResult[slugs.size()];
     int n = 0;
     int active = 0;
@@ -97,7 +96,7 @@ final class ToolkitConnections {
    * @throws IllegalArgumentException naming the problem when the list is null, empty, too long
    *     or holds a null, blank or absurdly long entry
    */
-  static Set<String> normalizeToolkits(List<String> toolkits) {
+  static List<String> normalizeToolkits(List<String> toolkits) {
     if (toolkits == null) {
       throw new IllegalArgumentException("toolkits is required: pass 1 to " + MAX_TOOLKITS_PER_CALL
           + " toolkit slugs, e.g. [\"gmail\"]");
@@ -110,7 +109,11 @@ final class ToolkitConnections {
       throw new IllegalArgumentException("toolkits has " + toolkits.size() + " entries; pass at most "
           + MAX_TOOLKITS_PER_CALL + " per call");
     }
-    LinkedHashSet<String> slugs = new LinkedHashSet<>(toolkits.size() * 2);
+    // At most 50: a scan of the hashes beats a LinkedHashSet's nodes, and the hash computed here is
+    // cached in the String for the registry's and the store's lookups that follow.
+    String[] slugs = new String[toolkits.size()];
+    int[] hashes = new int[slugs.length];
+    int n = 0;
     for (int i = 0; i < toolkits.size(); i++) {
       String raw = toolkits.get(i);
       if (raw == null || raw.isBlank()) {
@@ -121,9 +124,23 @@ final class ToolkitConnections {
         throw new IllegalArgumentException("toolkits[" + i + "] is " + raw.length()
             + " characters long; toolkit slugs have at most " + Slugs.MAX_LENGTH);
       }
-      slugs.add(Slugs.normalize(raw));
+      String slug = Slugs.normalize(raw);
+      int hash = slug.hashCode();
+      if (!seen(slugs, hashes, n, slug, hash)) {
+        slugs[n] = slug;
+        hashes[n++] = hash;
+      }
     }
-    return slugs;
+    return Collections.unmodifiableList(Arrays.asList(n == slugs.length ? slugs : Arrays.copyOf(slugs, n)));
+  }
+
+  private static boolean seen(String[] slugs, int[] hashes, int n, String slug, int hash) {
+    for (int j = 0; j < n; j++) {
+      if (hashes[j] == hash && slugs[j].equals(slug)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ToolkitResult manageOne(StoredSession session, String slug, boolean reinitiate, Instant now) {

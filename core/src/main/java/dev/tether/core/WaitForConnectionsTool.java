@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +103,7 @@ final class WaitForConnectionsTool implements MetaTool {
     if (problem == null) {
       problem = MetaToolJson.checkSessionId(args.sessionId, session.id(), SLUG);
     }
-    Set<String> slugs = null;
+    List<String> slugs = null;
     if (problem == null) {
       try {
         slugs = ToolkitConnections.normalizeToolkits(args.toolkits);
@@ -120,7 +119,7 @@ final class WaitForConnectionsTool implements MetaTool {
     return await(engine, session, slugs, args.any, args.timeoutSeconds, start);
   }
 
-  private String await(Engine engine, StoredSession session, Set<String> slugs, boolean any, int timeoutSeconds,
+  private String await(Engine engine, StoredSession session, List<String> slugs, boolean any, int timeoutSeconds,
       long start) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (true) {
@@ -151,7 +150,7 @@ final class WaitForConnectionsTool implements MetaTool {
 
   /** Each toolkit's state; empty for a toolkit that does not exist or is not enabled here. */
   private static Map<String, Optional<ConnectionState>> states(Engine engine, StoredSession session,
-      Set<String> slugs, Instant now) {
+      List<String> slugs, Instant now) {
     Map<String, Optional<ConnectionState>> out = new LinkedHashMap<>();
     for (String slug : slugs) {
       Optional<ToolkitDescriptor> d = engine.registry().find(slug).map(ProviderRegistry.Entry::descriptor)

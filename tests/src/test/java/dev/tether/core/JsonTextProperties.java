@@ -35,10 +35,16 @@ class JsonTextProperties {
       @ForAll long seconds, @ForAll @IntRange(max = 999_999_999) int nanos) throws Exception {
     Assume.that(!Set.of("status", "n", "at").contains(name)); // a key given twice reads back as the last
     Instant at = Instant.ofEpochSecond(Math.floorMod(seconds, 400_000_000_000L) - 62_000_000_000L, nanos);
-    String text = new JsonText(16).begin().field(JsonText.Key.of(name), value)
-        .members(JsonText.Members.of("\"status\":\"active\",\"n\":1"))
+    JsonText.Members members = JsonText.Members.of("\"status\":\"active\",\"n\":1");
+    String text = new JsonText(16).begin().field(JsonText.Key.of(name), value).members(members)
         .field(JsonText.Key.of("at"), at).end().toString();
     JsonNode read = JSON.readTree(text);
+    JsonNode prefixed = JSON.readTree(new JsonText(16).begin().field(JsonText.Key.of(members, name), value).end()
+        .toString()); // the members and the key written as one
+    assertThat(prefixed.size()).isEqualTo(3);
+    assertThat(prefixed.get("status").asText()).isEqualTo("active");
+    assertThat(prefixed.get("n").asInt()).isEqualTo(1);
+    assertThat(prefixed.get(name).asText()).isEqualTo(value);
     assertThat(read.get(name).asText()).isEqualTo(value);
     assertThat(read.get("status").asText()).isEqualTo("active");
     assertThat(read.get("n").asInt()).isEqualTo(1);
