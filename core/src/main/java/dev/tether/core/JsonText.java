@@ -1,5 +1,6 @@
 package dev.tether.core;
 
+import com.google.common.annotations.VisibleForTesting;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -9,8 +10,13 @@ import java.util.Arrays;
  * checks would be most of their cost, and so would a {@code StringBuilder}'s checks on each of the
  * ~25 appends an answer makes per toolkit. A string is copied in bulk and then scanned in place;
  * it is escaped as RFC 8259 requires ({@code "}, {@code \}, control characters) only from the first
- * character that needs it. {@link #finish()} hands the buffer back for the thread's next answer:
- * allocating and zeroing a fresh one was an eighth of the JSON path. Not thread-safe: one per answer.
+ * character that needs it.
+ *
+ * <p>{@link #finish()}, the last call on a writer, hands its buffer back for the thread's next
+ * answer: allocating and zeroing a fresh one was an eighth of the JSON path. Each thread keeps at
+ * most one buffer of up to {@value #KEEP_AT_MOST} characters, never one that held a {@linkplain
+ * #secret() secret}. A writer abandoned before {@code finish()} just drops its buffer. Not
+ * thread-safe: one per answer.
  */
 final class JsonText {
   /** The largest buffer a thread keeps between answers (32 KB; a 50-toolkit answer needs ~11,000). */
@@ -26,6 +32,8 @@ final class JsonText {
   private int length;
   /** Whether the next member of the current object needs a comma before it. */
   private boolean comma;
+  /** Whether the text holds a secret, so that its buffer must not outlive the answer. */
+  private boolean secret;
 
   /** A writer whose text starts with room for {@code expectedLength} characters. */
   JsonText(int expectedLength) {
@@ -36,6 +44,25 @@ final class JsonText {
     } else {
       this.text = new char[Math.max(16, expectedLength)];
     }
+  }
+
+  /** A writer of constant text, made once: it neither takes nor gives back the thread's buffer. */
+  private JsonText(char[] own) {
+    this.text = own;
+    this.secret = true;
+  }
+
+  private static JsonText forConstant(int expectedLength) {
+    return new JsonText(new char[Math.max(16, expectedLength)]);
+  }
+
+  /**
+   * Marks the text as holding a secret, e.g. a link whose URL carries an OAuth {@code state}: its
+   * buffer is dropped at {@link #finish()} rather than kept for the thread's next answer.
+   */
+  JsonText secret() {
+    secret = true;
+    return this;
   }
 
   JsonText begin() {
@@ -127,7 +154,7 @@ final class JsonText {
     int end = Iso8601.write(value, text, length);
     if (end < 0) {
       length--;
-      string(value.toString()); // a year past 9999
+      string(value.toString()); // a year outside 0–9999
     } else {
       length = end;
       text[length++] = '"';
@@ -287,16 +314,22 @@ final class JsonText {
   }
 
   /**
-   * The text written, and the buffer back to this thread for its next answer: nothing may be
-   * written after.
+   * The text written, and the buffer back to this thread for its next answer unless it held a
+   * secret. The last call on this writer: nothing may be written, or finished, after it.
    */
   String finish() {
     String done = new String(text, 0, length);
-    if (text.length <= KEEP_AT_MOST) {
+    if (!secret && text.length <= KEEP_AT_MOST) {
       SPARE.set(text);
     }
     text = null;
     return done;
+  }
+
+  /** Whether this thread holds a buffer for its next answer. */
+  @VisibleForTesting
+  static boolean threadKeepsABuffer() {
+    return SPARE.get() != null;
   }
 
   /** The text written so far. */
@@ -314,7 +347,7 @@ final class JsonText {
     }
 
     static Key of(String name) {
-      JsonText json = new JsonText(name.length() + 3);
+      JsonText json = forConstant(name.length() + 3);
       json.string(name);
       json.put(':');
       return new Key(json.toString().toCharArray());
@@ -361,7 +394,7 @@ final class JsonText {
     }
 
     private static char[] escaped(String text) {
-      JsonText json = new JsonText(text.length() + 8);
+      JsonText json = forConstant(text.length() + 8);
       json.body(text);
       return json.toString().toCharArray();
     }

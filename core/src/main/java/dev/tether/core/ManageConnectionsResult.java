@@ -27,14 +27,17 @@ public record ManageConnectionsResult(
   /**
    * Copies the results, keeping their order.
    *
-   * @param results outcome by normalised slug, copied in iteration order
+   * @param results outcome by normalised slug, copied in iteration order; not null, and no key or
+   *     value is null
    * @param summary counts by status; not null
    * @param message the overall sentence for the agent; not null
    * @param sessionId the session's {@code trs_…} id; not null
    * @param sessionInstructions the instruction to keep passing the session id; not null
+   * @throws NullPointerException naming what is null
    */
   public ManageConnectionsResult {
-    results = ImmutableMap.copyOf(results); // no copy when the engine built it
+    Objects.requireNonNull(results, "results");
+    results = ImmutableMap.copyOf(results); // no copy when the engine built it; refuses a null key or value
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(sessionId, "sessionId");

@@ -186,10 +186,11 @@ final class ManageConnectionsTool implements MetaTool {
       json.field(CREATED_AT, r.createdAt().get());
     }
     if (r.redirectUrl().isPresent()) {
-      json.field(REDIRECT_URL, r.redirectUrl().get().toString());
+      // A direct authorization URL (and the instruction quoting it) carries the flow's state.
+      json.secret().field(REDIRECT_URL, r.redirectUrl().get().toString());
     }
     if (r.instruction().isPresent()) {
-      json.field(INSTRUCTION, r.instruction().get());
+      json.secret().field(INSTRUCTION, r.instruction().get());
     }
     if (r.wasReinitiated().isPresent()) {
       json.field("was_reinitiated", r.wasReinitiated().get());

@@ -67,13 +67,14 @@ final class ToolkitConnections {
         initiated++;
       }
     }
-    return new Checked(Arrays.asList(results), new ManageConnectionsResult.Summary(n, active, initiated,
-        n - active - initiated), session.id());
+    return new Checked(Collections.unmodifiableList(Arrays.asList(results)),
+        new ManageConnectionsResult.Summary(n, active, initiated, n - active - initiated), session.id());
   }
 
   /**
-   * What the manage meta-tool found, one outcome per distinct requested toolkit in request order:
-   * the JSON answer is rendered from this without building the typed result's map.
+   * What the manage meta-tool found, one outcome per distinct requested toolkit in request order,
+   * each named by its normalised slug ({@link ToolkitResult#toolkit()} is the slug asked for): the
+   * JSON answer is rendered from this without building the typed result's map.
    */
   record Checked(List<ToolkitResult> results, ManageConnectionsResult.Summary summary, String sessionId) {
     String message() {

@@ -34,7 +34,8 @@ class JsonTextProperties {
   void prequotedKeys_instants_andConstantMembers_readBackAsWritten(@ForAll String name, @ForAll String value,
       @ForAll long seconds, @ForAll @IntRange(max = 999_999_999) int nanos) throws Exception {
     Assume.that(!Set.of("status", "n", "at").contains(name)); // a key given twice reads back as the last
-    Instant at = Instant.ofEpochSecond(Math.floorMod(seconds, 400_000_000_000L) - 62_000_000_000L, nanos);
+    // Years -1009 to 11,667: outside 0–9999 the text falls back to Instant.toString().
+    Instant at = Instant.ofEpochSecond(Math.floorMod(seconds, 400_000_000_000L) - 94_000_000_000L, nanos);
     JsonText.Members members = JsonText.Members.of("\"status\":\"active\",\"n\":1");
     String text = new JsonText(16).begin().field(JsonText.Key.of(name), value).members(members)
         .field(JsonText.Key.of("at"), at).end().toString();
@@ -68,22 +69,30 @@ class JsonTextProperties {
   }
 
   /**
-   * A finished writer's buffer serves the thread's next answer: that answer starts empty, and a
-   * writer opened while another is still writing never shares its buffer.
+   * A finished writer's buffer serves the thread's next answer, which starts empty; a writer opened
+   * while another is still writing, or after one was abandoned, never shares its buffer; a buffer
+   * that held a secret is not kept.
    */
   @Example
-  void finishedBuffers_areReused_neverShared() throws Exception {
+  void finishedBuffers_areReused_neverShared_neverKeptWithASecret() throws Exception {
     String first = new JsonText(64).begin().field("long", "x".repeat(40)).end().finish();
+    assertThat(JsonText.threadKeepsABuffer()).isTrue();
     JsonText outer = new JsonText(64).begin().field("a", "outer");
+    assertThat(JsonText.threadKeepsABuffer()).isFalse(); // the outer writer holds it
     JsonText nested = new JsonText(64).begin().field("b", "nested");
     outer.field("c", "still outer");
     assertThat(nested.end().finish()).isEqualTo("{\"b\":\"nested\"}");
     assertThat(outer.end().finish()).isEqualTo("{\"a\":\"outer\",\"c\":\"still outer\"}");
+    new JsonText(8).begin().field("abandoned", "mid-answer"); // never finished
     assertThat(new JsonText(8).begin().end().finish()).isEqualTo("{}");
     assertThat(JSON.readTree(first).get("long").asText()).hasSize(40);
     JsonText done = new JsonText(8).begin().end();
     done.finish();
     assertThat(done).hasToString("(finished)");
+
+    assertThat(new JsonText(8).begin().secret().field("link", "https://x/?state=s3cr3t").end().finish())
+        .contains("s3cr3t");
+    assertThat(JsonText.threadKeepsABuffer()).isFalse();
   }
 
   @Example

@@ -219,6 +219,29 @@ class ManageConnectionsToolTest {
     assertThat(result.results().keySet()).containsExactly("slack", "gmail");
     assertThatThrownBy(() -> result.results().remove("gmail"))
         .isInstanceOf(UnsupportedOperationException.class);
+    given.put("slack", null);
+    assertThatThrownBy(() -> new ManageConnectionsResult(given, new ManageConnectionsResult.Summary(2, 0, 0, 2), "m",
+        "trs_x", "i")).isInstanceOf(NullPointerException.class).hasMessageContaining("slack");
+  }
+
+  /** An answer with a link (its URL may carry the flow's state) leaves no buffer behind on the thread. */
+  @Test
+  void answerWithALink_isNotKeptInTheThreadsBuffer() {
+    connect("gmail");
+    session.execute(TOOL, "{\"toolkits\":[\"gmail\"]}");
+    assertThat(JsonText.threadKeepsABuffer()).isTrue();
+    assertThat(session.execute(TOOL, "{\"toolkits\":[\"gmail\",\"github\"]}")).contains("redirect_url");
+    assertThat(JsonText.threadKeepsABuffer()).isFalse();
+  }
+
+  /** The wire text of the result shapes besides ACTIVE: no-auth and FAILED (INITIATED's link is random). */
+  @Test
+  void noAuthAndFailedResults_haveTheirExactText() {
+    String text = session.execute(TOOL, "{\"toolkits\":[\"hackernews\",\"gmial\"]}");
+    assertThat(text).contains("\"hackernews\":{\"toolkit\":\"hackernews\",\"status\":\"active\","
+        + "\"has_active_connection\":true}");
+    assertThat(text).contains("\"gmial\":{\"toolkit\":\"gmial\",\"status\":\"failed\",\"error_message\":"
+        + "\"Toolkit 'gmial' was not found. Available toolkits: github, gmail, hackernews, slack.\"}");
   }
 
   @Test
