@@ -52,10 +52,6 @@ final class JsonText {
     this.secret = true;
   }
 
-  private static JsonText forConstant(int expectedLength) {
-    return new JsonText(new char[Math.max(16, expectedLength)]);
-  }
-
   /**
    * Marks the text as holding a secret, e.g. a link whose URL carries an OAuth {@code state}: its
    * buffer is dropped at {@link #finish()} rather than kept for the thread's next answer.
@@ -82,15 +78,15 @@ final class JsonText {
    * Opens the member object {@code name} and writes {@code name} again as its first member {@code
    * key}, e.g. {@code "gmail":{"toolkit":"gmail"}: the name is escaped once for both.
    */
-  JsonText beginObjectEchoing(String name, Key key) {
+  JsonText beginObjectEchoing(String name, JsonConstants.Key key) {
     comma();
     int from = length;
     string(name);
     int quoted = length - from;
-    room(2 + key.quoted.length + quoted);
+    room(2 + key.quoted().length + quoted);
     text[length++] = ':';
     text[length++] = '{';
-    put(key.quoted);
+    put(key.quoted());
     System.arraycopy(text, from, text, length, quoted);
     length += quoted;
     comma = true;
@@ -140,14 +136,14 @@ final class JsonText {
   }
 
   /** A member whose name was quoted once, up front (the hot answers' names are constants). */
-  JsonText field(Key name, String value) {
+  JsonText field(JsonConstants.Key name, String value) {
     key(name);
     string(value);
     return this;
   }
 
   /** A member whose value is an instant in ISO-8601, written straight into the text. */
-  JsonText field(Key name, Instant value) {
+  JsonText field(JsonConstants.Key name, Instant value) {
     key(name);
     room(Iso8601.MAX_LENGTH + 2);
     text[length++] = '"';
@@ -163,12 +159,12 @@ final class JsonText {
   }
 
   /** A member whose value is {@code sentence} around {@code value}; only {@code value} is escaped here. */
-  JsonText field(Key name, Sentence sentence, String value) {
+  JsonText field(JsonConstants.Key name, JsonConstants.Sentence sentence, String value) {
     key(name);
     put('"');
-    put(sentence.head);
+    put(sentence.head());
     body(value);
-    put(sentence.tail);
+    put(sentence.tail());
     put('"');
     return this;
   }
@@ -177,9 +173,9 @@ final class JsonText {
    * Members written once as constant text, e.g. {@code "status":"active","flag":true}: the caller
    * vouches that it is well-formed JSON members.
    */
-  JsonText members(Members members) {
+  JsonText members(JsonConstants.Members members) {
     comma();
-    put(members.text);
+    put(members.text());
     comma = true;
     return this;
   }
@@ -208,9 +204,9 @@ final class JsonText {
     }
   }
 
-  private void key(Key name) {
+  private void key(JsonConstants.Key name) {
     comma();
-    put(name.quoted);
+    put(name.quoted());
     comma = true;
   }
 
@@ -338,83 +334,18 @@ final class JsonText {
     return text == null ? "(finished)" : new String(text, 0, length);
   }
 
-  /** A member name, quoted and escaped once: {@code "name":}. Immutable. */
-  static final class Key {
-    private final char[] quoted;
-
-    private Key(char[] quoted) {
-      this.quoted = quoted;
-    }
-
-    static Key of(String name) {
-      JsonText json = forConstant(name.length() + 3);
-      json.string(name);
-      json.put(':');
-      return new Key(json.toString().toCharArray());
-    }
-
-    /**
-     * The constant {@code members} and then the name, written as one: {@code "a":1,"name":}. For
-     * members that always come just before this key.
-     */
-    static Key of(Members members, String name) {
-      char[] key = of(name).quoted;
-      char[] both = Arrays.copyOf(members.text, members.text.length + 1 + key.length);
-      both[members.text.length] = ',';
-      System.arraycopy(key, 0, both, members.text.length + 1, key.length);
-      return new Key(both);
-    }
-  }
-
   /**
-   * Constant text around one variable part, e.g. {@code Pass session_id "…" on}: escaped once, so
-   * writing it scans only the variable part. Immutable.
+   * {@code text} escaped once, for a constant: with {@code quoted}, in quotes and followed by a
+   * colon, as a member name. Takes no thread's buffer.
    */
-  static final class Sentence {
-    private final String before;
-    private final String after;
-    private final char[] head;
-    private final char[] tail;
-
-    private Sentence(String before, String after) {
-      this.before = before;
-      this.after = after;
-      this.head = escaped(before);
-      this.tail = escaped(after);
-    }
-
-    /** The sentence {@code before + value + after}. */
-    static Sentence of(String before, String after) {
-      return new Sentence(before, after);
-    }
-
-    /** The plain text with {@code value} in its place. */
-    String with(String value) {
-      return before + value + after;
-    }
-
-    private static char[] escaped(String text) {
-      JsonText json = forConstant(text.length() + 8);
+  static char[] constant(String text, boolean quoted) {
+    JsonText json = new JsonText(new char[text.length() + 8]);
+    if (quoted) {
+      json.string(text);
+      json.put(':');
+    } else {
       json.body(text);
-      return json.toString().toCharArray();
     }
-  }
-
-  /** Constant members, checked once: {@code "a":1,"b":"x"}. Immutable. */
-  static final class Members {
-    private final char[] text;
-
-    private Members(String text) {
-      this.text = text.toCharArray();
-    }
-
-    /** Members as JSON text, e.g. {@code "status":"active"}; refused unless it parses as members. */
-    static Members of(String text) {
-      String problem = MetaToolJson.readObject("{" + text + "}", "{}", (name, value, p) -> false);
-      if (problem != null || text.isBlank()) {
-        throw new IllegalArgumentException("Not JSON object members: " + text + " (" + problem + ")");
-      }
-      return new Members(text);
-    }
+    return Arrays.copyOf(json.text, json.length);
   }
 }

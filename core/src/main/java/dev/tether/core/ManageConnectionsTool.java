@@ -125,19 +125,19 @@ final class ManageConnectionsTool implements MetaTool {
         + s.failedConnections() + " failed, out of " + s.totalToolkits() + " toolkits";
   }
 
-  private static final JsonText.Key TOOLKIT = JsonText.Key.of("toolkit");
-  private static final JsonText.Key STATUS = JsonText.Key.of("status");
-  private static final JsonText.Key ACCOUNT_ID = JsonText.Key.of("connected_account_id");
-  private static final JsonText.Key CREATED_AT = JsonText.Key.of("created_at");
-  private static final JsonText.Key REDIRECT_URL = JsonText.Key.of("redirect_url");
-  private static final JsonText.Key INSTRUCTION = JsonText.Key.of("instruction");
-  private static final JsonText.Key ID = JsonText.Key.of("id");
-  private static final JsonText.Key INSTRUCTIONS = JsonText.Key.of("instructions");
-  private static final JsonText.Key ERROR_MESSAGE = JsonText.Key.of("error_message");
-  private static final JsonText.Members CONNECTED =
-      JsonText.Members.of("\"status\":\"active\",\"has_active_connection\":true");
+  private static final JsonConstants.Key TOOLKIT = JsonConstants.Key.of("toolkit");
+  private static final JsonConstants.Key STATUS = JsonConstants.Key.of("status");
+  private static final JsonConstants.Key ACCOUNT_ID = JsonConstants.Key.of("connected_account_id");
+  private static final JsonConstants.Key CREATED_AT = JsonConstants.Key.of("created_at");
+  private static final JsonConstants.Key REDIRECT_URL = JsonConstants.Key.of("redirect_url");
+  private static final JsonConstants.Key INSTRUCTION = JsonConstants.Key.of("instruction");
+  private static final JsonConstants.Key ID = JsonConstants.Key.of("id");
+  private static final JsonConstants.Key INSTRUCTIONS = JsonConstants.Key.of("instructions");
+  private static final JsonConstants.Key ERROR_MESSAGE = JsonConstants.Key.of("error_message");
+  private static final JsonConstants.Members CONNECTED =
+      JsonConstants.Members.of("\"status\":\"active\",\"has_active_connection\":true");
   /** The hot case's members up to the account id, written in one copy. */
-  private static final JsonText.Key CONNECTED_ACCOUNT_ID = JsonText.Key.of(CONNECTED, "connected_account_id");
+  private static final JsonConstants.Key CONNECTED_ACCOUNT_ID = JsonConstants.Key.of(CONNECTED, "connected_account_id");
 
   static String render(ToolkitConnections.Checked result) {
     List<ToolkitResult> results = result.results();

@@ -69,7 +69,7 @@ final class MetaTools {
   }
 
   /** What every meta-tool answer echoes: pass this session's id on (the id goes in the middle). */
-  static final JsonText.Sentence SESSION_INSTRUCTIONS = JsonText.Sentence.of("Pass session_id \"",
+  static final JsonConstants.Sentence SESSION_INSTRUCTIONS = JsonConstants.Sentence.of("Pass session_id \"",
       "\" in every later meta-tool call (COMPOSIO_MANAGE_CONNECTIONS, COMPOSIO_SEARCH_TOOLS) of this conversation.");
 
   /** What every meta-tool answer echoes: pass this session's id on. */

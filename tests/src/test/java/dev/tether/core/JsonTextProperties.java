@@ -36,11 +36,11 @@ class JsonTextProperties {
     Assume.that(!Set.of("status", "n", "at").contains(name)); // a key given twice reads back as the last
     // Years -1009 to 11,667: outside 0–9999 the text falls back to Instant.toString().
     Instant at = Instant.ofEpochSecond(Math.floorMod(seconds, 400_000_000_000L) - 94_000_000_000L, nanos);
-    JsonText.Members members = JsonText.Members.of("\"status\":\"active\",\"n\":1");
-    String text = new JsonText(16).begin().field(JsonText.Key.of(name), value).members(members)
-        .field(JsonText.Key.of("at"), at).end().toString();
+    JsonConstants.Members members = JsonConstants.Members.of("\"status\":\"active\",\"n\":1");
+    String text = new JsonText(16).begin().field(JsonConstants.Key.of(name), value).members(members)
+        .field(JsonConstants.Key.of("at"), at).end().toString();
     JsonNode read = JSON.readTree(text);
-    JsonNode prefixed = JSON.readTree(new JsonText(16).begin().field(JsonText.Key.of(members, name), value).end()
+    JsonNode prefixed = JSON.readTree(new JsonText(16).begin().field(JsonConstants.Key.of(members, name), value).end()
         .toString()); // the members and the key written as one
     assertThat(prefixed.size()).isEqualTo(3);
     assertThat(prefixed.get("status").asText()).isEqualTo("active");
@@ -57,10 +57,10 @@ class JsonTextProperties {
   void echoedNames_andSentences_readBackAsWritten(@ForAll String name, @ForAll String before,
       @ForAll String value, @ForAll String after) throws Exception {
     Assume.that(!name.equals("plain")); // a key given twice reads back as the last
-    JsonText.Sentence sentence = JsonText.Sentence.of(before, after);
-    String text = new JsonText(16).begin().beginObjectEchoing(name, JsonText.Key.of("toolkit"))
-        .field(JsonText.Key.of("said"), sentence, value).end()
-        .field(JsonText.Key.of("plain"), sentence.with(value)).end().toString();
+    JsonConstants.Sentence sentence = JsonConstants.Sentence.of(before, after);
+    String text = new JsonText(16).begin().beginObjectEchoing(name, JsonConstants.Key.of("toolkit"))
+        .field(JsonConstants.Key.of("said"), sentence, value).end()
+        .field(JsonConstants.Key.of("plain"), sentence.with(value)).end().toString();
     JsonNode read = JSON.readTree(text);
     assertThat(read.get(name).get("toolkit").asText()).isEqualTo(name);
     assertThat(read.get(name).get("said").asText()).isEqualTo(before + value + after);
@@ -98,7 +98,7 @@ class JsonTextProperties {
   @Example
   void members_thatAreNotJsonMembers_areRefused() {
     for (String bad : new String[] {"", "\"a\":", "\"a\":1,", "{\"a\":1}", "\"a\":1}{\"b\":2"}) {
-      assertThatIllegalArgumentException().as(bad).isThrownBy(() -> JsonText.Members.of(bad))
+      assertThatIllegalArgumentException().as(bad).isThrownBy(() -> JsonConstants.Members.of(bad))
           .withMessageStartingWith("Not JSON object members");
     }
   }
