@@ -46,10 +46,9 @@ final class JsonText {
     }
   }
 
-  /** A writer of constant text, made once: it neither takes nor gives back the thread's buffer. */
+  /** A writer of constant text, made once, on its own buffer: it takes none from the thread. */
   private JsonText(char[] own) {
     this.text = own;
-    this.secret = true;
   }
 
   /**
@@ -225,19 +224,15 @@ final class JsonText {
 
   /** {@code s} escaped, without quotes: copied in bulk, then escaped from its first character that needs it. */
   private void body(String s) {
-    int n = s.length();
-    room(n);
-    s.getChars(0, n, text, length);
     int start = length;
-    int end = start + n;
-    for (int i = start; i < end; i++) {
+    put(s);
+    for (int i = start; i < length; i++) {
       if (!plain(text[i])) {
-        length = i;
+        length = i; // rewritten from here
         escape(s, i - start);
         return;
       }
     }
-    length = end;
   }
 
   /** Writes {@code s} from {@code from} on, escaping what needs it. */

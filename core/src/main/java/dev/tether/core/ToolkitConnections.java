@@ -55,12 +55,11 @@ final class ToolkitConnections {
   Checked check(StoredSession session, List<String> toolkits, boolean reinitiateAll, Instant now) {
     List<String> slugs = normalizeToolkits(toolkits);
     ToolkitResult[] results = new ToolkitResult[slugs.size()];
-    int n = 0;
     int active = 0;
     int initiated = 0;
-    for (String slug : slugs) {
-      ToolkitResult r = manageOne(session, slug, reinitiateAll, now);
-      results[n++] = r;
+    for (int i = 0; i < results.length; i++) {
+      ToolkitResult r = manageOne(session, slugs.get(i), reinitiateAll, now);
+      results[i] = r;
       if (r.status() == Status.ACTIVE) {
         active++;
       } else if (r.status() == Status.INITIATED) {
@@ -68,7 +67,8 @@ final class ToolkitConnections {
       }
     }
     return new Checked(Collections.unmodifiableList(Arrays.asList(results)),
-        new ManageConnectionsResult.Summary(n, active, initiated, n - active - initiated), session.id());
+        new ManageConnectionsResult.Summary(results.length, active, initiated, results.length - active - initiated),
+        session.id());
   }
 
   /**

@@ -102,7 +102,8 @@ public record TetherProperties(
     /** Shows the client id only. */
     @Override
     public String toString() {
-      return "Client[clientId=" + clientId + ", clientSecret=" + (clientSecret == null || clientSecret.isEmpty() ? "none" : "****") + "]";
+      boolean set = clientSecret != null && !clientSecret.isEmpty();
+      return "Client[clientId=" + clientId + ", clientSecret=" + (set ? "****" : "none") + "]";
     }
   }
 
