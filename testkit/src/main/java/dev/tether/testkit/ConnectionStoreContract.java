@@ -645,6 +645,28 @@ public abstract class ConnectionStoreContract {
   }
 
   @Test
+  void linksExpiredBy_followsEveryChangeOfAPendingLink() {
+    List<ConnectionStore> h = handles();
+    for (String id : List.of("kept", "moved", "connected", "deleted")) {
+      put(h.get(0), pending("ca_" + id, id, "gmail", T0, at(ofMinutes(1))));
+    }
+    StoredAccount kept = h.get(0).account("ca_kept").orElseThrow();
+    put(h.get(1), kept.toBuilder().updatedAt(at(ofSeconds(10))).build()); // changed, same link
+    put(h.get(1), pending("ca_moved", "moved", "gmail", T0, at(ofMinutes(10)))); // a new link, later
+    put(h.get(0), active("ca_connected", "connected", "gmail", T0, null));
+    commitFresh(h.get(1), "deleted", "gmail", read -> commit(read, List.of(), List.of("ca_deleted"), List.of(),
+        List.of()));
+
+    assertEquals(List.of("ca_kept"), ids(h.get(0).linksExpiredBy(at(ofMinutes(5)), 10)),
+        "a link changed in place keeps its time; a replaced, connected or deleted one is not due at the old time");
+    put(h.get(0), pending("ca_connected", "connected", "gmail", T0, at(ofMinutes(20)))); // a new link again
+    assertEquals(List.of("ca_kept", "ca_moved"), ids(h.get(1).linksExpiredBy(at(ofMinutes(10)), 10)),
+        "the later link at its own time");
+    assertEquals(List.of("ca_kept", "ca_moved", "ca_connected"), ids(h.get(0).linksExpiredBy(at(ofMinutes(30)), 10)),
+        "a connected account's new link at its time");
+  }
+
+  @Test
   void refreshDueBy_respectsTimeAndLimit() {
     List<ConnectionStore> h = handles();
     put(h.get(0), active("ca_1h", "alice", "gmail", T0, at(ofHours(1))));

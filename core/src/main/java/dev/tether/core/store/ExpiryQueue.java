@@ -10,14 +10,17 @@ import java.util.function.Function;
 
 /**
  * Keys with the time they expire, swept earliest first (keys within {@link #SLACK_NANOS} of each
- * other in the order they came). Links and flows are issued with a fixed
- * time to live, so keys nearly always arrive in the order they expire: those go to the tail of one
- * queue (an append under a short lock), and a sweep walks it from the head and stops a little past
- * the sweep's time. A key that arrives more than {@link #SLACK_NANOS} earlier than the latest
- * appended one (a shorter time to live, a clock set back, another engine's skewed clock) goes to a
- * map of seconds instead; a sweep merges the two. Entries are never removed when their subject
- * changes: a sweep asks {@code judge} about each due one and drops those that are gone, so each
- * structure holds at most what was added since its entries last came due. Thread-safe.
+ * other in the order they came). Links and flows are issued with a fixed time to live, so keys
+ * nearly always arrive in the order they expire: those go to the tail of an ordered queue (an
+ * append under a short lock), and a sweep walks it from the head and stops a little past the
+ * sweep's time. A key that arrives more than {@link #SLACK_NANOS} earlier than the latest appended
+ * one (a shorter time to live, a clock set back, another engine's skewed clock) goes to a map of
+ * seconds instead. Each adding thread uses one of a few {@link Lane lanes} (so threads adding at
+ * once do not share a lock or a tail), and a sweep merges every lane's two structures. Entries are
+ * never removed when their subject changes: the owner {@linkplain Entry#cancel() cancels} an entry
+ * it knows is dead (the sweep then drops it without asking), and a sweep asks {@code judge} about
+ * each other due one and drops those that are gone, so each structure holds at most what was added
+ * since its entries last came due. Thread-safe.
  */
 final class ExpiryQueue {
   /** What a sweep learns about a queued key that is due by its queued time. */
@@ -27,40 +30,37 @@ final class ExpiryQueue {
     /** Its subject expires later now (another entry was queued for that): keep it until it is gone. */
     LATER,
     /** Gone or no longer expiring: drop it. */
-    GONE
+    GONE,
+    /** Due, and the judge already removed its subject: report it and drop it. */
+    TAKEN
   }
 
   /** How far out of order a key may sit in the ordered queue (and so how far past it a sweep looks). */
   static final long SLACK_NANOS = 1_000_000_000L;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  /** Two lanes a processor (a power of two): threads with consecutive ids never share one. */
+  static final int LANES = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1);
 
-  private final ConcurrentLinkedQueue<Entry> ordered = new ConcurrentLinkedQueue<>();
-  /**
-   * Guards {@link #latest}, keeps appends to {@link #ordered} in the order it was read, and makes a
-   * straggler's add and a sweep's dropping of its empty bucket exclusive (else the add could land in
-   * a dropped bucket and be lost).
-   */
-  private final Object lock = new Object();
-  private long latest = Long.MIN_VALUE;
-  private final ConcurrentSkipListMap<Long, Queue<Entry>> stragglers = new ConcurrentSkipListMap<>();
+  private final Lane[] lanes = new Lane[LANES];
+
+  ExpiryQueue() {
+    for (int i = 0; i < LANES; i++) {
+      lanes[i] = new Lane();
+    }
+  }
 
   /**
-   * Queues {@code key} to expire at {@code expiresAtNanos} (epoch nanoseconds).
+   * Queues {@code key} to expire at {@code expiresAtNanos} (epoch nanoseconds), in the calling
+   * thread's lane.
    *
    * @param key the subject
    * @param expiresAtNanos when it expires
+   * @return the entry, for {@link Entry#cancel()}
    */
-  void add(String key, long expiresAtNanos) {
+  Entry add(String key, long expiresAtNanos) {
     Entry entry = new Entry(key, expiresAtNanos);
-    synchronized (lock) {
-      if (latest == Long.MIN_VALUE || expiresAtNanos >= latest - SLACK_NANOS) {
-        latest = Math.max(latest, expiresAtNanos);
-        ordered.add(entry);
-      } else {
-        stragglers.computeIfAbsent(Math.floorDiv(expiresAtNanos, NANOS_PER_SECOND), s -> new ConcurrentLinkedQueue<>())
-            .add(entry);
-      }
-    }
+    lanes[(int) Thread.currentThread().getId() & (LANES - 1)].add(entry);
+    return entry;
   }
 
   /**
@@ -69,26 +69,45 @@ final class ExpiryQueue {
    *
    * @param atNanos the sweep's time
    * @param limit the most due keys to visit
-   * @param judge says whether a key is due at {@code atNanos}, later, or gone (gone ones are dropped)
+   * @param judge says whether a key is due at {@code atNanos}, later, gone (gone ones are dropped),
+   *     or taken by the judge itself
    * @param visit takes each due key
    * @return how many due keys were visited
    */
   int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
-    OrderedCursor fromOrdered = new OrderedCursor(atNanos);
-    StragglerCursor fromStragglers = stragglers.isEmpty() ? null : new StragglerCursor(atNanos);
+    Cursor[] cursors = new Cursor[LANES * 2];
+    int n = 0;
+    for (Lane lane : lanes) {
+      Entry head = lane.ordered.peek();
+      if (head != null && head.at - SLACK_NANOS <= atNanos) { // else nothing in it is due
+        cursors[n++] = lane.new OrderedCursor(atNanos);
+      }
+      if (!lane.stragglers.isEmpty()) {
+        cursors[n++] = lane.new StragglerCursor(atNanos);
+      }
+    }
     int visited = 0;
     while (visited < limit) {
-      Entry a = fromOrdered.peek();
-      Entry b = fromStragglers == null ? null : fromStragglers.peek();
-      if (a == null && b == null) {
+      Cursor from = null;
+      for (int i = 0; i < n; i++) {
+        Entry e = cursors[i].peek();
+        if (e != null && (from == null || e.at < from.current.at)) {
+          from = cursors[i];
+        }
+      }
+      if (from == null) {
         break;
       }
-      Cursor from = b == null || (a != null && a.at <= b.at) ? fromOrdered : fromStragglers;
-      Entry next = from.take();
-      switch (judge.apply(next.key)) {
+      String key = from.take().key; // read once: the owner may cancel it meanwhile
+      switch (key == null ? State.GONE : judge.apply(key)) {
         case DUE:
-          visit.accept(next.key);
+          visit.accept(key);
           visited++;
+          break;
+        case TAKEN:
+          visit.accept(key);
+          visited++;
+          from.remove();
           break;
         case GONE:
           from.remove();
@@ -97,29 +116,144 @@ final class ExpiryQueue {
           break;
       }
     }
-    if (fromStragglers != null) {
-      fromStragglers.dropIfEmptyAndPast();
+    for (int i = 0; i < n; i++) {
+      cursors[i].finish();
     }
     return visited;
   }
 
   /** How many keys are queued, for tests (walks every entry). */
   int size() {
-    int n = ordered.size();
-    for (Queue<Entry> q : stragglers.values()) {
-      n += q.size();
+    int n = 0;
+    for (Lane lane : lanes) {
+      n += lane.ordered.size();
+      for (Queue<Entry> q : lane.stragglers.values()) {
+        n += q.size();
+      }
     }
     return n;
   }
 
-  /** A queued key. Immutable. */
-  private static final class Entry {
-    final String key;
+  /** One lane's ordered queue and its stragglers by second. */
+  private static final class Lane {
+    final ConcurrentLinkedQueue<Entry> ordered = new ConcurrentLinkedQueue<>();
+    /**
+     * Guards {@link #latest}, keeps appends to {@link #ordered} in the order it was read, and makes a
+     * straggler's add and a sweep's dropping of its empty bucket exclusive (else the add could land
+     * in a dropped bucket and be lost).
+     */
+    final Object lock = new Object();
+    long latest = Long.MIN_VALUE;
+    final ConcurrentSkipListMap<Long, Queue<Entry>> stragglers = new ConcurrentSkipListMap<>();
+
+    void add(Entry entry) {
+      long at = entry.at;
+      synchronized (lock) {
+        if (latest == Long.MIN_VALUE || at >= latest - SLACK_NANOS) {
+          latest = Math.max(latest, at);
+          ordered.add(entry);
+        } else {
+          stragglers.computeIfAbsent(Math.floorDiv(at, NANOS_PER_SECOND), s -> new ConcurrentLinkedQueue<>())
+              .add(entry);
+        }
+      }
+    }
+
+    /** The ordered queue up to {@link #SLACK_NANOS} past the sweep's time; not-due entries before it are skipped. */
+    final class OrderedCursor extends Cursor {
+      private final long atNanos;
+      private boolean done;
+
+      OrderedCursor(long atNanos) {
+        this.atNanos = atNanos;
+        this.it = ordered.iterator();
+      }
+
+      @Override
+      Entry peek() {
+        while (current == null && !done) {
+          if (!it.hasNext()) {
+            done = true;
+            break;
+          }
+          Entry e = it.next();
+          if (e.at <= atNanos) {
+            current = e;
+          } else if (e.at - SLACK_NANOS > atNanos) {
+            done = true; // everything behind it expires later than the sweep's time
+          }
+        }
+        return current;
+      }
+    }
+
+    /** The stragglers of every second up to the sweep's. */
+    final class StragglerCursor extends Cursor {
+      private final long atNanos;
+      private final long lastSecond;
+      private final Iterator<Map.Entry<Long, Queue<Entry>>> buckets;
+      private Map.Entry<Long, Queue<Entry>> bucket;
+
+      StragglerCursor(long atNanos) {
+        this.atNanos = atNanos;
+        this.lastSecond = Math.floorDiv(atNanos, NANOS_PER_SECOND);
+        this.buckets = stragglers.headMap(lastSecond, true).entrySet().iterator();
+      }
+
+      @Override
+      Entry peek() {
+        while (current == null) {
+          if (it != null && it.hasNext()) {
+            Entry e = it.next();
+            if (e.at <= atNanos) {
+              current = e;
+            }
+            continue;
+          }
+          finish();
+          if (!buckets.hasNext()) {
+            bucket = null;
+            it = null;
+            return null;
+          }
+          bucket = buckets.next();
+          it = bucket.getValue().iterator();
+        }
+        return current;
+      }
+
+      /** A past second's empty bucket goes (a late straggler makes a new one); the current one's stays. */
+      @Override
+      void finish() {
+        if (bucket != null && bucket.getKey() < lastSecond && bucket.getValue().isEmpty()) {
+          synchronized (lock) {
+            if (bucket.getValue().isEmpty()) {
+              stragglers.remove(bucket.getKey(), bucket.getValue());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** A queued key; its owner may cancel it. */
+  static final class Entry {
+    /**
+     * The subject, or null once the owner cancelled the entry (no flag: an entry is 24 bytes, and a
+     * boolean would make it 32). Plain on purpose: a sweep that reads it stale asks its judge, which
+     * answers from the subject itself.
+     */
+    private String key;
     final long at;
 
     Entry(String key, long at) {
       this.key = key;
       this.at = at;
+    }
+
+    /** Drops this entry at its sweep without asking the judge: its subject is gone or expires at another time. */
+    void cancel() {
+      key = null;
     }
   }
 
@@ -143,80 +277,9 @@ final class ExpiryQueue {
     final void remove() {
       it.remove();
     }
-  }
 
-  /** The ordered queue up to {@link #SLACK_NANOS} past the sweep's time; not-due entries before it are skipped. */
-  private final class OrderedCursor extends Cursor {
-    private final long atNanos;
-    private boolean done;
-
-    OrderedCursor(long atNanos) {
-      this.atNanos = atNanos;
-      this.it = ordered.iterator();
-    }
-
-    @Override
-    Entry peek() {
-      while (current == null && !done) {
-        if (!it.hasNext()) {
-          done = true;
-          break;
-        }
-        Entry e = it.next();
-        if (e.at <= atNanos) {
-          current = e;
-        } else if (e.at - SLACK_NANOS > atNanos) {
-          done = true; // everything behind it expires later than the sweep's time
-        }
-      }
-      return current;
-    }
-  }
-
-  /** The stragglers of every second up to the sweep's. */
-  private final class StragglerCursor extends Cursor {
-    private final long atNanos;
-    private final long lastSecond;
-    private final Iterator<Map.Entry<Long, Queue<Entry>>> buckets;
-    private Map.Entry<Long, Queue<Entry>> bucket;
-
-    StragglerCursor(long atNanos) {
-      this.atNanos = atNanos;
-      this.lastSecond = Math.floorDiv(atNanos, NANOS_PER_SECOND);
-      this.buckets = stragglers.headMap(lastSecond, true).entrySet().iterator();
-    }
-
-    @Override
-    Entry peek() {
-      while (current == null) {
-        if (it != null && it.hasNext()) {
-          Entry e = it.next();
-          if (e.at <= atNanos) {
-            current = e;
-          }
-          continue;
-        }
-        dropIfEmptyAndPast();
-        if (!buckets.hasNext()) {
-          bucket = null;
-          it = null;
-          return null;
-        }
-        bucket = buckets.next();
-        it = bucket.getValue().iterator();
-      }
-      return current;
-    }
-
-    /** A past second's empty bucket goes (a late straggler makes a new one); the current one's stays. */
-    void dropIfEmptyAndPast() {
-      if (bucket != null && bucket.getKey() < lastSecond && bucket.getValue().isEmpty()) {
-        synchronized (lock) {
-          if (bucket.getValue().isEmpty()) {
-            stragglers.remove(bucket.getKey(), bucket.getValue());
-          }
-        }
-      }
+    /** Called once the sweep is over. */
+    void finish() {
     }
   }
 }

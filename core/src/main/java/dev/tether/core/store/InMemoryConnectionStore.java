@@ -31,7 +31,12 @@ final class InMemoryConnectionStore implements ConnectionStore {
   private static final int STRIPES = 256;
 
   private final InMemorySessions sessions = new InMemorySessions();
-  private final ConcurrentHashMap<String, StoredAccount> accounts = new ConcurrentHashMap<>();
+  /**
+   * Every account by id: the {@link StoredAccount}, or a {@link QueuedLink} while its link waits
+   * to expire (so the commit that ends the wait cancels the queue entry, and the sweep never looks
+   * the account up again). Written only under the user's stripe.
+   */
+  private final ConcurrentHashMap<String, Object> accounts = new ConcurrentHashMap<>();
   /**
    * Each user's accounts, all toolkits: one {@link StoredAccount} (the common case: no array) or
    * {@link Several}. Replaced whole on every change, so a lock-free reader sees a consistent
@@ -103,16 +108,21 @@ final class InMemoryConnectionStore implements ConnectionStore {
       StoredAccount[] next = current;
       for (int i = 0; i < remove.size(); i++) {
         next = without(next, remove.get(i), read.toolkit());
-        accounts.remove(remove.get(i));
+        cancel(accounts.remove(remove.get(i)), null);
       }
       for (int i = 0; i < put.size(); i++) {
         StoredAccount a = put.get(i);
         next = with(next, a);
-        StoredAccount old = accounts.put(a.id(), a);
         long expiresAt = a.linkExpiresAtNanos();
-        if (expiresAt != Times.NONE && (old == null || old.linkExpiresAtNanos() != expiresAt)) {
-          pendingLinks.add(a.id(), expiresAt);
+        if (expiresAt == Times.NONE) {
+          cancel(accounts.put(a.id(), a), null);
+          continue;
         }
+        QueuedLink pending = new QueuedLink(a);
+        Object old = accounts.put(a.id(), pending);
+        pending.entry = old instanceof QueuedLink && ((QueuedLink) old).entry.at == expiresAt
+            ? ((QueuedLink) old).entry : pendingLinks.add(a.id(), expiresAt);
+        cancel(old, pending.entry);
       }
       for (int i = 0; i < commit.flows().size(); i++) {
         flows.put(commit.flows().get(i));
@@ -138,6 +148,31 @@ final class InMemoryConnectionStore implements ConnectionStore {
     return true;
   }
 
+  /** Cancels the queue entry of a replaced or removed account, unless the new value keeps it. */
+  private static void cancel(Object old, ExpiryQueue.Entry kept) {
+    if (old instanceof QueuedLink && ((QueuedLink) old).entry != kept) {
+      ((QueuedLink) old).entry.cancel();
+    }
+  }
+
+  private static StoredAccount unwrap(Object value) {
+    return value instanceof QueuedLink ? ((QueuedLink) value).account : (StoredAccount) value;
+  }
+
+  /**
+   * An account whose link waits to expire, with its entry in the queue of pending links. The entry
+   * is set right after the account is put, and read only by later commits, all under the user's
+   * stripe.
+   */
+  private static final class QueuedLink {
+    final StoredAccount account;
+    ExpiryQueue.Entry entry;
+
+    QueuedLink(StoredAccount account) {
+      this.account = account;
+    }
+  }
+
   /** Same records, same order, by identity: records are replaced on every change. */
   private static boolean sameRecords(List<StoredAccount> now, List<StoredAccount> read) {
     if (now.size() != read.size()) {
@@ -153,7 +188,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
 
   @Override
   public Optional<StoredAccount> account(String accountId) {
-    return Optional.ofNullable(accounts.get(accountId));
+    return Optional.ofNullable(unwrap(accounts.get(accountId)));
   }
 
   @Override
@@ -165,7 +200,10 @@ final class InMemoryConnectionStore implements ConnectionStore {
 
   @Override
   public List<StoredAccount> allAccounts() {
-    List<StoredAccount> out = new ArrayList<>(accounts.values());
+    List<StoredAccount> out = new ArrayList<>(accounts.size());
+    for (Object value : accounts.values()) {
+      out.add(unwrap(value));
+    }
     out.sort(Comparator.comparing(StoredAccount::createdAt));
     return out;
   }
@@ -173,13 +211,14 @@ final class InMemoryConnectionStore implements ConnectionStore {
   @Override
   public List<StoredAccount> linksExpiredBy(Instant at, int limit) {
     List<StoredAccount> due = new ArrayList<>();
+    // An entry whose account moved on was cancelled by that commit; the judge sees the rest.
     pendingLinks.sweep(Times.nanos(at), limit, id -> {
-      StoredAccount a = accounts.get(id);
+      StoredAccount a = unwrap(accounts.get(id));
       if (a == null || a.status() != ConnectionStatus.INITIATED || a.link().isEmpty()) {
         return ExpiryQueue.State.GONE;
       }
       return a.linkExpiredAt(at) ? ExpiryQueue.State.DUE : ExpiryQueue.State.LATER;
-    }, id -> due.add(accounts.get(id)));
+    }, id -> due.add(unwrap(accounts.get(id))));
     due.removeIf(java.util.Objects::isNull);
     return due;
   }
@@ -187,10 +226,11 @@ final class InMemoryConnectionStore implements ConnectionStore {
   @Override
   public List<StoredAccount> refreshDueBy(Instant at, int limit) {
     List<StoredAccount> due = new ArrayList<>();
-    for (StoredAccount a : accounts.values()) {
+    for (Object value : accounts.values()) {
       if (due.size() >= limit) {
         break;
       }
+      StoredAccount a = unwrap(value);
       if (a.status() == ConnectionStatus.ACTIVE && a.dueForRefresh(at, java.time.Duration.ZERO)) {
         due.add(a);
       }

@@ -80,30 +80,20 @@ final class InMemoryFlows {
 
   /** Removes flows whose link expired at or before {@code at}; the keys this call removed. */
   List<String> removeExpiredBy(Instant at, int limit) {
-    List<String> due = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    // One map operation a flow: the judge removes a due flow itself. Count only what this call
+    // removed: a concurrent sweep (another engine's maintenance) may have removed the same key first.
     flowExpiry.sweep(Times.nanos(at), limit, key -> {
-      FlowEntry e = flows.get(key);
-      if (e == null) {
-        return ExpiryQueue.State.GONE;
-      }
-      return e.flow.expiresAt().isAfter(at) ? ExpiryQueue.State.LATER : ExpiryQueue.State.DUE;
-    }, due::add);
-    List<String> removed = new ArrayList<>(due.size());
-    for (String key : due) {
-      // Count only what this call removed: a concurrent sweep (another engine's maintenance) may have
-      // listed the same key and removed it first.
-      boolean[] mine = {false};
-      flows.computeIfPresent(key, (k, e) -> {
+      boolean[] due = {false};
+      FlowEntry left = flows.computeIfPresent(key, (k, e) -> {
         if (e.flow.expiresAt().isAfter(at)) {
           return e;
         }
-        mine[0] = true;
+        due[0] = true;
         return null;
       });
-      if (mine[0]) {
-        removed.add(key);
-      }
-    }
+      return due[0] ? ExpiryQueue.State.TAKEN : left == null ? ExpiryQueue.State.GONE : ExpiryQueue.State.LATER;
+    }, removed::add);
     return removed;
   }
 

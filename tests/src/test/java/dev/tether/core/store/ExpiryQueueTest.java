@@ -76,6 +76,126 @@ class ExpiryQueueTest {
     assertThat(sweep(120 * S, 10)).containsExactly("moved");
   }
 
+  @Test
+  void aCancelledKey_isDroppedAtItsTime_withoutAskingTheJudge() {
+    ExpiryQueue.Entry cancelled = queue.add("cancelled", 60 * S);
+    queue.add("kept", 61 * S);
+    cancelled.cancel();
+    List<String> asked = new ArrayList<>();
+    Function<String, State> asking = k -> {
+      asked.add(k);
+      return judge.apply(k);
+    };
+    assertThat(queue.sweep(30 * S, 10, asking, k -> { })).isZero();
+    assertThat(queue.size()).as("kept until its time").isEqualTo(2);
+    List<String> out = new ArrayList<>();
+    queue.sweep(120 * S, 10, asking, out::add);
+    assertThat(asked).containsExactly("kept");
+    assertThat(out).containsExactly("kept");
+    assertThat(queue.size()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyTheJudgeTakes_isReportedOnce_andDropped() {
+    queue.add("taken", 60 * S);
+    queue.add("later", 600 * S);
+    List<String> out = new ArrayList<>();
+    assertThat(queue.sweep(120 * S, 10, k -> State.TAKEN, out::add)).isEqualTo(1);
+    assertThat(queue.sweep(120 * S, 10, k -> State.TAKEN, out::add)).isZero();
+    assertThat(out).containsExactly("taken");
+    assertThat(queue.size()).isEqualTo(1);
+  }
+
+  /** Each thread adds to its own lane; a sweep merges them all, earliest first. */
+  @Test
+  void keysAddedOnSeveralThreads_areSweptEarliestFirst() throws Exception {
+    int lanes = Math.min(ExpiryQueue.LANES, 3);
+    List<Thread> threads = new ArrayList<>();
+    Set<Long> used = new java.util.HashSet<>();
+    while (threads.size() < lanes) {
+      int t = threads.size();
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 3; i++) {
+          long minute = t + 1 + i * lanes;
+          queue.add("m" + minute, minute * 60 * S);
+        }
+      });
+      if (used.add(thread.getId() & (ExpiryQueue.LANES - 1))) {
+        threads.add(thread);
+      }
+    }
+    for (Thread thread : threads) { // one after another: the first thread's keys are all queued first
+      thread.start();
+      thread.join(10_000);
+    }
+    List<String> expected = new ArrayList<>();
+    for (int minute = 1; minute <= 3 * lanes; minute++) {
+      expected.add("m" + minute);
+    }
+    assertThat(sweep(Long.MAX_VALUE, 100)).containsExactlyElementsOf(expected);
+    assertThat(sweep(2 * 60 * S, 100)).containsExactly("m1", "m2");
+  }
+
+  /** Adders that cancel some of their keys race sweepers: every key not cancelled is reported. */
+  @Test
+  void racingAddsCancelsAndSweeps_reportEveryLiveKey() throws Exception {
+    int adders = 4;
+    int perAdder = 10_000;
+    Set<String> reported = ConcurrentHashMap.newKeySet();
+    Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(adders + 1);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    try {
+      for (int t = 0; t < adders; t++) {
+        int id = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perAdder; i++) {
+            ExpiryQueue.Entry e = queue.add(id + ":" + i, (i + 1000L) * S / 10);
+            if (i % 3 == 0) {
+              cancelled.add(id + ":" + i);
+              e.cancel();
+            }
+          }
+          return null;
+        }));
+      }
+      done.add(pool.submit(() -> {
+        start.await();
+        for (int round = 0; round < 2_000; round++) {
+          queue.sweep(Long.MAX_VALUE, 64, judge, k -> {
+            reported.add(k);
+            gone.add(k);
+          });
+        }
+        return null;
+      }));
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    while (queue.sweep(Long.MAX_VALUE, 1024, judge, k -> {
+      reported.add(k);
+      gone.add(k);
+    }) > 0) {
+      // drain what the racers left
+    }
+    for (int t = 0; t < adders; t++) {
+      for (int i = 0; i < perAdder; i++) {
+        String key = t + ":" + i;
+        if (!cancelled.contains(key)) {
+          assertThat(reported).as("live key reported").contains(key);
+        }
+      }
+    }
+    queue.sweep(Long.MAX_VALUE, 1, judge, k -> { });
+    assertThat(queue.size()).isZero();
+  }
+
   /** Adders in and out of order race sweepers: every key is reported, and once gone, dropped. */
   @Test
   void racingAddsAndSweeps_loseNoKey() throws Exception {
