@@ -54,11 +54,13 @@ final class Engine {
     store.subscribe(waiters);
   }
 
-  /** Starts an operation: reads the clock once, and runs maintenance if a slice is due. */
+  /**
+   * Starts an operation: reads the clock, and runs maintenance if a slice is due (then reads it
+   * again, so what the operation writes is timed after the slice, not before it).
+   */
   Instant begin() {
     Instant now = config.now();
-    maintenance.onUse(now);
-    return now;
+    return maintenance.onUse(now) ? config.now() : now;
   }
 
   /** Completes when the account becomes ACTIVE; fails when it ends any other way. */

@@ -41,11 +41,17 @@ final class Maintenance {
     onCallers = false;
   }
 
-  /** Runs a slice on the calling thread when one is due and none is running. */
-  void onUse(Instant now) {
+  /**
+   * Runs a slice on the calling thread when one is due and none is running.
+   *
+   * @return whether one was due (the caller's time has then moved on by however long it took)
+   */
+  boolean onUse(Instant now) {
     if (onCallers && now.toEpochMilli() >= nextSliceAt.get()) {
       runSlice(now);
+      return true;
     }
+    return false;
   }
 
   /**

@@ -117,6 +117,22 @@ class EventsTest {
     });
   }
 
+  /** Maintenance run on a caller's thread takes time; what the operation then writes is timed after it. */
+  @Test
+  void anOperationThatRanMaintenance_isTimedAfterIt() {
+    tether.createSession("alice").authorize("gmail");
+    Session bob = tether.createSession("bob");
+    tether.addListener(e -> {
+      if (e.status() == ConnectionStatus.EXPIRED) {
+        clock.advance(java.time.Duration.ofSeconds(30)); // the slice's work takes engine time
+      }
+    });
+    clock.advance(java.time.Duration.ofMinutes(10));
+    java.time.Instant beforeTheSlice = clock.instant();
+    ConnectionRequest next = bob.authorize("github"); // runs the slice that expires alice's link
+    assertThat(tether.account(next.id()).orElseThrow().createdAt()).isEqualTo(beforeTheSlice.plusSeconds(30));
+  }
+
   @Test
   void throwingListener_isLoggedAndSkipped_othersStillCalled_engineUnaffected() {
     List<ConnectionEvent> after = new CopyOnWriteArrayList<>();
