@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -136,54 +137,26 @@ class ExpiryQueueTest {
     assertThat(sweep(2 * 60 * S, 100)).containsExactly("m1", "m2");
   }
 
-  /** Adders that cancel some of their keys race sweepers: every key not cancelled is reported. */
+  /** Adders that cancel some of their keys race a sweeper: every key not cancelled is reported. */
   @Test
   void racingAddsCancelsAndSweeps_reportEveryLiveKey() throws Exception {
     int adders = 4;
     int perAdder = 10_000;
-    Set<String> reported = ConcurrentHashMap.newKeySet();
     Set<String> cancelled = ConcurrentHashMap.newKeySet();
-    ExecutorService pool = Executors.newFixedThreadPool(adders + 1);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<?>> done = new ArrayList<>();
-    try {
-      for (int t = 0; t < adders; t++) {
-        int id = t;
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perAdder; i++) {
-            ExpiryQueue.Entry e = queue.add(id + ":" + i, (i + 1000L) * S / 10);
-            if (i % 3 == 0) {
-              cancelled.add(id + ":" + i);
-              e.cancel();
-            }
+    List<Runnable> bodies = new ArrayList<>();
+    for (int t = 0; t < adders; t++) {
+      int id = t;
+      bodies.add(() -> {
+        for (int i = 0; i < perAdder; i++) {
+          ExpiryQueue.Entry e = queue.add(id + ":" + i, (i + 1000L) * S / 10);
+          if (i % 3 == 0) {
+            cancelled.add(id + ":" + i);
+            e.cancel();
           }
-          return null;
-        }));
-      }
-      done.add(pool.submit(() -> {
-        start.await();
-        for (int round = 0; round < 2_000; round++) {
-          queue.sweep(Long.MAX_VALUE, 64, judge, k -> {
-            reported.add(k);
-            gone.add(k);
-          });
         }
-        return null;
-      }));
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
+      });
     }
-    while (queue.sweep(Long.MAX_VALUE, 1024, judge, k -> {
-      reported.add(k);
-      gone.add(k);
-    }) > 0) {
-      // drain what the racers left
-    }
+    Set<String> reported = raceWithSweepers(bodies, 1);
     for (int t = 0; t < adders; t++) {
       for (int i = 0; i < perAdder; i++) {
         String key = t + ":" + i;
@@ -192,8 +165,6 @@ class ExpiryQueueTest {
         }
       }
     }
-    queue.sweep(Long.MAX_VALUE, 1, judge, k -> { });
-    assertThat(queue.size()).isZero();
   }
 
   /** Adders in and out of order race sweepers: every key is reported, and once gone, dropped. */
@@ -201,32 +172,49 @@ class ExpiryQueueTest {
   void racingAddsAndSweeps_loseNoKey() throws Exception {
     int adders = 4;
     int perAdder = 20_000;
+    List<Runnable> bodies = new ArrayList<>();
+    for (int t = 0; t < adders; t++) {
+      int id = t;
+      bodies.add(() -> {
+        SplittableRandom random = new SplittableRandom(id);
+        for (int i = 0; i < perAdder; i++) {
+          // mostly rising times, a fifth of them far earlier (another time to live)
+          long at = (i + 1000L) * S / 10 - (random.nextInt(5) == 0 ? random.nextLong(500 * S) : random.nextLong(S / 2));
+          queue.add(id + ":" + i, at);
+        }
+      });
+    }
+    assertThat(raceWithSweepers(bodies, 2).size()).as("keys reported").isEqualTo(adders * perAdder);
+  }
+
+  /**
+   * Runs the adders against {@code sweepers} threads sweeping everything due, then drains what is
+   * left; checks that every key gone is dropped.
+   *
+   * @return every key a sweep reported (and marked gone)
+   */
+  private Set<String> raceWithSweepers(List<Runnable> adders, int sweepers) throws Exception {
     Set<String> reported = ConcurrentHashMap.newKeySet();
-    ExecutorService pool = Executors.newFixedThreadPool(adders + 2);
+    Consumer<String> report = k -> {
+      reported.add(k);
+      gone.add(k);
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(adders.size() + sweepers);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<?>> done = new ArrayList<>();
     try {
-      for (int t = 0; t < adders; t++) {
-        int id = t;
+      for (Runnable adder : adders) {
         done.add(pool.submit(() -> {
-          SplittableRandom random = new SplittableRandom(id);
           start.await();
-          for (int i = 0; i < perAdder; i++) {
-            // mostly rising times, a fifth of them far earlier (another time to live)
-            long at = (i + 1000L) * S / 10 - (random.nextInt(5) == 0 ? random.nextLong(500 * S) : random.nextLong(S / 2));
-            queue.add(id + ":" + i, at);
-          }
+          adder.run();
           return null;
         }));
       }
-      for (int t = 0; t < 2; t++) {
+      for (int t = 0; t < sweepers; t++) {
         done.add(pool.submit(() -> {
           start.await();
           for (int round = 0; round < 2_000; round++) {
-            queue.sweep(Long.MAX_VALUE, 64, judge, k -> {
-              reported.add(k);
-              gone.add(k);
-            });
+            queue.sweep(Long.MAX_VALUE, 64, judge, report);
           }
           return null;
         }));
@@ -238,14 +226,11 @@ class ExpiryQueueTest {
     } finally {
       pool.shutdownNow();
     }
-    while (queue.sweep(Long.MAX_VALUE, 1024, judge, k -> {
-      reported.add(k);
-      gone.add(k);
-    }) > 0) {
+    while (queue.sweep(Long.MAX_VALUE, 1024, judge, report) > 0) {
       // drain what the racers left
     }
-    assertThat(reported.size()).as("keys reported").isEqualTo(adders * perAdder);
     queue.sweep(Long.MAX_VALUE, 1, judge, k -> { });
-    assertThat(queue.size()).isZero();
+    assertThat(queue.size()).as("every gone key dropped").isZero();
+    return reported;
   }
 }
