@@ -44,11 +44,11 @@ final class Maintenance {
   /**
    * Runs a slice on the calling thread when one is due and none is running.
    *
-   * @return whether one was due (the caller's time has then moved on by however long it took)
+   * @return whether this thread ran one (its time has then moved on by however long it took)
    */
   boolean onUse(Instant now) {
-    if (onCallers && now.toEpochMilli() >= nextSliceAt.get()) {
-      runSlice(now);
+    if (onCallers && now.toEpochMilli() >= nextSliceAt.get() && running.compareAndSet(false, true)) {
+      sliceHolding(now);
       return true;
     }
     return false;
@@ -60,9 +60,11 @@ final class Maintenance {
    * @return whether the slice found a full load (more is waiting)
    */
   boolean runSlice(Instant now) {
-    if (!running.compareAndSet(false, true)) {
-      return false;
-    }
+    return running.compareAndSet(false, true) && sliceHolding(now);
+  }
+
+  /** A slice, by the thread that set {@link #running}; clears it. */
+  private boolean sliceHolding(Instant now) {
     try {
       boolean more = slice(now, SLICE);
       nextSliceAt.set(more ? now.toEpochMilli() : now.plus(PACE).toEpochMilli());

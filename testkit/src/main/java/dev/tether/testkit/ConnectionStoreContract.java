@@ -645,6 +645,15 @@ public abstract class ConnectionStoreContract {
   }
 
   @Test
+  void commit_removesOnlyAccountsOfItsOwnSlot() {
+    List<ConnectionStore> h = handles();
+    put(h.get(0), active("ca_bob", "bob", "gmail", T0, null));
+    commitFresh(h.get(1), "alice", "gmail", read -> commit(read, List.of(), List.of("ca_bob"), List.of(), List.of()));
+    assertTrue(h.get(0).account("ca_bob").isPresent(), "another user's account is not this slot's to remove");
+    assertEquals(List.of("ca_bob"), ids(h.get(1).accountsOf("bob")));
+  }
+
+  @Test
   void linksExpiredBy_followsEveryChangeOfAPendingLink() {
     List<ConnectionStore> h = handles();
     for (String id : List.of("kept", "moved", "connected", "deleted")) {
@@ -659,11 +668,11 @@ public abstract class ConnectionStoreContract {
 
     assertEquals(List.of("ca_kept"), ids(h.get(0).linksExpiredBy(at(ofMinutes(5)), 10)),
         "a link changed in place keeps its time; a replaced, connected or deleted one is not due at the old time");
-    put(h.get(0), pending("ca_connected", "connected", "gmail", T0, at(ofMinutes(20)))); // a new link again
+    put(h.get(0), pending("ca_relinked", "connected", "gmail", T0, at(ofMinutes(20)))); // the user's next link
     assertEquals(List.of("ca_kept", "ca_moved"), ids(h.get(1).linksExpiredBy(at(ofMinutes(10)), 10)),
         "the later link at its own time");
-    assertEquals(List.of("ca_kept", "ca_moved", "ca_connected"), ids(h.get(0).linksExpiredBy(at(ofMinutes(30)), 10)),
-        "a connected account's new link at its time");
+    assertEquals(List.of("ca_kept", "ca_moved", "ca_relinked"), ids(h.get(0).linksExpiredBy(at(ofMinutes(30)), 10)),
+        "the connected user's next link at its time");
   }
 
   @Test

@@ -124,7 +124,7 @@ public interface ConnectionStore {
   /**
    * INITIATED accounts whose link expires at or before {@code at}, oldest expiry first, at most
    * {@code limit}. Links that expire within a second of each other may come in either order (the
-   * in-memory store keeps them in the order they were issued).
+   * in-memory store reports those one thread issued in the order it issued them).
    *
    * @param at the engine's time
    * @param limit the most to return

@@ -10,13 +10,13 @@ import java.util.function.Function;
 
 /**
  * Keys with the time they expire, swept earliest first (keys within {@link #SLACK_NANOS} of each
- * other in the order they came). Links and flows are issued with a fixed time to live, so keys
+ * other may come in either order). Links and flows are issued with a fixed time to live, so keys
  * nearly always arrive in the order they expire: those go to the tail of an ordered queue (an
  * append under a short lock), and a sweep walks it from the head and stops a little past the
  * sweep's time. A key that arrives more than {@link #SLACK_NANOS} earlier than the latest appended
  * one (a shorter time to live, a clock set back, another engine's skewed clock) goes to a map of
- * seconds instead. Each adding thread uses one of a few {@link Lane lanes} (so threads adding at
- * once do not share a lock or a tail), and a sweep merges every lane's two structures. Entries are
+ * seconds instead. Each adding thread uses one of {@link #LANES} lanes (so threads adding at once
+ * do not share a lock or a tail), and a sweep merges every lane's two structures. Entries are
  * never removed when their subject changes: the owner {@linkplain Entry#cancel() cancels} an entry
  * it knows is dead (the sweep then drops it without asking), and a sweep asks {@code judge} about
  * each other due one and drops those that are gone, so each structure holds at most what was added
@@ -38,8 +38,12 @@ final class ExpiryQueue {
   /** How far out of order a key may sit in the ordered queue (and so how far past it a sweep looks). */
   static final long SLACK_NANOS = 1_000_000_000L;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
-  /** Two lanes a processor (a power of two): threads with consecutive ids never share one. */
-  static final int LANES = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1);
+  /**
+   * The smallest power of two at or above twice the processors, at most 64: threads with
+   * consecutive ids never share a lane, and a sweep peeks at every lane.
+   */
+  static final int LANES = Math.min(64,
+      Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
 
   private final Lane[] lanes = new Lane[LANES];
 
@@ -59,8 +63,18 @@ final class ExpiryQueue {
    */
   Entry add(String key, long expiresAtNanos) {
     Entry entry = new Entry(key, expiresAtNanos);
-    lanes[(int) Thread.currentThread().getId() & (LANES - 1)].add(entry);
+    add(entry);
     return entry;
+  }
+
+  /**
+   * Queues an entry made by its owner (who may have to publish it before it is queued), in the
+   * calling thread's lane.
+   *
+   * @param entry a new entry, queued once
+   */
+  void add(Entry entry) {
+    lanes[(int) Thread.currentThread().getId() & (LANES - 1)].add(entry);
   }
 
   /**

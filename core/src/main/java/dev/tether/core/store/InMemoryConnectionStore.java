@@ -33,8 +33,8 @@ final class InMemoryConnectionStore implements ConnectionStore {
   private final InMemorySessions sessions = new InMemorySessions();
   /**
    * Every account by id: the {@link StoredAccount}, or a {@link QueuedLink} while its link waits
-   * to expire (so the commit that ends the wait cancels the queue entry, and the sweep never looks
-   * the account up again). Written only under the user's stripe.
+   * to expire, so the commit that ends the wait (or changes it) cancels the queue entry and the
+   * sweep drops a dead link's entry without a lookup. Written only under the user's stripe.
    */
   private final ConcurrentHashMap<String, Object> accounts = new ConcurrentHashMap<>();
   /**
@@ -107,22 +107,25 @@ final class InMemoryConnectionStore implements ConnectionStore {
       StoredAccount[] current = array(records);
       StoredAccount[] next = current;
       for (int i = 0; i < remove.size(); i++) {
+        if (!inSlot(read.accounts(), remove.get(i))) {
+          continue; // another slot's account is not this commit's to remove (nor under this stripe)
+        }
         next = without(next, remove.get(i), read.toolkit());
-        cancel(accounts.remove(remove.get(i)), null);
+        cancel(accounts.remove(remove.get(i)));
       }
       for (int i = 0; i < put.size(); i++) {
         StoredAccount a = put.get(i);
         next = with(next, a);
         long expiresAt = a.linkExpiresAtNanos();
         if (expiresAt == Times.NONE) {
-          cancel(accounts.put(a.id(), a), null);
+          cancel(accounts.put(a.id(), a));
           continue;
         }
-        QueuedLink pending = new QueuedLink(a);
-        Object old = accounts.put(a.id(), pending);
-        pending.entry = old instanceof QueuedLink && ((QueuedLink) old).entry.at == expiresAt
-            ? ((QueuedLink) old).entry : pendingLinks.add(a.id(), expiresAt);
-        cancel(old, pending.entry);
+        // Put, then queue: a sweep that meets the entry finds the account. A record changed in place
+        // (same link) gets a new entry too; that is rare, and keeps every entry final.
+        QueuedLink pending = new QueuedLink(a, new ExpiryQueue.Entry(a.id(), expiresAt));
+        cancel(accounts.put(a.id(), pending));
+        pendingLinks.add(pending.entry);
       }
       for (int i = 0; i < commit.flows().size(); i++) {
         flows.put(commit.flows().get(i));
@@ -148,28 +151,34 @@ final class InMemoryConnectionStore implements ConnectionStore {
     return true;
   }
 
-  /** Cancels the queue entry of a replaced or removed account, unless the new value keeps it. */
-  private static void cancel(Object old, ExpiryQueue.Entry kept) {
-    if (old instanceof QueuedLink && ((QueuedLink) old).entry != kept) {
+  /** Cancels the queue entry of a replaced or removed account. */
+  private static void cancel(Object old) {
+    if (old instanceof QueuedLink) {
       ((QueuedLink) old).entry.cancel();
     }
+  }
+
+  private static boolean inSlot(List<StoredAccount> slot, String id) {
+    for (int i = 0; i < slot.size(); i++) {
+      if (slot.get(i).id().equals(id)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static StoredAccount unwrap(Object value) {
     return value instanceof QueuedLink ? ((QueuedLink) value).account : (StoredAccount) value;
   }
 
-  /**
-   * An account whose link waits to expire, with its entry in the queue of pending links. The entry
-   * is set right after the account is put, and read only by later commits, all under the user's
-   * stripe.
-   */
+  /** An account whose link waits to expire, with its entry in the queue of pending links. Immutable. */
   private static final class QueuedLink {
     final StoredAccount account;
-    ExpiryQueue.Entry entry;
+    final ExpiryQueue.Entry entry;
 
-    QueuedLink(StoredAccount account) {
+    QueuedLink(StoredAccount account, ExpiryQueue.Entry entry) {
       this.account = account;
+      this.entry = entry;
     }
   }
 
@@ -211,15 +220,16 @@ final class InMemoryConnectionStore implements ConnectionStore {
   @Override
   public List<StoredAccount> linksExpiredBy(Instant at, int limit) {
     List<StoredAccount> due = new ArrayList<>();
+    StoredAccount[] judged = new StoredAccount[1]; // what the judge read, for the visit that follows it
     // An entry whose account moved on was cancelled by that commit; the judge sees the rest.
     pendingLinks.sweep(Times.nanos(at), limit, id -> {
       StoredAccount a = unwrap(accounts.get(id));
       if (a == null || a.status() != ConnectionStatus.INITIATED || a.link().isEmpty()) {
         return ExpiryQueue.State.GONE;
       }
+      judged[0] = a;
       return a.linkExpiredAt(at) ? ExpiryQueue.State.DUE : ExpiryQueue.State.LATER;
-    }, id -> due.add(unwrap(accounts.get(id))));
-    due.removeIf(java.util.Objects::isNull);
+    }, id -> due.add(judged[0]));
     return due;
   }
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param read the slot the change was decided on; its accounts and version are what the store
  *     checks
  * @param put accounts to add or replace (each of {@code read}'s user and toolkit)
- * @param remove ids of accounts to remove with their credentials
+ * @param remove ids of accounts of {@code read}'s slot to remove with their credentials (a store ignores others)
  * @param flows pending flows to store with the change (a new link's flow)
  * @param events what the change means, delivered to every {@link StoreListener} of every engine
  *     sharing the store once the change is durable, and only if it was applied
@@ -49,7 +49,7 @@ public record SlotCommit(Slot read, List<StoredAccount> put, List<String> remove
    *
    * @param read the slot the change was decided on
    * @param put accounts to add or replace
-   * @param remove ids of accounts to remove
+   * @param remove ids of accounts of {@code read}'s slot to remove
    * @param flows pending flows to store
    * @param events what the change means
    */
@@ -65,7 +65,7 @@ public record SlotCommit(Slot read, List<StoredAccount> put, List<String> remove
    * @param flows pending flows to store with the change (a new link's flow)
    * @param put accounts to add or replace (each of {@code read}'s user and toolkit)
    * @param read the slot the change was decided on; its accounts and version are what the store checks
-   * @param remove ids of accounts to remove with their credentials
+   * @param remove ids of accounts of {@code read}'s slot to remove with their credentials (a store ignores others)
    *
    * @param completions flows this change completes, each only while its claimant holds the claim
    */

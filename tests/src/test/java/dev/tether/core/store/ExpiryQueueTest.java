@@ -81,14 +81,16 @@ class ExpiryQueueTest {
   void aCancelledKey_isDroppedAtItsTime_withoutAskingTheJudge() {
     ExpiryQueue.Entry cancelled = queue.add("cancelled", 60 * S);
     queue.add("kept", 61 * S);
+    ExpiryQueue.Entry straggler = queue.add("straggler", 30 * S); // far earlier: the stragglers' map
     cancelled.cancel();
+    straggler.cancel();
     List<String> asked = new ArrayList<>();
     Function<String, State> asking = k -> {
       asked.add(k);
       return judge.apply(k);
     };
-    assertThat(queue.sweep(30 * S, 10, asking, k -> { })).isZero();
-    assertThat(queue.size()).as("kept until its time").isEqualTo(2);
+    assertThat(queue.sweep(20 * S, 10, asking, k -> { })).isZero();
+    assertThat(queue.size()).as("kept until its time").isEqualTo(3);
     List<String> out = new ArrayList<>();
     queue.sweep(120 * S, 10, asking, out::add);
     assertThat(asked).containsExactly("kept");
@@ -128,6 +130,7 @@ class ExpiryQueueTest {
     for (Thread thread : threads) { // one after another: the first thread's keys are all queued first
       thread.start();
       thread.join(10_000);
+      assertThat(thread.isAlive()).as("adder done").isFalse();
     }
     List<String> expected = new ArrayList<>();
     for (int minute = 1; minute <= 3 * lanes; minute++) {
@@ -137,34 +140,44 @@ class ExpiryQueueTest {
     assertThat(sweep(2 * 60 * S, 100)).containsExactly("m1", "m2");
   }
 
-  /** Adders that cancel some of their keys race a sweeper: every key not cancelled is reported. */
+  /**
+   * Adders that cancel some of their keys race a sweeper that sees half of them due: every key not
+   * cancelled is reported, and none cancelled before it came due.
+   */
   @Test
-  void racingAddsCancelsAndSweeps_reportEveryLiveKey() throws Exception {
+  void racingAddsCancelsAndSweeps_reportEveryLiveKey_andNoCancelledOne() throws Exception {
     int adders = 4;
     int perAdder = 10_000;
+    long raceTime = (perAdder / 2 + 1000L) * S / 10;
     Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    Set<String> cancelledBeforeDue = ConcurrentHashMap.newKeySet();
     List<Runnable> bodies = new ArrayList<>();
     for (int t = 0; t < adders; t++) {
       int id = t;
       bodies.add(() -> {
         for (int i = 0; i < perAdder; i++) {
-          ExpiryQueue.Entry e = queue.add(id + ":" + i, (i + 1000L) * S / 10);
+          long at = (i + 1000L) * S / 10;
+          ExpiryQueue.Entry e = queue.add(id + ":" + i, at);
           if (i % 3 == 0) {
             cancelled.add(id + ":" + i);
+            if (at > raceTime) {
+              cancelledBeforeDue.add(id + ":" + i); // no racing sweep sees it due, the drain comes later
+            }
             e.cancel();
           }
         }
       });
     }
-    Set<String> reported = raceWithSweepers(bodies, 1);
+    Set<String> reported = raceWithSweepers(bodies, 1, raceTime);
+    assertThat(cancelledBeforeDue).isNotEmpty().doesNotContainAnyElementsOf(reported);
+    Set<String> live = new java.util.HashSet<>();
     for (int t = 0; t < adders; t++) {
       for (int i = 0; i < perAdder; i++) {
-        String key = t + ":" + i;
-        if (!cancelled.contains(key)) {
-          assertThat(reported).as("live key reported").contains(key);
-        }
+        live.add(t + ":" + i);
       }
     }
+    live.removeAll(cancelled);
+    assertThat(reported).as("every live key reported").containsAll(live);
   }
 
   /** Adders in and out of order race sweepers: every key is reported, and once gone, dropped. */
@@ -184,16 +197,16 @@ class ExpiryQueueTest {
         }
       });
     }
-    assertThat(raceWithSweepers(bodies, 2).size()).as("keys reported").isEqualTo(adders * perAdder);
+    assertThat(raceWithSweepers(bodies, 2, Long.MAX_VALUE).size()).as("keys reported").isEqualTo(adders * perAdder);
   }
 
   /**
-   * Runs the adders against {@code sweepers} threads sweeping everything due, then drains what is
-   * left; checks that every key gone is dropped.
+   * Runs the adders against {@code sweepers} threads sweeping what is due at {@code sweepAt}, then
+   * drains everything; checks that every key gone is dropped.
    *
    * @return every key a sweep reported (and marked gone)
    */
-  private Set<String> raceWithSweepers(List<Runnable> adders, int sweepers) throws Exception {
+  private Set<String> raceWithSweepers(List<Runnable> adders, int sweepers, long sweepAt) throws Exception {
     Set<String> reported = ConcurrentHashMap.newKeySet();
     Consumer<String> report = k -> {
       reported.add(k);
@@ -214,7 +227,7 @@ class ExpiryQueueTest {
         done.add(pool.submit(() -> {
           start.await();
           for (int round = 0; round < 2_000; round++) {
-            queue.sweep(Long.MAX_VALUE, 64, judge, report);
+            queue.sweep(sweepAt, 64, judge, report);
           }
           return null;
         }));
