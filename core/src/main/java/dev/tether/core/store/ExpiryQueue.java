@@ -93,7 +93,7 @@ final class ExpiryQueue {
     int n = 0;
     for (Lane lane : lanes) {
       Entry head = lane.ordered.peek();
-      if (head != null && head.at - SLACK_NANOS <= atNanos) { // else nothing in it is due
+      if (head != null && !head.endsWindow(atNanos)) { // else nothing in it is due
         cursors[n++] = lane.new OrderedCursor(atNanos);
       }
       if (!lane.stragglers.isEmpty()) {
@@ -193,8 +193,8 @@ final class ExpiryQueue {
           Entry e = it.next();
           if (e.at <= atNanos) {
             current = e;
-          } else if (e.at - SLACK_NANOS > atNanos) {
-            done = true; // everything behind it expires later than the sweep's time
+          } else if (e.endsWindow(atNanos)) {
+            done = true;
           }
         }
         return current;
@@ -263,6 +263,14 @@ final class ExpiryQueue {
     Entry(String key, long at) {
       this.key = key;
       this.at = at;
+    }
+
+    /**
+     * Whether neither this entry nor any queued behind it in its ordered queue is due at {@code atNanos}: each
+     * came at most {@link #SLACK_NANOS} earlier than the latest before it.
+     */
+    boolean endsWindow(long atNanos) {
+      return at - SLACK_NANOS > atNanos;
     }
 
     /** Drops this entry at its sweep without asking the judge: its subject is gone or expires at another time. */

@@ -107,10 +107,11 @@ final class InMemoryConnectionStore implements ConnectionStore {
       StoredAccount[] current = array(records);
       StoredAccount[] next = current;
       for (int i = 0; i < remove.size(); i++) {
-        if (!inSlot(read.accounts(), remove.get(i))) {
-          continue; // another slot's account is not this commit's to remove (nor under this stripe)
+        StoredAccount[] after = without(next, remove.get(i), read.toolkit());
+        if (after == next) {
+          continue; // not this slot's account: not this commit's to remove (nor under this stripe)
         }
-        next = without(next, remove.get(i), read.toolkit());
+        next = after;
         cancel(accounts.remove(remove.get(i)));
       }
       for (int i = 0; i < put.size(); i++) {
@@ -156,15 +157,6 @@ final class InMemoryConnectionStore implements ConnectionStore {
     if (old instanceof QueuedLink) {
       ((QueuedLink) old).entry.cancel();
     }
-  }
-
-  private static boolean inSlot(List<StoredAccount> slot, String id) {
-    for (int i = 0; i < slot.size(); i++) {
-      if (slot.get(i).id().equals(id)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static StoredAccount unwrap(Object value) {
