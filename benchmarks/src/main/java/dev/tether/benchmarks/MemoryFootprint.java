@@ -67,11 +67,6 @@ public final class MemoryFootprint {
     }
   }
 
-  /**
-   * Bytes of live objects, from the JVM's class histogram (what {@code jcmd GC.class_histogram}
-   * prints; it runs a full GC first). Counting live objects is exact where the heap's "used" figure
-   * also counts space the collector has not handed back.
-   */
   /** An engine filled by {@code fill}, then aged by {@code age} and cleaned up. */
   private static Object filled(int n, BiFunction<Tether, Integer, String[]> fill, Duration age) {
     TestClock clock = TestClock.standing();
@@ -82,7 +77,23 @@ public final class MemoryFootprint {
     return List.of(tether, filled);
   }
 
+  /**
+   * Bytes of live objects: the least of three class histograms (what {@code jcmd GC.class_histogram}
+   * prints; each runs a full GC first). Counting live objects is exact where the heap's "used"
+   * figure also counts space the collector has not handed back. The first histogram after filling
+   * an engine sometimes still counts 1.5 to 3 MB of {@code int[]} that the next one no longer finds
+   * (garbage only a second full GC frees; where it comes from is not traced), which read as 15 to
+   * 30 bytes more per entry at 100,000 entries in some runs; the least of three does not.
+   */
   private static long usedAfterGc() {
+    long least = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      least = Math.min(least, histogramTotal());
+    }
+    return least;
+  }
+
+  private static long histogramTotal() {
     try {
       Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
           new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",

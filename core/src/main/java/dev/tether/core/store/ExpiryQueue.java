@@ -11,16 +11,17 @@ import java.util.function.Function;
 /**
  * Keys with the time they expire, swept earliest first (keys within {@link #SLACK_NANOS} of each
  * other may come in either order). Links and flows are issued with a fixed time to live, so keys
- * nearly always arrive in the order they expire: those go to the tail of an ordered queue (an
- * append under a short lock), and a sweep walks it from the head and stops a little past the
- * sweep's time. A key that arrives more than {@link #SLACK_NANOS} earlier than the latest appended
- * one (a shorter time to live, a clock set back, another engine's skewed clock) goes to a map of
- * seconds instead. Each adding thread uses one of {@link #LANES} lanes (so threads adding at once
- * do not share a lock or a tail), and a sweep merges every lane's two structures. Entries are
- * never removed when their subject changes: the owner {@linkplain Entry#cancel() cancels} an entry
- * it knows is dead (the sweep then drops it without asking), and a sweep asks {@code judge} about
- * each other due one and drops those that are gone, so each structure holds at most what was added
- * since its entries last came due. Thread-safe.
+ * nearly always arrive in the order they expire: those go to the tail of an ordered list (an
+ * append under a short lock; each entry is its own list node), and a sweep walks it from the head
+ * and stops a little past the sweep's time. A key that arrives more than {@link #SLACK_NANOS}
+ * earlier than the latest appended one (a shorter time to live, a clock set back, another engine's
+ * skewed clock) goes to a map of seconds instead. Each adding thread uses one of {@link #LANES}
+ * lanes (so threads adding at once do not share a lock, a tail or a cache line), and a sweep, one
+ * at a time, merges every lane's two structures. Entries are never removed when their subject
+ * changes: the owner {@linkplain Entry#cancel() cancels} an entry it knows is dead (the sweep then
+ * drops it without asking), and a sweep asks {@code judge} about each other due one and drops
+ * those that are gone, so each structure holds at most what was added since its entries last came
+ * due. Thread-safe.
  */
 final class ExpiryQueue {
   /** What a sweep learns about a queued key that is due by its queued time. */
@@ -46,6 +47,8 @@ final class ExpiryQueue {
       Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
 
   private final Lane[] lanes = new Lane[LANES];
+  /** One sweep at a time: a sweep is the only one to unlink entries from the ordered lists. */
+  private final Object sweepLock = new Object();
 
   ExpiryQueue() {
     for (int i = 0; i < LANES; i++) {
@@ -89,11 +92,17 @@ final class ExpiryQueue {
    * @return how many due keys were visited
    */
   int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
+    synchronized (sweepLock) {
+      return sweepAlone(atNanos, limit, judge, visit);
+    }
+  }
+
+  private int sweepAlone(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
     Cursor[] cursors = new Cursor[LANES * 2];
     int n = 0;
     for (Lane lane : lanes) {
-      Entry head = lane.ordered.peek();
-      if (head != null && !head.endsWindow(atNanos)) { // else nothing in it is due
+      Entry first = lane.head.next();
+      if (first != null && !first.endsWindow(atNanos)) { // else nothing in it is due
         cursors[n++] = lane.new OrderedCursor(atNanos);
       }
       if (!lane.stragglers.isEmpty()) {
@@ -139,65 +148,121 @@ final class ExpiryQueue {
   /** How many keys are queued, for tests (walks every entry). */
   int size() {
     int n = 0;
-    for (Lane lane : lanes) {
-      n += lane.ordered.size();
-      for (Queue<Entry> q : lane.stragglers.values()) {
-        n += q.size();
+    synchronized (sweepLock) {
+      for (Lane lane : lanes) {
+        for (Entry e = lane.head.next(); e != null; e = e.next()) {
+          n++;
+        }
+        for (Queue<Entry> q : lane.stragglers.values()) {
+          n += q.size();
+        }
       }
     }
     return n;
   }
 
-  /** One lane's ordered queue and its stragglers by second. */
-  private static final class Lane {
-    final ConcurrentLinkedQueue<Entry> ordered = new ConcurrentLinkedQueue<>();
-    /**
-     * Guards {@link #latest}, keeps appends to {@link #ordered} in the order it was read, and makes a
-     * straggler's add and a sweep's dropping of its empty bucket exclusive (else the add could land
-     * in a dropped bucket and be lost).
-     */
-    final Object lock = new Object();
+  /** What the adding thread writes on every add (and the lane's monitor, its object header). */
+  private abstract static class LaneTail {
+    /** The last entry of the ordered list (the head sentinel when it is empty); guarded by the lane. */
+    Entry tail;
+    /** The latest time appended to the ordered list; guarded by the lane. */
     long latest = Long.MIN_VALUE;
+  }
+
+  /**
+   * Two cache lines between a lane's tail and what follows it in memory, so that threads adding to
+   * different lanes write different lines (superclass fields come first, as Caffeine pads).
+   */
+  @SuppressWarnings("unused")
+  private abstract static class LanePadding extends LaneTail {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+  }
+
+  /**
+   * One lane: an ordered singly linked list of entries, appended under the lane's monitor, and its
+   * stragglers by second. The list is intrusive (an entry is its own node): no node per key, and a
+   * sweep unlinks an entry at once. Only a sweep (one at a time, under the queue's sweep lock)
+   * unlinks; it unlinks the tail only under the lane's monitor, and any other entry without it,
+   * because an add writes nothing but the tail's link.
+   */
+  private static final class Lane extends LanePadding {
+    final Entry head = new Head();
+    /**
+     * Keeps a straggler's add and a sweep's dropping of its empty bucket exclusive (else the add
+     * could land in a dropped bucket and be lost): both hold the lane's monitor.
+     */
     final ConcurrentSkipListMap<Long, Queue<Entry>> stragglers = new ConcurrentSkipListMap<>();
 
-    void add(Entry entry) {
+    Lane() {
+      tail = head;
+    }
+
+    synchronized void add(Entry entry) {
       long at = entry.at;
-      synchronized (lock) {
-        if (latest == Long.MIN_VALUE || at >= latest - SLACK_NANOS) {
-          latest = Math.max(latest, at);
-          ordered.add(entry);
-        } else {
-          stragglers.computeIfAbsent(Math.floorDiv(at, NANOS_PER_SECOND), s -> new ConcurrentLinkedQueue<>())
-              .add(entry);
-        }
+      if (latest == Long.MIN_VALUE || at >= latest - SLACK_NANOS) {
+        latest = Math.max(latest, at);
+        tail.setNext(entry);
+        tail = entry;
+      } else {
+        stragglers.computeIfAbsent(Math.floorDiv(at, NANOS_PER_SECOND), s -> new ConcurrentLinkedQueue<>())
+            .add(entry);
       }
     }
 
-    /** The ordered queue up to {@link #SLACK_NANOS} past the sweep's time; not-due entries before it are skipped. */
+    /** Unlinks {@code e}, which follows {@code prev}; only the sweep calls this. */
+    void unlink(Entry prev, Entry e) {
+      Entry next = e.next();
+      if (next == null) {
+        synchronized (this) {
+          next = e.next();
+          if (next == null) { // still the tail: the next add links after prev
+            prev.setNext(null);
+            tail = prev;
+            return;
+          }
+        }
+      }
+      prev.setNext(next);
+      e.setNext(null); // no add links after it (it is not the tail), and the sweep walks on from prev
+    }
+
+    /** The ordered list up to {@link #SLACK_NANOS} past the sweep's time; not-due entries before it are skipped. */
     final class OrderedCursor extends Cursor {
       private final long atNanos;
+      /** The last entry walked and kept; {@code current} (when set) follows it. */
+      private Entry prev = head;
       private boolean done;
 
       OrderedCursor(long atNanos) {
         this.atNanos = atNanos;
-        this.it = ordered.iterator();
       }
 
       @Override
       Entry peek() {
         while (current == null && !done) {
-          if (!it.hasNext()) {
-            done = true;
-            break;
+          Entry e = (taken != null ? taken : prev).next();
+          if (taken != null) { // kept: walk on from it
+            prev = taken;
+            taken = null;
           }
-          Entry e = it.next();
-          if (e.at <= atNanos) {
+          if (e == null) {
+            done = true;
+          } else if (e.at <= atNanos) {
             current = e;
           } else if (e.endsWindow(atNanos)) {
             done = true;
+          } else {
+            prev = e;
           }
         }
         return current;
+      }
+
+      @Override
+      void remove() {
+        unlink(prev, taken);
+        taken = null;
       }
     }
 
@@ -207,6 +272,7 @@ final class ExpiryQueue {
       private final long lastSecond;
       private final Iterator<Map.Entry<Long, Queue<Entry>>> buckets;
       private Map.Entry<Long, Queue<Entry>> bucket;
+      private Iterator<Entry> it;
 
       StragglerCursor(long atNanos) {
         this.atNanos = atNanos;
@@ -216,6 +282,7 @@ final class ExpiryQueue {
 
       @Override
       Entry peek() {
+        taken = null;
         while (current == null) {
           if (it != null && it.hasNext()) {
             Entry e = it.next();
@@ -236,11 +303,17 @@ final class ExpiryQueue {
         return current;
       }
 
+      @Override
+      void remove() {
+        it.remove();
+        taken = null;
+      }
+
       /** A past second's empty bucket goes (a late straggler makes a new one); the current one's stays. */
       @Override
       void finish() {
         if (bucket != null && bucket.getKey() < lastSecond && bucket.getValue().isEmpty()) {
-          synchronized (lock) {
+          synchronized (Lane.this) {
             if (bucket.getValue().isEmpty()) {
               stragglers.remove(bucket.getKey(), bucket.getValue());
             }
@@ -250,15 +323,16 @@ final class ExpiryQueue {
     }
   }
 
-  /** A queued key; its owner may cancel it. */
-  static final class Entry {
+  /** A queued key, and the link to the next one in its lane's ordered list; its owner may cancel it. */
+  static class Entry {
     /**
-     * The subject, or null once the owner cancelled the entry (no flag: an entry is 24 bytes, and a
-     * boolean would make it 32). Plain on purpose: a sweep that reads it stale asks its judge, which
-     * answers from the subject itself.
+     * The subject, or null once the owner cancelled the entry. Plain on purpose: a sweep that reads
+     * it stale asks its judge, which answers from the subject itself.
      */
     private String key;
     final long at;
+    /** The next entry of the ordered list. */
+    private volatile Entry next;
 
     Entry(String key, long at) {
       this.key = key;
@@ -266,7 +340,7 @@ final class ExpiryQueue {
     }
 
     /**
-     * Whether neither this entry nor any queued behind it in its ordered queue is due at {@code atNanos}: each
+     * Whether neither this entry nor any queued behind it in its ordered list is due at {@code atNanos}: each
      * came at most {@link #SLACK_NANOS} earlier than the latest before it.
      */
     boolean endsWindow(long atNanos) {
@@ -277,28 +351,46 @@ final class ExpiryQueue {
     void cancel() {
       key = null;
     }
+
+    Entry next() {
+      return next;
+    }
+
+    void setNext(Entry next) {
+      this.next = next;
+    }
+  }
+
+  /** A lane's head sentinel, padded: the sweep writes its link, and adding threads must not share the line. */
+  @SuppressWarnings("unused")
+  private static final class Head extends Entry {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
+
+    Head() {
+      super(null, Long.MIN_VALUE);
+    }
   }
 
   /** Due entries of one structure, earliest first: peek, then take and maybe remove. */
   private abstract static class Cursor {
-    /** Walks the structure; its last returned entry is {@link #current} until taken. */
-    Iterator<Entry> it;
+    /** The due entry {@link #peek} returned, until taken. */
     Entry current;
+    /** The entry {@link #take} returned, until the next peek or its removal. */
+    Entry taken;
 
     /** The next due entry, or null when there is none. */
     abstract Entry peek();
 
     /** Takes the entry {@link #peek} returned. */
     final Entry take() {
-      Entry e = current;
+      taken = current;
       current = null;
-      return e;
+      return taken;
     }
 
     /** Removes the entry {@link #take} returned. */
-    final void remove() {
-      it.remove();
-    }
+    abstract void remove();
 
     /** Called once the sweep is over. */
     void finish() {

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,49 @@ class ExpiryQueueTest {
     }
     live.removeAll(cancelled);
     assertThat(reported).as("every live key reported").containsAll(live);
+  }
+
+  /**
+   * A sweep that takes every key as it comes keeps unlinking the lane's last entry while one thread
+   * appends after it: every key is reported exactly once (an append racing the unlinking of the
+   * tail it links to is not lost).
+   */
+  @Test
+  void aSweepUnlinkingTheTail_losesNoKeyAppendedMeanwhile() throws Exception {
+    int n = 200_000;
+    AtomicIntegerArray seen = new AtomicIntegerArray(n);
+    Consumer<String> report = k -> seen.incrementAndGet(Integer.parseInt(k));
+    AtomicBoolean adding = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> adder = pool.submit(() -> {
+        for (int i = 0; i < n; i++) {
+          queue.add(Integer.toString(i), i);
+          for (int spin = 0; spin < 32; spin++) {
+            Thread.onSpinWait(); // a little slower than the sweep, so that it keeps reaching the tail
+          }
+        }
+        adding.set(false);
+      });
+      Future<?> sweeper = pool.submit(() -> {
+        while (adding.get()) {
+          queue.sweep(Long.MAX_VALUE, 1024, k -> State.TAKEN, report);
+        }
+      });
+      adder.get(60, TimeUnit.SECONDS);
+      sweeper.get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    queue.sweep(Long.MAX_VALUE, n, k -> State.TAKEN, report);
+    List<Integer> notOnce = new ArrayList<>();
+    for (int i = 0; i < n && notOnce.size() < 10; i++) {
+      if (seen.get(i) != 1) {
+        notOnce.add(i);
+      }
+    }
+    assertThat(notOnce).as("keys not reported exactly once").isEmpty();
+    assertThat(queue.size()).isZero();
   }
 
   /** Adders in and out of order race sweepers: every key is reported, and once gone, dropped. */
