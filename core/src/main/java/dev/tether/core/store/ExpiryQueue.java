@@ -1,5 +1,7 @@
 package dev.tether.core.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Queue;
@@ -47,8 +49,6 @@ final class ExpiryQueue {
       Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
 
   private final Lane[] lanes = new Lane[LANES];
-  /** One sweep at a time: a sweep is the only one to unlink entries from the ordered lists. */
-  private final Object sweepLock = new Object();
 
   ExpiryQueue() {
     for (int i = 0; i < LANES; i++) {
@@ -70,12 +70,7 @@ final class ExpiryQueue {
     return entry;
   }
 
-  /**
-   * Queues an entry made by its owner (who may have to publish it before it is queued), in the
-   * calling thread's lane.
-   *
-   * @param entry a new entry, queued once
-   */
+  /** Queues a new entry made by its owner (who may publish it first), once, in the calling thread's lane. */
   void add(Entry entry) {
     lanes[(int) Thread.currentThread().getId() & (LANES - 1)].add(entry);
   }
@@ -91,13 +86,8 @@ final class ExpiryQueue {
    * @param visit takes each due key
    * @return how many due keys were visited
    */
-  int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
-    synchronized (sweepLock) {
-      return sweepAlone(atNanos, limit, judge, visit);
-    }
-  }
-
-  private int sweepAlone(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
+  synchronized int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
+    // One sweep at a time (the queue's monitor): a sweep is the only one to unlink entries.
     Cursor[] cursors = new Cursor[LANES * 2];
     int n = 0;
     for (Lane lane : lanes) {
@@ -146,16 +136,14 @@ final class ExpiryQueue {
   }
 
   /** How many keys are queued, for tests (walks every entry). */
-  int size() {
+  synchronized int size() {
     int n = 0;
-    synchronized (sweepLock) {
-      for (Lane lane : lanes) {
-        for (Entry e = lane.head.next(); e != null; e = e.next()) {
-          n++;
-        }
-        for (Queue<Entry> q : lane.stragglers.values()) {
-          n += q.size();
-        }
+    for (Lane lane : lanes) {
+      for (Entry e = lane.head.next(); e != null; e = e.next()) {
+        n++;
+      }
+      for (Queue<Entry> q : lane.stragglers.values()) {
+        n += q.size();
       }
     }
     return n;
@@ -182,7 +170,7 @@ final class ExpiryQueue {
   /**
    * One lane: an ordered singly linked list of entries, appended under the lane's monitor, and its
    * stragglers by second. The list is intrusive (an entry is its own node): no node per key, and a
-   * sweep unlinks an entry at once. Only a sweep (one at a time, under the queue's sweep lock)
+   * sweep unlinks an entry at once. Only a sweep (one at a time, under the queue's monitor)
    * unlinks; it unlinks the tail only under the lane's monitor, and any other entry without it,
    * because an add writes nothing but the tail's link.
    */
@@ -325,14 +313,22 @@ final class ExpiryQueue {
 
   /** A queued key, and the link to the next one in its lane's ordered list; its owner may cancel it. */
   static class Entry {
-    /**
-     * The subject, or null once the owner cancelled the entry. Plain on purpose: a sweep that reads
-     * it stale asks its judge, which answers from the subject itself.
-     */
+    private static final VarHandle NEXT;
+
+    static {
+      try {
+        NEXT = MethodHandles.lookup().findVarHandle(Entry.class, "next", Entry.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    /** The subject, or null once cancelled; plain: a sweep that reads it stale asks its judge, which knows. */
     private String key;
     final long at;
-    /** The next entry of the ordered list. */
-    private volatile Entry next;
+    /** The next entry of the ordered list: written with release, read with acquire ({@link #NEXT}). */
+    @SuppressWarnings("unused")
+    private Entry next;
 
     Entry(String key, long at) {
       this.key = key;
@@ -353,11 +349,12 @@ final class ExpiryQueue {
     }
 
     Entry next() {
-      return next;
+      return (Entry) NEXT.getAcquire(this);
     }
 
+    /** Publishes {@code next} with its fields (a plain key included) to a sweep that reads it. */
     void setNext(Entry next) {
-      this.next = next;
+      NEXT.setRelease(this, next);
     }
   }
 
