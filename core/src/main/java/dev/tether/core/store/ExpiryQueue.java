@@ -18,12 +18,12 @@ import java.util.function.Function;
  * and stops a little past the sweep's time. A key that arrives more than {@link #SLACK_NANOS}
  * earlier than the latest appended one (a shorter time to live, a clock set back, another engine's
  * skewed clock) goes to a map of seconds instead. Each adding thread uses one of {@link #LANES}
- * lanes (so threads adding at once do not share a lock, a tail or a cache line), and a sweep, one
- * at a time, merges every lane's two structures. Entries are never removed when their subject
- * changes: the owner {@linkplain Entry#cancel() cancels} an entry it knows is dead (the sweep then
- * drops it without asking), and a sweep asks {@code judge} about each other due one and drops
- * those that are gone, so each structure holds at most what was added since its entries last came
- * due. Thread-safe.
+ * lanes (threads adding at once share no lock, tail or cache line unless their ids meet modulo
+ * {@code LANES}), and a sweep, one at a time, merges every lane's two structures. Entries are never
+ * removed when their subject changes: the owner {@linkplain Entry#cancel() cancels} an entry it
+ * knows is dead (the sweep then drops it without asking), and a sweep asks {@code judge} about each
+ * other due one and drops those that are gone, so each structure holds at most what was added
+ * since its entries last came due. Thread-safe.
  */
 final class ExpiryQueue {
   /** What a sweep learns about a queued key that is due by its queued time. */
@@ -38,7 +38,7 @@ final class ExpiryQueue {
     TAKEN
   }
 
-  /** How far out of order a key may sit in the ordered queue (and so how far past it a sweep looks). */
+  /** How far out of order a key may sit in an ordered list (and so how far past it a sweep looks). */
   static final long SLACK_NANOS = 1_000_000_000L;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   /**
@@ -49,6 +49,8 @@ final class ExpiryQueue {
       Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1));
 
   private final Lane[] lanes = new Lane[LANES];
+  /** One sweep at a time (a sweep is the only one to unlink); not the queue's own header, beside {@link #lanes}. */
+  private final Object sweepLock = new Object();
 
   ExpiryQueue() {
     for (int i = 0; i < LANES; i++) {
@@ -84,10 +86,16 @@ final class ExpiryQueue {
    * @param judge says whether a key is due at {@code atNanos}, later, gone (gone ones are dropped),
    *     or taken by the judge itself
    * @param visit takes each due key
-   * @return how many due keys were visited
+   * @return how many due keys were visited; {@code judge} and {@code visit} run under the sweep
+   *     lock and must not sweep this queue
    */
-  synchronized int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
-    // One sweep at a time (the queue's monitor): a sweep is the only one to unlink entries.
+  int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
+    synchronized (sweepLock) {
+      return sweepAlone(atNanos, limit, judge, visit);
+    }
+  }
+
+  private int sweepAlone(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
     Cursor[] cursors = new Cursor[LANES * 2];
     int n = 0;
     for (Lane lane : lanes) {
@@ -136,51 +144,47 @@ final class ExpiryQueue {
   }
 
   /** How many keys are queued, for tests (walks every entry). */
-  synchronized int size() {
+  int size() {
     int n = 0;
-    for (Lane lane : lanes) {
-      for (Entry e = lane.head.next(); e != null; e = e.next()) {
-        n++;
-      }
-      for (Queue<Entry> q : lane.stragglers.values()) {
-        n += q.size();
+    synchronized (sweepLock) {
+      for (Lane lane : lanes) {
+        for (Entry e = lane.head.next(); e != null; e = e.next()) {
+          n++;
+        }
+        for (Queue<Entry> q : lane.stragglers.values()) {
+          n += q.size();
+        }
       }
     }
     return n;
   }
 
-  /** What the adding thread writes on every add (and the lane's monitor, its object header). */
-  private abstract static class LaneTail {
+  /** A lane's fields: what its adder writes (the monitor, tail, latest) and a sweep reads (head, stragglers). */
+  private abstract static class LaneFields {
     /** The last entry of the ordered list (the head sentinel when it is empty); guarded by the lane. */
     Entry tail;
     /** The latest time appended to the ordered list; guarded by the lane. */
     long latest = Long.MIN_VALUE;
-  }
-
-  /**
-   * Two cache lines between a lane's tail and what follows it in memory, so that threads adding to
-   * different lanes write different lines (superclass fields come first, as Caffeine pads).
-   */
-  @SuppressWarnings("unused")
-  private abstract static class LanePadding extends LaneTail {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-    long p08, p09, p10, p11, p12, p13, p14, p15;
-  }
-
-  /**
-   * One lane: an ordered singly linked list of entries, appended under the lane's monitor, and its
-   * stragglers by second. The list is intrusive (an entry is its own node): no node per key, and a
-   * sweep unlinks an entry at once. Only a sweep (one at a time, under the queue's monitor)
-   * unlinks; it unlinks the tail only under the lane's monitor, and any other entry without it,
-   * because an add writes nothing but the tail's link.
-   */
-  private static final class Lane extends LanePadding {
     final Entry head = new Head();
     /**
      * Keeps a straggler's add and a sweep's dropping of its empty bucket exclusive (else the add
      * could land in a dropped bucket and be lost): both hold the lane's monitor.
      */
     final ConcurrentSkipListMap<Long, Queue<Entry>> stragglers = new ConcurrentSkipListMap<>();
+  }
+
+  /**
+   * One lane: an ordered singly linked list of entries, appended under the lane's monitor, and its
+   * stragglers by second. The list is intrusive (an entry is its own node): no node per key, and a
+   * sweep unlinks an entry at once. Only a sweep (one at a time) unlinks; it unlinks the tail only
+   * under the lane's monitor, and any other entry without it, because an add writes nothing but the
+   * tail's link. Two cache lines of padding follow the fields (superclass fields come first), so
+   * lanes side by side in memory do not share a line.
+   */
+  @SuppressWarnings("unused")
+  private static final class Lane extends LaneFields {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p10, p11, p12, p13, p14, p15;
 
     Lane() {
       tail = head;

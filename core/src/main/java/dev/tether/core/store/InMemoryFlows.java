@@ -82,7 +82,7 @@ final class InMemoryFlows {
   List<String> removeExpiredBy(Instant at, int limit) {
     List<String> removed = new ArrayList<>();
     // One map operation a flow: the judge removes a due flow itself. Count only what this call
-    // removed: a concurrent sweep (another engine's maintenance) may have removed the same key first.
+    // removed: a flow put again under its key has a second entry, which finds it gone.
     flowExpiry.sweep(Times.nanos(at), limit, key -> {
       boolean[] due = {false};
       FlowEntry left = flows.computeIfPresent(key, (k, e) -> {

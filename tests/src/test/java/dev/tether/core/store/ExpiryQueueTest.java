@@ -225,7 +225,10 @@ class ExpiryQueueTest {
     assertThat(queue.size()).isZero();
   }
 
-  /** Adders in and out of order race sweepers: every key is reported, and once gone, dropped. */
+  /**
+   * Adders in and out of order race two sweeping threads (which take turns: one sweep at a time):
+   * every key is reported, and once gone, dropped.
+   */
   @Test
   void racingAddsAndSweeps_loseNoKey() throws Exception {
     int adders = 4;
