@@ -79,15 +79,15 @@ final class ExpiryQueue {
 
   /**
    * Calls {@code visit} with each key queued to expire at or before {@code atNanos}, earliest
-   * first (within {@link #SLACK_NANOS}), until it has reported {@code limit} keys as due.
+   * first (within {@link #SLACK_NANOS}), until it has reported {@code limit} keys as due; one sweep
+   * at a time, so {@code judge} and {@code visit} (run under its lock) must not sweep this queue.
    *
    * @param atNanos the sweep's time
    * @param limit the most due keys to visit
    * @param judge says whether a key is due at {@code atNanos}, later, gone (gone ones are dropped),
    *     or taken by the judge itself
    * @param visit takes each due key
-   * @return how many due keys were visited; {@code judge} and {@code visit} run under the sweep
-   *     lock and must not sweep this queue
+   * @return how many due keys were visited
    */
   int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
     synchronized (sweepLock) {
