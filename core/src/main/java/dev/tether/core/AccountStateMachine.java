@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 final class AccountStateMachine {
   /** Reason recorded when a pending link outlives its TTL. */
-  static final String LINK_EXPIRED = "link_expired";
+  static final String LINK_EXPIRED = StoredAccount.LINK_EXPIRED;
 
   private AccountStateMachine() {}
 
@@ -69,7 +69,8 @@ final class AccountStateMachine {
       }
     } else if (event instanceof AccountEvent.LinkExpired) {
       if (from == INITIATED) {
-        next = with(current, EXPIRED, LINK_EXPIRED, now);
+        // As of the link's expiry, whenever it is noticed; built with the account, so nothing is allocated.
+        next = current.redirectUrl() != null ? current.withLinkExpired() : with(current, EXPIRED, LINK_EXPIRED, now);
       }
     } else if (event instanceof AccountEvent.Superseded) {
       String by = ((AccountEvent.Superseded) event).byAccountId();

@@ -242,14 +242,15 @@ public final class ConnectionModel {
   }
 
   /**
-   * The clock moved to {@code now}: links past their TTL expire.
+   * The clock moved to {@code now}: links past their TTL expire, as of their expiry (not of when
+   * the engine notices), which is when the engine's forgetting of them starts to count.
    *
    * @param now the engine clock's new time
    */
   public void timePassed(Instant now) {
     for (Account a : accounts.values()) {
       if (a.status == ConnectionStatus.INITIATED && !now.isBefore(a.linkExpiresAt)) {
-        end(a, ConnectionStatus.EXPIRED, now);
+        end(a, ConnectionStatus.EXPIRED, a.linkExpiresAt);
       }
     }
   }

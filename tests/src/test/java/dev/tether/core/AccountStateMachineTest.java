@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AccountStateMachineTest {
   private static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant NOW = Instant.parse("2026-01-01T00:05:00Z");
+  private static final Instant LINK_ENDS = CREATED.plusSeconds(600);
   private static final Credentials CREDENTIALS = Credentials.builder(AuthScheme.OAUTH2).accessToken("tok").build();
   private static final Credentials REFRESHED = Credentials.builder(AuthScheme.OAUTH2).accessToken("tok2").build();
 
@@ -70,7 +71,7 @@ class AccountStateMachineTest {
         .connectedAt(credentialed ? CREATED : null)
         .credentials(credentialed ? CREDENTIALS : null);
     if (pending) {
-      b.link("ln_test", CREATED.plusSeconds(600), "https://auth.example/x");
+      b.link("ln_test", LINK_ENDS, "https://auth.example/x");
     }
     return b.build();
   }
@@ -92,7 +93,8 @@ class AccountStateMachineTest {
     assertThat(after.status()).isEqualTo(expected);
     assertThat(after.id()).isEqualTo(before.id());
     assertThat(after.createdAt()).isEqualTo(CREATED);
-    assertThat(after.updatedAt()).isEqualTo(NOW);
+    assertThat(after.updatedAt()).as("updated when it changed; a link's expiry as of the link's end")
+        .isEqualTo(eventName.equals("LinkExpired") ? LINK_ENDS : NOW);
     if (from == expected) {
       assertThat(result.get().change()).as("no status change is announced").isEmpty();
     } else {
@@ -125,6 +127,14 @@ class AccountStateMachineTest {
     StoredAccount linkExpired = AccountStateMachine.apply(record(INITIATED), EVENTS.get("LinkExpired"), NOW).get().next();
     assertThat(linkExpired.statusReason()).contains(AccountStateMachine.LINK_EXPIRED);
     assertThat(linkExpired.redirectUrl()).isNull();
+  }
+
+  @Test
+  void linkExpired_isTheExpiredFormBuiltWithTheAccount_soExpiryAllocatesNoRecord() {
+    StoredAccount pending = record(INITIATED);
+    StoredAccount later = AccountStateMachine.apply(pending, EVENTS.get("LinkExpired"), NOW.plusSeconds(3600)).get().next();
+    assertThat(later).isSameAs(pending.withLinkExpired());
+    assertThat(later.updatedAt()).as("as of the link's end, however late it is noticed").isEqualTo(LINK_ENDS);
   }
 
   @Test

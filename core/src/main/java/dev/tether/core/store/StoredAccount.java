@@ -20,6 +20,8 @@ import java.util.Optional;
  * link.
  */
 public final class StoredAccount {
+  /** The status reason of an account whose link died unused. */
+  public static final String LINK_EXPIRED = "link_expired";
   private final String id;
   private final String userId;
   private final String toolkit;
@@ -64,19 +66,6 @@ public final class StoredAccount {
     }
   }
 
-  /** The compact form of {@link Link}. */
-  private static final class PendingLink {
-    final String id;
-    final long expiresAt;
-    final String redirectUrl;
-
-    PendingLink(String id, long expiresAt, String redirectUrl) {
-      this.id = id;
-      this.expiresAt = expiresAt;
-      this.redirectUrl = redirectUrl;
-    }
-  }
-
   private StoredAccount(Builder b) {
     this.id = b.id;
     this.userId = b.userId;
@@ -92,12 +81,20 @@ public final class StoredAccount {
     if (b.link != null && status != ConnectionStatus.INITIATED) {
       throw new IllegalArgumentException("Account " + id + " is " + status + ": only an INITIATED account has a link");
     }
-    this.detail = b.link != null ? b.link : b.statusReason;
     StoredCredentials c = b.credentials;
     this.credentialShape = c == null ? null : c.shape();
     this.credentialSecrets = c == null ? null : c.secrets();
     this.credentialsExpireAtSecond = c == null ? 0 : c.expiresAtSecond();
     this.credentialsExpireAtNano = c == null ? 0 : c.expiresAtNano();
+    PendingLink l = b.link;
+    if (l == null) {
+      this.detail = b.statusReason;
+      return;
+    }
+    // What it becomes if the link dies unused (withLinkExpired); detail is still null here, as a builder reads it.
+    Builder expired = new Builder(this).status(ConnectionStatus.EXPIRED).statusReason(LINK_EXPIRED);
+    expired.updatedAt = l.expiresAt;
+    this.detail = new PendingLink(l.id, l.expiresAt, l.redirectUrl, expired.build());
   }
 
   /**
@@ -231,6 +228,22 @@ public final class StoredAccount {
    */
   public boolean dueForRefresh(Instant now, Duration margin) {
     return credentialShape != null && stored().expiresBy(now.plus(margin));
+  }
+
+  /**
+   * This pending account once its link has died: EXPIRED with reason {@value #LINK_EXPIRED} as of
+   * the link's expiry. The same instance every call, built with the account, so a link expiring
+   * allocates nothing that a young collection must scan or copy.
+   *
+   * @return the expired account
+   * @throws IllegalStateException if it has no pending link
+   */
+  public StoredAccount withLinkExpired() {
+    if (!(detail instanceof PendingLink)) {
+      throw new IllegalStateException("Account " + id + " is " + status + " without a pending link; only a "
+          + "pending account's link can expire");
+    }
+    return ((PendingLink) detail).expired;
   }
 
   /** {@return the pending link, while INITIATED} */
@@ -400,7 +413,8 @@ public final class StoredAccount {
      */
     public Builder link(String linkId, Instant expiresAt, String redirectUrl) {
       this.link = new PendingLink(Objects.requireNonNull(linkId, "linkId"),
-          Times.nanos(Objects.requireNonNull(expiresAt, "expiresAt")), Objects.requireNonNull(redirectUrl, "redirectUrl"));
+          Times.nanos(Objects.requireNonNull(expiresAt, "expiresAt")), Objects.requireNonNull(redirectUrl, "redirectUrl"),
+          null);
       return this;
     }
 
