@@ -65,7 +65,13 @@ final class ConnectionWaiters implements StoreListener {
       if (event.type() == ConnectionEvent.Type.DELETED) {
         settle(id, null);
       } else if (event.type() == ConnectionEvent.Type.STATUS_CHANGED) {
-        settle(id, store.account(id).orElse(null));
+        StoredAccount now = store.account(id).orElse(null);
+        if (now == null && event.status().isTerminal()) {
+          // Ended, then forgotten (an abandoned link) before this read: it ended, it was not deleted.
+          fail(id, event.status(), event.reason().orElse(null));
+        } else {
+          settle(id, now);
+        }
       }
     }
     CompletableFuture<ConnectionEvent> next = nextChange.remove(id);
@@ -120,6 +126,13 @@ final class ConnectionWaiters implements StoreListener {
     } else {
       future.completeExceptionally(new ConnectionRequestFailedException(accountId,
           r == null ? null : r.status(), r == null ? "deleted" : r.statusReason().orElse(null)));
+    }
+  }
+
+  private void fail(String accountId, ConnectionStatus status, String reason) {
+    CompletableFuture<ConnectedAccount> future = completions.remove(accountId);
+    if (future != null) {
+      future.completeExceptionally(new ConnectionRequestFailedException(accountId, status, reason));
     }
   }
 }

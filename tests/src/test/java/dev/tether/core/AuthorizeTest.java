@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.ConnectionStores;
+import dev.tether.core.store.StoreListener;
 import dev.tether.spi.ProviderException;
 import dev.tether.testkit.FakeToolkitProvider;
 import dev.tether.testkit.TestClock;
@@ -161,6 +162,41 @@ class AuthorizeTest {
     assertThatThrownBy(() -> r.waitForConnection(Duration.ofSeconds(30)))
         .isInstanceOfSatisfying(ConnectionRequestFailedException.class,
             e -> assertThat(e.status()).contains(ConnectionStatus.EXPIRED));
+  }
+
+  @Test
+  void waitForConnection_linkNoticedLateAndForgottenBeforeTheWaiterLooks_reportsExpiredNotDeleted() {
+    ConnectionStore store = ConnectionStores.inMemory();
+    AtomicReference<Session> forgetter = new AtomicReference<>();
+    store.subscribe(new StoreListener() { // called before the engine's waiters, which subscribe at build
+      @Override
+      public void accountChanged(ConnectionEvent event) {
+        Session s = event.status() == ConnectionStatus.EXPIRED ? forgetter.getAndSet(null) : null;
+        if (s != null) {
+          s.toolkits(); // a read of the slot in between: the link ended over a TTL ago, so it is forgotten
+        }
+      }
+
+      @Override
+      public void flowSettled(String flowKey) {}
+    });
+    Tether engine = TestEngines.builder(provider, clock).store(store).build();
+    Session user = engine.createSession("user_9");
+    ConnectionRequest r = user.authorize("gmail");
+    CompletableFuture<ConnectedAccount> waiting = r.future();
+    clock.advance(Duration.ofMinutes(25)); // the link died at 10 minutes, forgettable from 20
+    forgetter.set(user);
+
+    engine.cleanUp();
+
+    assertThat(engine.account(r.id())).as("forgotten by the read in between").isEmpty();
+    assertThat(waiting).isCompletedExceptionally();
+    assertThatThrownBy(waiting::join).hasCauseInstanceOf(ConnectionRequestFailedException.class).cause()
+        .satisfies(e -> {
+          ConnectionRequestFailedException failed = (ConnectionRequestFailedException) e;
+          assertThat(failed.status()).contains(ConnectionStatus.EXPIRED);
+          assertThat(failed.reason()).contains("link_expired");
+        });
   }
 
   @Test

@@ -142,6 +142,21 @@ class ConnectionRulesTest {
   }
 
   @Test
+  void housekeep_aLinkNoticedLongAfterItDied_expiresAsOfItsEnd_andOnlyALaterPassForgetsIt() {
+    Instant late = T0.plus(TTL.multipliedBy(3)); // died at T0 + TTL, forgettable from T0 + 2 TTL
+    SlotDraft first = new SlotDraft(new Slot("alice", "gmail", List.of(account("ca_p", INITIATED)), 0), late);
+    ConnectionRules.housekeep(first, TTL);
+    assertThat(statuses(first)).containsExactly(Map.entry("ca_p", EXPIRED));
+    assertThat(first.find("ca_p").orElseThrow().updatedAt()).isEqualTo(T0.plus(TTL));
+    assertThat(events(first)).containsExactly("STATUS_CHANGED ca_p INITIATED→EXPIRED");
+
+    SlotDraft second = new SlotDraft(new Slot("alice", "gmail", List.of(first.find("ca_p").orElseThrow()), 0), late);
+    ConnectionRules.housekeep(second, TTL);
+    assertThat(statuses(second)).isEmpty();
+    assertThat(second.events()).as("forgetting announces nothing").isEmpty();
+  }
+
+  @Test
   void activate_singleAccount_supersedesTheOtherActive() {
     SlotDraft d = draft(account("ca_on", ACTIVE), account("ca_p", INITIATED));
     assertThat(ConnectionRules.activate(d, "ca_p", CREDENTIALS, TTL)).get()
