@@ -7,15 +7,16 @@ import dev.tether.core.Tether;
 import dev.tether.testkit.FakeToolkitProvider;
 import dev.tether.testkit.TestClock;
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -33,8 +34,8 @@ import javax.management.openmbean.CompositeData;
  * caller sharing its cores with a busy thread, whatever the engine does.
  *
  * <p>Prints {@code expiry N expired ns-per-expiry worst-ms p99.9-ms calls longest-collection-ms
- * control-worst-ms control-p99.9-ms}, the longest collection being the longest the JVM reported
- * while the links expired.
+ * control-worst-ms control-p99.9-ms control-longest-collection-ms}: the longest collections that
+ * started in each window, as the JVM announced them (whole milliseconds).
  */
 public final class ExpiryPause {
   private ExpiryPause() {}
@@ -56,12 +57,13 @@ public final class ExpiryPause {
     System.gc();
 
     CollectorPauses pauses = new CollectorPauses();
+    long windowStart = CollectorPauses.uptime(); // after System.gc() returned: its collection is not counted
     Caller during = new Caller(() -> caller.manageConnections(gmail, false));
     long t0 = System.nanoTime();
     tether.cleanUp();
     long elapsed = System.nanoTime() - t0;
     during.stop();
-    long longestCollection = pauses.longestMillis();
+    long windowEnd = CollectorPauses.uptime();
 
     Caller control = new Caller(() -> caller.manageConnections(gmail, false));
     long c0 = System.nanoTime();
@@ -69,18 +71,18 @@ public final class ExpiryPause {
       tether.cleanUp(); // nothing is due: a busy thread on the other core, no expiry
     }
     control.stop();
+    long controlEnd = CollectorPauses.uptime();
     long expired = tether.accounts(AccountQuery.all().withStatus(ConnectionStatus.EXPIRED)).size();
+    System.out.printf(Locale.ROOT, "expiry %d %d %.1f %.3f %.3f %d %d %.3f %.3f %d%n", n, expired, elapsed / (double) n,
+        during.worst / 1e6, during.p999() / 1e6, during.calls, pauses.longestBetween(windowStart, windowEnd),
+        control.worst / 1e6, control.p999() / 1e6, pauses.longestBetween(windowEnd, controlEnd));
     pauses.close();
-    System.out.printf(Locale.ROOT, "expiry %d %d %.1f %.3f %.3f %d %d %.3f %.3f%n", n, expired, elapsed / (double) n,
-        during.worst / 1e6, during.p999() / 1e6, during.calls, longestCollection, control.worst / 1e6,
-        control.p999() / 1e6);
   }
 
-  /** The longest collection the JVM reports (in whole milliseconds) from construction to the first read. */
+  /** The collections the JVM announces, by start time (ms of uptime) and duration (ms). */
   private static final class CollectorPauses implements NotificationListener {
     private final List<NotificationEmitter> emitters = new ArrayList<>();
-    private volatile boolean counting = true;
-    private final AtomicLong longest = new AtomicLong();
+    private final List<long[]> seen = Collections.synchronizedList(new ArrayList<>());
 
     CollectorPauses() {
       for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -90,18 +92,23 @@ public final class ExpiryPause {
       }
     }
 
+    static long uptime() {
+      return ManagementFactory.getRuntimeMXBean().getUptime();
+    }
+
     @Override
     public void handleNotification(Notification notification, Object handback) {
-      if (counting && notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-        long ms = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo()
-            .getDuration();
-        longest.accumulateAndGet(ms, Math::max);
+      if (notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+        GcInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
+        seen.add(new long[] {gc.getStartTime(), gc.getDuration()});
       }
     }
 
-    long longestMillis() {
-      counting = false;
-      return longest.get();
+    /** The longest collection that started in [from, to], ms of uptime; read after the JVM announced them. */
+    long longestBetween(long from, long to) {
+      synchronized (seen) {
+        return seen.stream().filter(g -> g[0] >= from && g[0] <= to).mapToLong(g -> g[1]).max().orElse(0);
+      }
     }
 
     void close() throws ListenerNotFoundException {
