@@ -69,7 +69,7 @@ final class AccountStateMachine {
       }
     } else if (event instanceof AccountEvent.LinkExpired) {
       if (from == INITIATED) {
-        // As of the link's expiry, whenever it is noticed; built with the account, so nothing is allocated.
+        // As of the link's expiry, whenever it is noticed; built with the account, so no record is built now.
         next = current.redirectUrl() != null ? current.withLinkExpired() : with(current, EXPIRED, LINK_EXPIRED, now);
       }
     } else if (event instanceof AccountEvent.Superseded) {
