@@ -216,7 +216,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
     // An entry whose account moved on was cancelled by that commit; the judge sees the rest.
     pendingLinks.sweep(Times.nanos(at), limit, id -> {
       StoredAccount a = unwrap(accounts.get(id));
-      if (a == null || a.status() != ConnectionStatus.INITIATED || a.link().isEmpty()) {
+      if (a == null || a.status() != ConnectionStatus.INITIATED || a.redirectUrl() == null) {
         return ExpiryQueue.State.GONE;
       }
       judged[0] = a;
