@@ -20,7 +20,7 @@ import java.util.function.Function;
  * skewed clock) goes to a map of seconds instead. Each adding thread uses one of {@link #LANES}
  * lanes (threads adding at once share no lock, tail or cache line unless their ids meet modulo
  * {@code LANES}), and a sweep, one at a time, merges every lane's two structures. Entries are never
- * removed when their subject changes: the owner {@linkplain Entry#cancel() cancels} an entry it
+ * removed when their subject changes: the owner {@linkplain ExpiryEntry#cancel() cancels} an entry it
  * knows is dead (the sweep then drops it without asking), and a sweep asks {@code judge} about each
  * other due one and drops those that are gone, so each structure holds at most what was added
  * since its entries last came due. Thread-safe.
@@ -64,16 +64,16 @@ final class ExpiryQueue {
    *
    * @param key the subject
    * @param expiresAtNanos when it expires
-   * @return the entry, for {@link Entry#cancel()}
+   * @return the entry, for {@link ExpiryEntry#cancel()}
    */
-  Entry add(String key, long expiresAtNanos) {
-    Entry entry = new Entry(key, expiresAtNanos);
+  ExpiryEntry add(String key, long expiresAtNanos) {
+    ExpiryEntry entry = new ExpiryEntry(key, expiresAtNanos);
     add(entry);
     return entry;
   }
 
   /** Queues a new entry made by its owner (who may publish it first), once, in the calling thread's lane. */
-  void add(Entry entry) {
+  void add(ExpiryEntry entry) {
     lanes[(int) Thread.currentThread().getId() & (LANES - 1)].add(entry);
   }
 
@@ -99,7 +99,7 @@ final class ExpiryQueue {
     Cursor[] cursors = new Cursor[LANES * 2];
     int n = 0;
     for (Lane lane : lanes) {
-      Entry first = lane.head.next();
+      ExpiryEntry first = lane.head.next();
       if (first != null && !first.endsWindow(atNanos)) { // else nothing in it is due
         cursors[n++] = lane.new OrderedCursor(atNanos);
       }
@@ -111,7 +111,7 @@ final class ExpiryQueue {
     while (visited < limit) {
       Cursor from = null;
       for (int i = 0; i < n; i++) {
-        Entry e = cursors[i].peek();
+        ExpiryEntry e = cursors[i].peek();
         if (e != null && (from == null || e.at < from.current.at)) {
           from = cursors[i];
         }
@@ -119,7 +119,7 @@ final class ExpiryQueue {
       if (from == null) {
         break;
       }
-      String key = from.take().key; // read once: the owner may cancel it meanwhile
+      String key = from.take().key(); // read once: the owner may cancel it meanwhile
       switch (key == null ? State.GONE : judge.apply(key)) {
         case DUE:
           visit.accept(key);
@@ -148,10 +148,10 @@ final class ExpiryQueue {
     int n = 0;
     synchronized (sweepLock) {
       for (Lane lane : lanes) {
-        for (Entry e = lane.head.next(); e != null; e = e.next()) {
+        for (ExpiryEntry e = lane.head.next(); e != null; e = e.next()) {
           n++;
         }
-        for (Queue<Entry> q : lane.stragglers.values()) {
+        for (Queue<ExpiryEntry> q : lane.stragglers.values()) {
           n += q.size();
         }
       }
@@ -159,60 +159,102 @@ final class ExpiryQueue {
     return n;
   }
 
-  /** A lane's fields: what its adder writes (the monitor, tail, latest) and a sweep reads (head, stragglers). */
-  private abstract static class LaneFields {
-    /** The last entry of the ordered list (the head sentinel when it is empty); guarded by the lane. */
-    Entry tail;
-    /** The latest time appended to the ordered list; guarded by the lane. */
-    long latest = Long.MIN_VALUE;
-    final Entry head = new Head();
+  /** What a sweep reads of a lane, first in the object and never written after construction. */
+  private abstract static class LaneEnds {
+    final ExpiryEntry head = new ExpiryEntry.Head();
     /**
-     * Keeps a straggler's add and a sweep's dropping of its empty bucket exclusive (else the add
-     * could land in a dropped bucket and be lost): both hold the lane's monitor.
+     * A straggler's add and a sweep's dropping of its empty bucket hold the lane's lock (else the
+     * add could land in a dropped bucket and be lost).
      */
-    final ConcurrentSkipListMap<Long, Queue<Entry>> stragglers = new ConcurrentSkipListMap<>();
+    final ConcurrentSkipListMap<Long, Queue<ExpiryEntry>> stragglers = new ConcurrentSkipListMap<>();
+  }
+
+  /** A cache line between what a sweep reads and what the adder writes. */
+  @SuppressWarnings("unused")
+  private abstract static class LanePad extends LaneEnds {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+  }
+
+  /** What the adder writes: the lane's lock, the list's last entry (the head when empty), the latest time appended. */
+  private abstract static class LaneTail extends LanePad {
+    int held;
+    ExpiryEntry tail;
+    long latest = Long.MIN_VALUE;
   }
 
   /**
-   * One lane: an ordered singly linked list of entries, appended under the lane's monitor, and its
+   * One lane: an ordered singly linked list of entries, appended under the lane's lock, and its
    * stragglers by second. The list is intrusive (an entry is its own node): no node per key, and a
    * sweep unlinks an entry at once. Only a sweep (one at a time) unlinks; it unlinks the tail only
-   * under the lane's monitor, and any other entry without it, because an add writes nothing but the
-   * tail's link. Two cache lines of padding follow the fields (superclass fields come first), so
-   * lanes side by side in memory do not share a line.
+   * under the lane's lock, and any other entry without it, because an add writes nothing but the
+   * tail's link. The lock is a field, not the monitor, so the object's header line (with the ends a
+   * sweep reads) is never written; a cache line of padding sits on each side of what the adder
+   * writes, so a sweep reading the ends and neighbouring objects do not share its line.
    */
   @SuppressWarnings("unused")
-  private static final class Lane extends LaneFields {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-    long p08, p09, p10, p11, p12, p13, p14, p15;
+  private static final class Lane extends LaneTail {
+    private static final VarHandle HELD;
+
+    static {
+      try {
+        HELD = MethodHandles.lookup().findVarHandle(LaneTail.class, "held", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    long q00, q01, q02, q03, q04, q05, q06, q07;
 
     Lane() {
       tail = head;
     }
 
-    synchronized void add(Entry entry) {
+    /** Held for a few writes at a time, and nearly always by the lane's one adder: spins, then yields. */
+    void lock() {
+      for (int spins = 0; !HELD.compareAndSet(this, 0, 1); spins++) {
+        if (spins < 64) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+      }
+    }
+
+    void unlock() {
+      HELD.setRelease(this, 0);
+    }
+
+    void add(ExpiryEntry entry) {
       long at = entry.at;
-      if (latest == Long.MIN_VALUE || at >= latest - SLACK_NANOS) {
-        latest = Math.max(latest, at);
-        tail.setNext(entry);
-        tail = entry;
-      } else {
-        stragglers.computeIfAbsent(Math.floorDiv(at, NANOS_PER_SECOND), s -> new ConcurrentLinkedQueue<>())
-            .add(entry);
+      lock();
+      try {
+        if (latest == Long.MIN_VALUE || at >= latest - SLACK_NANOS) {
+          latest = Math.max(latest, at);
+          tail.setNext(entry);
+          tail = entry;
+        } else {
+          stragglers.computeIfAbsent(Math.floorDiv(at, NANOS_PER_SECOND), s -> new ConcurrentLinkedQueue<>())
+              .add(entry);
+        }
+      } finally {
+        unlock();
       }
     }
 
     /** Unlinks {@code e}, which follows {@code prev}; only the sweep calls this. */
-    void unlink(Entry prev, Entry e) {
-      Entry next = e.next();
+    void unlink(ExpiryEntry prev, ExpiryEntry e) {
+      ExpiryEntry next = e.next();
       if (next == null) {
-        synchronized (this) {
+        lock();
+        try {
           next = e.next();
           if (next == null) { // still the tail: the next add links after prev
             prev.setNext(null);
             tail = prev;
             return;
           }
+        } finally {
+          unlock();
         }
       }
       prev.setNext(next);
@@ -223,7 +265,7 @@ final class ExpiryQueue {
     final class OrderedCursor extends Cursor {
       private final long atNanos;
       /** The last entry walked and kept; {@code current} (when set) follows it. */
-      private Entry prev = head;
+      private ExpiryEntry prev = head;
       private boolean done;
 
       OrderedCursor(long atNanos) {
@@ -231,9 +273,9 @@ final class ExpiryQueue {
       }
 
       @Override
-      Entry peek() {
+      ExpiryEntry peek() {
         while (current == null && !done) {
-          Entry e = (taken != null ? taken : prev).next();
+          ExpiryEntry e = (taken != null ? taken : prev).next();
           if (taken != null) { // kept: walk on from it
             prev = taken;
             taken = null;
@@ -262,9 +304,9 @@ final class ExpiryQueue {
     final class StragglerCursor extends Cursor {
       private final long atNanos;
       private final long lastSecond;
-      private final Iterator<Map.Entry<Long, Queue<Entry>>> buckets;
-      private Map.Entry<Long, Queue<Entry>> bucket;
-      private Iterator<Entry> it;
+      private final Iterator<Map.Entry<Long, Queue<ExpiryEntry>>> buckets;
+      private Map.Entry<Long, Queue<ExpiryEntry>> bucket;
+      private Iterator<ExpiryEntry> it;
 
       StragglerCursor(long atNanos) {
         this.atNanos = atNanos;
@@ -273,11 +315,11 @@ final class ExpiryQueue {
       }
 
       @Override
-      Entry peek() {
+      ExpiryEntry peek() {
         taken = null;
         while (current == null) {
           if (it != null && it.hasNext()) {
-            Entry e = it.next();
+            ExpiryEntry e = it.next();
             if (e.at <= atNanos) {
               current = e;
             }
@@ -305,86 +347,31 @@ final class ExpiryQueue {
       @Override
       void finish() {
         if (bucket != null && bucket.getKey() < lastSecond && bucket.getValue().isEmpty()) {
-          synchronized (Lane.this) {
+          lock();
+          try {
             if (bucket.getValue().isEmpty()) {
               stragglers.remove(bucket.getKey(), bucket.getValue());
             }
+          } finally {
+            unlock();
           }
         }
       }
     }
   }
 
-  /** A queued key, and the link to the next one in its lane's ordered list; its owner may cancel it. */
-  static class Entry {
-    private static final VarHandle NEXT;
-
-    static {
-      try {
-        NEXT = MethodHandles.lookup().findVarHandle(Entry.class, "next", Entry.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    /** The subject, or null once cancelled; plain: a sweep that reads it stale asks its judge, which knows. */
-    private String key;
-    final long at;
-    /** The next entry of the ordered list: written with release, read with acquire ({@link #NEXT}). */
-    @SuppressWarnings("unused")
-    private Entry next;
-
-    Entry(String key, long at) {
-      this.key = key;
-      this.at = at;
-    }
-
-    /**
-     * Whether neither this entry nor any queued behind it in its ordered list is due at {@code atNanos}: each
-     * came at most {@link #SLACK_NANOS} earlier than the latest before it.
-     */
-    boolean endsWindow(long atNanos) {
-      return at - SLACK_NANOS > atNanos;
-    }
-
-    /** Drops this entry at its sweep without asking the judge: its subject is gone or expires at another time. */
-    void cancel() {
-      key = null;
-    }
-
-    Entry next() {
-      return (Entry) NEXT.getAcquire(this);
-    }
-
-    /** Publishes {@code next} with its fields (a plain key included) to a sweep that reads it. */
-    void setNext(Entry next) {
-      NEXT.setRelease(this, next);
-    }
-  }
-
-  /** A lane's head sentinel, padded: the sweep writes its link, and adding threads must not share the line. */
-  @SuppressWarnings("unused")
-  private static final class Head extends Entry {
-    long p00, p01, p02, p03, p04, p05, p06, p07;
-    long p08, p09, p10, p11, p12, p13, p14, p15;
-
-    Head() {
-      super(null, Long.MIN_VALUE);
-    }
-  }
-
   /** Due entries of one structure, earliest first: peek, then take and maybe remove. */
   private abstract static class Cursor {
     /** The due entry {@link #peek} returned, until taken. */
-    Entry current;
+    ExpiryEntry current;
     /** The entry {@link #take} returned, until the next peek or its removal. */
-    Entry taken;
+    ExpiryEntry taken;
 
     /** The next due entry, or null when there is none. */
-    abstract Entry peek();
+    abstract ExpiryEntry peek();
 
     /** Takes the entry {@link #peek} returned. */
-    final Entry take() {
+    final ExpiryEntry take() {
       taken = current;
       current = null;
       return taken;

@@ -46,7 +46,8 @@ final class InMemoryConnectionStore implements ConnectionStore {
   /**
    * Commit locks, a user's chosen by hash: nothing per user at rest and nothing allocated per commit
    * (a lock per user in a map cost two map updates a commit); two users share a stripe only for the
-   * few hundred nanoseconds a commit holds it.
+   * few hundred nanoseconds a commit holds it. Each is padded to a cache line of its own, so taking
+   * one does not take its neighbours' line from another core.
    */
   private final Object[] stripes = new Object[STRIPES];
   private final ExpiryQueue pendingLinks = new ExpiryQueue();
@@ -56,7 +57,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
 
   InMemoryConnectionStore() {
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Object();
+      stripes[i] = new Stripe();
     }
   }
 
@@ -124,7 +125,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
         }
         // Put, then queue: a sweep that meets the entry finds the account. A record changed in place
         // (same link) gets a new entry too; that is rare, and keeps every entry final.
-        QueuedLink pending = new QueuedLink(a, new ExpiryQueue.Entry(a.id(), expiresAt));
+        QueuedLink pending = new QueuedLink(a, new ExpiryEntry(a.id(), expiresAt));
         cancel(accounts.put(a.id(), pending));
         pendingLinks.add(pending.entry);
       }
@@ -163,12 +164,18 @@ final class InMemoryConnectionStore implements ConnectionStore {
     return value instanceof QueuedLink ? ((QueuedLink) value).account : (StoredAccount) value;
   }
 
+  /** A commit lock: its monitor, and padding up to the next stripe's line. */
+  @SuppressWarnings("unused")
+  private static final class Stripe {
+    long p0, p1, p2, p3, p4, p5, p6;
+  }
+
   /** An account whose link waits to expire, with its entry in the queue of pending links. Immutable. */
   private static final class QueuedLink {
     final StoredAccount account;
-    final ExpiryQueue.Entry entry;
+    final ExpiryEntry entry;
 
-    QueuedLink(StoredAccount account, ExpiryQueue.Entry entry) {
+    QueuedLink(StoredAccount account, ExpiryEntry entry) {
       this.account = account;
       this.entry = entry;
     }

@@ -81,9 +81,9 @@ class ExpiryQueueTest {
 
   @Test
   void aCancelledKey_isDroppedAtItsTime_withoutAskingTheJudge() {
-    ExpiryQueue.Entry cancelled = queue.add("cancelled", 60 * S);
+    ExpiryEntry cancelled = queue.add("cancelled", 60 * S);
     queue.add("kept", 61 * S);
-    ExpiryQueue.Entry straggler = queue.add("straggler", 30 * S); // far earlier: the stragglers' map
+    ExpiryEntry straggler = queue.add("straggler", 30 * S); // far earlier: the stragglers' map
     cancelled.cancel();
     straggler.cancel();
     List<String> asked = new ArrayList<>();
@@ -159,7 +159,7 @@ class ExpiryQueueTest {
       bodies.add(() -> {
         for (int i = 0; i < perAdder; i++) {
           long at = (i + 1000L) * S / 10;
-          ExpiryQueue.Entry e = queue.add(id + ":" + i, at);
+          ExpiryEntry e = queue.add(id + ":" + i, at);
           if (i % 3 == 0) {
             cancelled.add(id + ":" + i);
             if (at > raceTime) {
