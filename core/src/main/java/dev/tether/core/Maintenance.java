@@ -3,10 +3,10 @@ package dev.tether.core;
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.StoredAccount;
 import java.time.Duration;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's background work, done in bounded slices: expiring links nobody touches (each
@@ -21,13 +21,27 @@ final class Maintenance {
   static final int SLICE = 32;
   /** How often (engine time) callers run a slice while there is little to do. */
   static final Duration PACE = Duration.ofSeconds(1);
+  /** {@link #nextSliceAt} while a slice runs: no caller's time reaches it. */
+  private static final long RUNNING = Long.MAX_VALUE;
+  private static final VarHandle NEXT_SLICE_AT;
+
+  static {
+    try {
+      NEXT_SLICE_AT = MethodHandles.lookup().findVarHandle(Maintenance.class, "nextSliceAt", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final EngineConfig config;
   private final ConnectionStore store;
   private final SlotTransaction tx;
-  private final AtomicBoolean running = new AtomicBoolean();
-  /** Engine time (epoch ms) from which a caller runs the next slice. */
-  private final AtomicLong nextSliceAt = new AtomicLong(Long.MIN_VALUE);
+  /**
+   * Engine time (epoch ms) from which a caller runs the next slice, or {@link #RUNNING}: one word,
+   * in this object beside what a caller reads with it, so a caller checking for a slice reads one
+   * cache line the last slicer wrote (a flag and a time in objects of their own were two or three).
+   */
+  private volatile long nextSliceAt = Long.MIN_VALUE;
   private volatile boolean onCallers = true;
 
   Maintenance(EngineConfig config, ConnectionStore store, SlotTransaction tx) {
@@ -47,8 +61,9 @@ final class Maintenance {
    * @return whether this thread ran one (its time has then moved on by however long it took)
    */
   boolean onUse(Instant now) {
-    if (onCallers && now.toEpochMilli() >= nextSliceAt.get() && running.compareAndSet(false, true)) {
-      sliceHolding(now);
+    long next = nextSliceAt;
+    if (now.toEpochMilli() >= next && onCallers && NEXT_SLICE_AT.compareAndSet(this, next, RUNNING)) {
+      sliceHolding(now, next);
       return true;
     }
     return false;
@@ -60,36 +75,40 @@ final class Maintenance {
    * @return whether the slice found a full load (more is waiting)
    */
   boolean runSlice(Instant now) {
-    return running.compareAndSet(false, true) && sliceHolding(now);
+    long next = nextSliceAt;
+    return next != RUNNING && NEXT_SLICE_AT.compareAndSet(this, next, RUNNING) && sliceHolding(now, next);
   }
 
-  /** A slice, by the thread that set {@link #running}; clears it. */
-  private boolean sliceHolding(Instant now) {
+  /** A slice, by the thread that set {@link #RUNNING} over {@code before}; sets the next slice's time. */
+  private boolean sliceHolding(Instant now, long before) {
+    long after = before; // a failed slice is retried by the next caller
     try {
       boolean more = slice(now, SLICE);
-      nextSliceAt.set(more ? now.toEpochMilli() : now.plus(PACE).toEpochMilli());
+      after = more ? now.toEpochMilli() : now.plus(PACE).toEpochMilli();
       return more;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, () -> "Maintenance slice failed (" + e.getClass().getName() + "): "
           + e.getMessage() + "; it will be retried");
       return false;
     } finally {
-      running.set(false);
+      nextSliceAt = after;
     }
   }
 
   /** Everything due now, in slices; waits for a slice another thread is running. */
   void cleanUp(Instant now) {
-    while (!running.compareAndSet(false, true)) {
+    long before;
+    while ((before = nextSliceAt) == RUNNING || !NEXT_SLICE_AT.compareAndSet(this, before, RUNNING)) {
       Thread.onSpinWait();
     }
+    long after = before;
     try {
       while (slice(now, SLICE * 8)) {
         // keep going: each slice commits its own work, so callers interleave with it
       }
-      nextSliceAt.set(now.plus(PACE).toEpochMilli());
+      after = now.plus(PACE).toEpochMilli();
     } finally {
-      running.set(false);
+      nextSliceAt = after;
     }
   }
 
