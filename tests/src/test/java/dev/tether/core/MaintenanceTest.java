@@ -46,15 +46,8 @@ class MaintenanceTest {
 
   @Test
   void aRunningSlice_isJoinedNeitherByCallersNorByTheScheduler() throws Exception {
-    CountDownLatch inSlice = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    onSlice = () -> {
-      inSlice.countDown();
-      await(release);
-    };
-    CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> maintenance.onUse(T0), NEW_THREAD);
-    assertThat(inSlice.await(10, TimeUnit.SECONDS)).isTrue();
-    onSlice = () -> { };
+    CompletableFuture<Boolean> first = sliceHeldUntil(release);
 
     assertThat(maintenance.onUse(T0.plus(Duration.ofHours(1)))).isFalse();
     assertThat(maintenance.runSlice(T0.plus(Duration.ofHours(1)))).isFalse();
@@ -68,15 +61,8 @@ class MaintenanceTest {
 
   @Test
   void cleanUp_waitsForARunningSliceThenRuns() throws Exception {
-    CountDownLatch inSlice = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    onSlice = () -> {
-      inSlice.countDown();
-      await(release);
-    };
-    CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> maintenance.onUse(T0), NEW_THREAD);
-    assertThat(inSlice.await(10, TimeUnit.SECONDS)).isTrue();
-    onSlice = () -> { };
+    CompletableFuture<Boolean> first = sliceHeldUntil(release);
     CompletableFuture<Void> cleanUp = CompletableFuture.runAsync(() -> maintenance.cleanUp(T0), NEW_THREAD);
 
     release.countDown();
@@ -114,6 +100,19 @@ class MaintenanceTest {
     assertThat(maintenance.onUse(T0.plusMillis(1))).isTrue(); // not paced: the failed one did nothing
     assertThat(slices).hasValue(2);
     assertThat(maintenance.onUse(T0.plusMillis(2))).isFalse(); // the one that worked set the pace
+  }
+
+  /** A caller's slice at {@link #T0} on a thread of its own, started and held until {@code release}. */
+  private CompletableFuture<Boolean> sliceHeldUntil(CountDownLatch release) throws InterruptedException {
+    CountDownLatch inSlice = new CountDownLatch(1);
+    onSlice = () -> {
+      inSlice.countDown();
+      await(release);
+    };
+    CompletableFuture<Boolean> slice = CompletableFuture.supplyAsync(() -> maintenance.onUse(T0), NEW_THREAD);
+    assertThat(inSlice.await(10, TimeUnit.SECONDS)).isTrue();
+    onSlice = () -> { };
+    return slice;
   }
 
   private static void await(CountDownLatch latch) {
