@@ -5,6 +5,7 @@ import dev.tether.core.Session;
 import dev.tether.core.Tether;
 import dev.tether.testkit.FakeToolkitProvider;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -18,7 +19,8 @@ import java.util.concurrent.CyclicBarrier;
  * of a pair alike cancels in it. Beside each pair, a control pair runs
  * {@link LinkGenerationBenchmark#floor}'s work, which shares nothing between threads: its ratio is
  * what the machine's two cores give at that moment (on a host that puts both on one physical core
- * it falls well below 2). {@code CallbackScaling [pairs] [window-ms]}; prints each pair and the
+ * it falls well below 2). {@code java -cp benchmarks/target/benchmarks.jar
+ * dev.tether.benchmarks.CallbackScaling [pairs=40] [window-ms=1000]}; prints each pair and the
  * medians. JMH's {@code CallbackBenchmark} remains the measurement of record.
  */
 public final class CallbackScaling {
@@ -34,50 +36,56 @@ public final class CallbackScaling {
         .discoverProviders(false).provider(FakeToolkitProvider.builder().oauth2("gmail", "Gmail")
             .recordRequests(false).build())
         .build();
+    if (pairs < 1) {
+      throw new IllegalArgumentException("pairs must be at least 1, was " + pairs);
+    }
     Runnable[] engine = {new Worker(tether, "a")::operation, new Worker(tether, "b")::operation};
     Runnable[] floor = {new Floor()::operation, new Floor()::operation};
     for (int i = 0; i < 10; i++) { // warm-up, not reported
-      ratio(engine, windowNanos, i);
-      ratio(floor, windowNanos, i);
+      pair(engine, windowNanos, i);
+      pair(floor, windowNanos, i);
     }
     double[] ratios = new double[pairs];
     double[] controls = new double[pairs];
     for (int i = 0; i < pairs; i++) {
-      ratios[i] = ratio(engine, windowNanos, i);
-      controls[i] = ratio(floor, windowNanos, i);
-      System.out.printf(Locale.ROOT, "pair %d: %s; control %s%n", i, last(engine), last(floor));
+      Pair e = pair(engine, windowNanos, i);
+      Pair c = pair(floor, windowNanos, i);
+      ratios[i] = e.ratio();
+      controls[i] = c.ratio();
+      System.out.printf(Locale.ROOT, "pair %d: %s; control %s%n", i, e, c);
     }
-    Arrays.sort(ratios);
-    Arrays.sort(controls);
-    System.out.printf(Locale.ROOT, "median ratio %.3f (quartiles %.3f, %.3f), control %.3f (%.3f, %.3f), %d pairs%n",
-        ratios[pairs / 2], ratios[pairs / 4], ratios[3 * pairs / 4],
-        controls[pairs / 2], controls[pairs / 4], controls[3 * pairs / 4], pairs);
+    System.out.printf(Locale.ROOT, "median ratio %.3f, control %.3f, %d pairs%n", median(ratios), median(controls), pairs);
     System.exit(0);
   }
 
-  private static final java.util.Map<Runnable[], String> LAST = new java.util.IdentityHashMap<>();
+  /** One window at one thread and one at two: time per operation and thread (ns) in each. */
+  private record Pair(double one, double two) {
+    /** Two-thread throughput over one-thread throughput. */
+    double ratio() {
+      return 2 * one / two;
+    }
 
-  private static String last(Runnable[] work) {
-    return LAST.get(work);
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "1 thread %.0f ns/op, 2 threads %.0f ns/op, ratio %.3f", one, two, ratio());
+    }
   }
 
-  /**
-   * One window at one thread and one at two, in an order that alternates with {@code i} so a drift
-   * within a pair favours neither; two-thread throughput over one-thread throughput.
-   */
-  private static double ratio(Runnable[] work, long nanos, int i) throws Exception {
-    double one;
-    double two;
+  /** The two windows, in an order that alternates with {@code i} so a drift within a pair favours neither. */
+  private static Pair pair(Runnable[] work, long nanos, int i) throws Exception {
     if ((i & 1) == 0) {
-      one = window(work, 1, nanos);
-      two = window(work, 2, nanos);
-    } else {
-      two = window(work, 2, nanos);
-      one = window(work, 1, nanos);
+      double one = window(work, 1, nanos);
+      return new Pair(one, window(work, 2, nanos));
     }
-    double ratio = 2 * one / two;
-    LAST.put(work, String.format(Locale.ROOT, "1 thread %.0f ns/op, 2 threads %.0f ns/op, ratio %.2f", one, two, ratio));
-    return ratio;
+    double two = window(work, 2, nanos);
+    return new Pair(window(work, 1, nanos), two);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** Runs {@code threads} workers for one window; the mean time per operation and thread (ns). */
@@ -114,14 +122,17 @@ public final class CallbackScaling {
     double sum = 0;
     for (int t = 0; t < threads; t++) {
       running[t].join();
+      if (ops[t] == 0) {
+        throw new IllegalStateException("a worker stopped without finishing its window; see its stack trace above");
+      }
       sum += (double) elapsed[t] / ops[t];
     }
     return sum / threads;
   }
 
-  /** {@link LinkGenerationBenchmark#floor}: two draws, a hash, base64 and a string; nothing shared. */
+  /** About {@link LinkGenerationBenchmark#floor}'s work (a shorter URL): two draws, a hash, base64, a string; nothing shared. */
   private static final class Floor {
-    final java.security.SecureRandom random = Fixtures.drbg();
+    final SecureRandom random = Fixtures.drbg();
     String last;
 
     void operation() {

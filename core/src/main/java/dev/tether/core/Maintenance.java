@@ -2,9 +2,9 @@ package dev.tether.core;
 
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.StoredAccount;
-import java.time.Duration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -21,7 +21,7 @@ final class Maintenance {
   static final int SLICE = 32;
   /** How often (engine time) callers run a slice while there is little to do. */
   static final Duration PACE = Duration.ofSeconds(1);
-  /** {@link #nextSliceAt} while a slice runs: no caller's time reaches it. */
+  /** {@link #nextSliceAt} while a slice runs (callers and the scheduler check for it). */
   private static final long RUNNING = Long.MAX_VALUE;
   private static final VarHandle NEXT_SLICE_AT;
 
@@ -62,7 +62,8 @@ final class Maintenance {
    */
   boolean onUse(Instant now) {
     long next = nextSliceAt;
-    if (now.toEpochMilli() >= next && onCallers && NEXT_SLICE_AT.compareAndSet(this, next, RUNNING)) {
+    if (next != RUNNING && now.toEpochMilli() >= next && onCallers
+        && NEXT_SLICE_AT.compareAndSet(this, next, RUNNING)) {
       sliceHolding(now, next);
       return true;
     }
@@ -75,8 +76,15 @@ final class Maintenance {
    * @return whether the slice found a full load (more is waiting)
    */
   boolean runSlice(Instant now) {
-    long next = nextSliceAt;
-    return next != RUNNING && NEXT_SLICE_AT.compareAndSet(this, next, RUNNING) && sliceHolding(now, next);
+    while (true) {
+      long next = nextSliceAt;
+      if (next == RUNNING) {
+        return false;
+      }
+      if (NEXT_SLICE_AT.compareAndSet(this, next, RUNNING)) { // else a slice began and ended meanwhile: look again
+        return sliceHolding(now, next);
+      }
+    }
   }
 
   /** A slice, by the thread that set {@link #RUNNING} over {@code before}; sets the next slice's time. */

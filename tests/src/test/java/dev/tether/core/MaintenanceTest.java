@@ -1,6 +1,7 @@
 package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.ConnectionStores;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -60,18 +62,21 @@ class MaintenanceTest {
   }
 
   @Test
-  void cleanUp_waitsForARunningSliceThenRuns() throws Exception {
+  void cleanUp_waitsForARunningSliceThenRunsAndSetsThePace() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CompletableFuture<Boolean> first = sliceHeldUntil(release);
-    CompletableFuture<Void> cleanUp = CompletableFuture.runAsync(() -> maintenance.cleanUp(T0), NEW_THREAD);
+    Instant later = T0.plusSeconds(30);
+    CompletableFuture<Void> cleanUp = CompletableFuture.runAsync(() -> maintenance.cleanUp(later), NEW_THREAD);
 
+    // While the slice is held, cleanUp cannot have finished (it can only finish early if it stopped waiting).
+    assertThatThrownBy(() -> cleanUp.get(200, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+    assertThat(slices).hasValue(1);
     release.countDown();
     cleanUp.get(10, TimeUnit.SECONDS);
     assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(slices).hasValue(2);
-    // cleanUp sets the pace too: callers wait a pace from it
-    assertThat(maintenance.onUse(T0.plus(Maintenance.PACE).minusMillis(1))).isFalse();
-    assertThat(maintenance.onUse(T0.plus(Maintenance.PACE))).isTrue();
+    assertThat(maintenance.onUse(later.plus(Maintenance.PACE).minusMillis(1))).isFalse();
+    assertThat(maintenance.onUse(later.plus(Maintenance.PACE))).isTrue();
   }
 
   @Test

@@ -160,7 +160,13 @@ final class ExpiryQueue {
   }
 
   /** What a sweep reads of a lane, first in the object and never written after construction. */
+  @SuppressWarnings("unused")
   private abstract static class LaneEnds {
+    /**
+     * Fills the 4 bytes before {@link LanePad}'s longs, where HotSpot would otherwise put a
+     * subclass's {@code int}: the adder's lock word, on the header line (JOL showed it at offset 20).
+     */
+    int gap;
     final ExpiryEntry head = new ExpiryEntry.Head();
     /**
      * A straggler's add and a sweep's dropping of its empty bucket hold the lane's lock (else the

@@ -46,10 +46,10 @@ final class InMemoryConnectionStore implements ConnectionStore {
   /**
    * Commit locks, a user's chosen by hash: nothing per user at rest and nothing allocated per commit
    * (a lock per user in a map cost two map updates a commit); two users share a stripe only for the
-   * few hundred nanoseconds a commit holds it. Each is padded to a cache line of its own, so taking
-   * one does not take its neighbours' line from another core.
+   * few hundred nanoseconds a commit holds it. Each is padded (72 bytes), so no two stripes'
+   * monitors share a 64-byte line and taking one does not take a neighbour's from another core.
    */
-  private final Object[] stripes = new Object[STRIPES];
+  private final Stripe[] stripes = new Stripe[STRIPES];
   private final ExpiryQueue pendingLinks = new ExpiryQueue();
   private final InMemoryFlows flows = new InMemoryFlows();
   private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
@@ -164,7 +164,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
     return value instanceof QueuedLink ? ((QueuedLink) value).account : (StoredAccount) value;
   }
 
-  /** A commit lock: its monitor, and padding up to the next stripe's line. */
+  /** A commit lock: its monitor, and padding that keeps the next stripe's monitor off its line. */
   @SuppressWarnings("unused")
   private static final class Stripe {
     long p0, p1, p2, p3, p4, p5, p6;
