@@ -76,14 +76,22 @@ final class Maintenance {
    * @return whether the slice found a full load (more is waiting)
    */
   boolean runSlice(Instant now) {
+    long before = take();
+    return before != RUNNING && sliceHolding(now, before);
+  }
+
+  /**
+   * Sets {@link #RUNNING} unless a slice is running.
+   *
+   * @return the word it replaced, or {@link #RUNNING} when a slice was running
+   */
+  private long take() {
     while (true) {
       long next = nextSliceAt;
-      if (next == RUNNING) {
-        return false;
+      if (next == RUNNING || NEXT_SLICE_AT.compareAndSet(this, next, RUNNING)) {
+        return next;
       }
-      if (NEXT_SLICE_AT.compareAndSet(this, next, RUNNING)) { // else a slice began and ended meanwhile: look again
-        return sliceHolding(now, next);
-      }
+      // else a slice began and ended between the read and the swap: look again
     }
   }
 
@@ -106,7 +114,7 @@ final class Maintenance {
   /** Everything due now, in slices; waits for a slice another thread is running. */
   void cleanUp(Instant now) {
     long before;
-    while ((before = nextSliceAt) == RUNNING || !NEXT_SLICE_AT.compareAndSet(this, before, RUNNING)) {
+    while ((before = take()) == RUNNING) {
       Thread.onSpinWait();
     }
     long after = before;
