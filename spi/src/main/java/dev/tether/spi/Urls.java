@@ -1,6 +1,7 @@
 package dev.tether.spi;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,18 @@ public final class Urls {
     String plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?";
     for (int i = 0; i < plain.length(); i++) {
       PLAIN[plain.charAt(i)] = true;
+    }
+  }
+
+  /** RFC 3986 §2.3 unreserved characters: never percent-encoded. */
+  private static final boolean[] UNRESERVED = new boolean[128];
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  static {
+    String unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+    for (int i = 0; i < unreserved.length(); i++) {
+      UNRESERVED[unreserved.charAt(i)] = true;
     }
   }
 
@@ -152,6 +165,55 @@ public final class Urls {
       }
     }
     return url;
+  }
+
+  /**
+   * Percent-encodes one value for a URL's path or query (a parameter's name or value): RFC 3986's
+   * unreserved characters ({@code A-Z a-z 0-9 - . _ ~}) stay, every other UTF-8 byte becomes
+   * {@code %XX} with upper-case hex, space included ({@code %20}, never {@code +}). That is also
+   * RFC 5849 §3.6's encoding, which an OAuth 1.0a signature needs to the byte. Whatever it returns
+   * holds only characters {@link #requireHttpUrl(String, String)} accepts anywhere after the host.
+   *
+   * @param value the text to encode; not null
+   * @return {@code value} itself when it holds only unreserved characters (a base64url state, a
+   *     slug), else its encoding
+   */
+  public static String percentEncode(String value) {
+    int n = value.length();
+    int plain = 0;
+    while (plain < n && isUnreserved(value.charAt(plain))) {
+      plain++;
+    }
+    if (plain == n) {
+      return value; // the common case on a link's hot path: no copy
+    }
+    byte[] rest = value.substring(plain).getBytes(StandardCharsets.UTF_8);
+    StringBuilder sb = new StringBuilder(plain + rest.length * 3).append(value, 0, plain);
+    for (byte b : rest) {
+      int c = b & 0xff;
+      if (c < 128 && UNRESERVED[c]) {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean isUnreserved(char c) {
+    return c < 128 && UNRESERVED[c];
+  }
+
+  /**
+   * Where a URL's authority ends: the index of the first {@code /}, {@code ?} or {@code #} after
+   * its scheme, or its length. For a URL {@link #requireHttpUrl(String, String)} accepted.
+   */
+  static int authorityEnd(String url) {
+    int end = url.regionMatches(true, 0, "https://", 0, 8) ? 8 : 7;
+    while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?' && url.charAt(end) != '#') {
+      end++;
+    }
+    return end;
   }
 
   /** Scheme, authority and path: what may be shown of a URL whose query carries secrets. */

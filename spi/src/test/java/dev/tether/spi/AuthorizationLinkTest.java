@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -128,6 +131,103 @@ class AuthorizationLinkTest {
     String text = "https://auth.example:443/oauth/authorize?" + query;
     new URI(text);
     assertThat(AuthorizationLink.of(text).urlString()).isEqualTo(text);
+  }
+
+  @Test
+  void template_rendersTheConcatenation_withEachValuePercentEncoded() {
+    AuthorizationLink.Template t = AuthorizationLink.template("https://idp.example/authorize?client_id=c&state=",
+        "&code_challenge=", "&code_challenge_method=S256");
+    String expected = "https://idp.example/authorize?client_id=c&state=a%20b%2F%C3%A9%26x%3D1%25"
+        + "&code_challenge=Zz-_.~&code_challenge_method=S256";
+    AuthorizationLink link = t.render("a b/é&x=1%", "Zz-_.~");
+    assertThat(t.holes()).isEqualTo(2);
+    assertThat(link.urlString()).isEqualTo(expected);
+    assertThat(link).isEqualTo(AuthorizationLink.of(expected));
+    assertThat(link.url()).isEqualTo(URI.create(expected));
+    assertThat(link.flowState()).isEmpty();
+  }
+
+  @Test
+  void template_withOneThreeOrNoHoles_rendersEachValueInItsPlace() {
+    assertThat(AuthorizationLink.template("https://a.example/x?s=", "").render("v w").urlString())
+        .isEqualTo("https://a.example/x?s=v%20w");
+    assertThat(AuthorizationLink.template("https://a.example/", "/", "?q=", "#f").render("p 1", "p2", "q?").urlString())
+        .isEqualTo("https://a.example/p%201/p2?q=q%3F#f");
+    assertThat(AuthorizationLink.template("https://a.example/x").render().urlString()).isEqualTo("https://a.example/x");
+  }
+
+  @Test
+  void template_refusesAHoleInTheHost_andTextOfStringWouldRefuse_withoutRepeatingIt() {
+    assertThatIllegalArgumentException().isThrownBy(() -> AuthorizationLink.template("https://", ".example/x"))
+        .withMessageContaining("host");
+    assertThatIllegalArgumentException().isThrownBy(() -> AuthorizationLink.template("https://idp", "/x"))
+        .withMessageContaining("first hole is in its host");
+    assertThatIllegalArgumentException().isThrownBy(() -> AuthorizationLink.template("https://a.example/x?s=SECRET ", ""))
+        .withMessageContaining("U+0020").satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRET"));
+    // A '%' left open at a segment's end would be completed by a value that starts with hex digits.
+    assertThatIllegalArgumentException().isThrownBy(() -> AuthorizationLink.template("https://a.example/x?s=%", "1"))
+        .withMessageContaining("%25");
+    assertThatIllegalArgumentException().isThrownBy(() -> AuthorizationLink.template("ftp://a.example/", ""))
+        .withMessageContaining("https://");
+  }
+
+  @Test
+  void template_refusesTheWrongNumberOfValues_andNulls() {
+    AuthorizationLink.Template t = AuthorizationLink.template("https://a.example/x?s=", "&c=", "");
+    assertThatIllegalArgumentException().isThrownBy(() -> t.render("only one"))
+        .withMessageContaining("2 holes").withMessageContaining("got 1");
+    org.assertj.core.api.Assertions.assertThatNullPointerException().isThrownBy(() -> t.render("s", null))
+        .withMessageContaining("value is null");
+    org.assertj.core.api.Assertions.assertThatNullPointerException()
+        .isThrownBy(() -> AuthorizationLink.template("https://a.example/", (String) null));
+  }
+
+  @Test
+  void template_toString_hidesTheQuery() {
+    assertThat(AuthorizationLink.template("https://a.example/auth?client_id=CLIENT&state=", "").toString())
+        .contains("https://a.example/auth", "holes=1").doesNotContain("CLIENT", "?");
+  }
+
+  /**
+   * The template's promise: whatever it accepts renders, for any values, a link of(String) accepts
+   * and URI parses to the same text, and each value comes back from the URL unchanged.
+   */
+  @Property(tries = 2000)
+  void everyTemplateItAccepts_rendersLinksOfStringAccepts(@ForAll("urlLike") String first,
+      @ForAll("segments") List<String> rest, @ForAll("values") List<String> values) {
+    AuthorizationLink.Template t;
+    try {
+      t = AuthorizationLink.template(first, rest.toArray(String[]::new));
+    } catch (IllegalArgumentException refused) {
+      return;
+    }
+    String[] filled = new String[t.holes()];
+    for (int i = 0; i < filled.length; i++) {
+      filled[i] = values.isEmpty() ? "" : values.get(i % values.size());
+    }
+    String text = t.render(filled).urlString();
+    assertThat(AuthorizationLink.of(text).urlString()).isEqualTo(text);
+    assertThat(URI.create(text).toString()).isEqualTo(text);
+    if (filled.length > 0 && first.indexOf('%') < 0 && rest.stream().allMatch(r -> r.indexOf('%') < 0)) {
+      // Every '%' in the text is a value's: decoding the text gives back the segments and the values.
+      StringBuilder plain = new StringBuilder(first);
+      for (int i = 0; i < filled.length; i++) {
+        plain.append(filled[i]).append(rest.get(i));
+      }
+      if (StandardCharsets.UTF_8.newEncoder().canEncode(plain)) {
+        assertThat(URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8)).isEqualTo(plain.toString());
+      }
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> segments() {
+    return Arbitraries.strings().withChars("/?#%&=aZ09-._~ é").ofMaxLength(8).list().ofMaxSize(3);
+  }
+
+  @Provide
+  Arbitrary<List<String>> values() {
+    return Arbitraries.strings().all().ofMaxLength(12).list().ofMaxSize(3);
   }
 
   @Provide

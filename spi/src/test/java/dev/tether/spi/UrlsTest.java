@@ -73,4 +73,13 @@ class UrlsTest {
     assertThatNullPointerException().isThrownBy(() -> Urls.requireHttpEndpoint((URI) null, "tokenUrl"))
         .withMessage("tokenUrl");
   }
+
+  @Test
+  void percentEncode_keepsUnreservedText_andEncodesEveryOtherUtf8Byte() {
+    String plain = "AZaz09-._~";
+    assertThat(Urls.percentEncode(plain)).isSameAs(plain);
+    assertThat(Urls.percentEncode("a b+c/é&=%")).isEqualTo("a%20b%2Bc%2F%C3%A9%26%3D%25");
+    assertThat(Urls.percentEncode("\uD83D\uDE00")).isEqualTo("%F0%9F%98%80");
+    assertThat(Urls.percentEncode("")).isEmpty();
+  }
 }

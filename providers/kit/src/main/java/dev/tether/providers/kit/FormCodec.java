@@ -1,5 +1,6 @@
 package dev.tether.providers.kit;
 
+import dev.tether.spi.Urls;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,46 +28,17 @@ import java.util.Objects;
  * <p>Stateless and thread-safe.
  */
 public final class FormCodec {
-  /** RFC 3986 §2.3 unreserved characters: never encoded. */
-  private static final boolean[] UNRESERVED = new boolean[128];
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
-  static {
-    String unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-    for (int i = 0; i < unreserved.length(); i++) {
-      UNRESERVED[unreserved.charAt(i)] = true;
-    }
-  }
-
   private FormCodec() {}
 
   /**
-   * Percent-encodes one name or value.
+   * Percent-encodes one name or value, as {@link Urls#percentEncode(String)} does.
    *
    * @param value the text to encode; not null
    * @return {@code value} itself when it holds only unreserved characters (a base64url state, a
    *     slug), else its encoding
    */
   public static String encode(String value) {
-    int n = value.length();
-    int plain = 0;
-    while (plain < n && isUnreserved(value.charAt(plain))) {
-      plain++;
-    }
-    if (plain == n) {
-      return value; // the common case on a link's hot path: no copy
-    }
-    byte[] rest = value.substring(plain).getBytes(StandardCharsets.UTF_8);
-    StringBuilder sb = new StringBuilder(plain + rest.length * 3).append(value, 0, plain);
-    for (byte b : rest) {
-      int c = b & 0xff;
-      if (c < 128 && UNRESERVED[c]) {
-        sb.append((char) c);
-      } else {
-        sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-      }
-    }
-    return sb.toString();
+    return Urls.percentEncode(value);
   }
 
   /**
@@ -166,9 +138,6 @@ public final class FormCodec {
     return Collections.unmodifiableMap(out);
   }
 
-  private static boolean isUnreserved(char c) {
-    return c < 128 && UNRESERVED[c];
-  }
 
   /** Decodes {@code s[from, to)}: {@code +} is a space, {@code %XX} runs are UTF-8 bytes. */
   private static String decodeComponent(String s, int from, int to) {

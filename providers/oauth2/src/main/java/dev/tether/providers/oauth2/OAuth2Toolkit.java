@@ -136,7 +136,7 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       // The hot path: everything but state and challenge is the same for every link of this client.
       // Not for a toolkit with per-connection fields: its URLs have placeholders to fill (or refuse).
       LinkTemplate template = linkTemplate(request.redirectUri());
-      return AuthorizationLink.of(template.render(request.state().reveal(), request.codeChallenge()));
+      return template.render(request.state().reveal(), request.codeChallenge());
     }
     Map<String, String> query = new LinkedHashMap<>();
     query.put("response_type", "code");
@@ -155,18 +155,10 @@ public final class OAuth2Toolkit implements ToolkitProvider {
     return AuthorizationLink.of(FormCodec.appendQuery(fill(spec.authorizationUrl(), fields), query), fields);
   }
 
-  /**
-   * The authorization URL split around its two per-link values, encoded once per redirect URI.
-   * The same parameters, in the same order, as the general path.
-   */
-  private record LinkTemplate(URI redirectUri, String head, String middle, String tail) {
-    String render(String state, String challenge) {
-      StringBuilder sb = new StringBuilder(head.length() + tail.length() + 160).append(head)
-          .append(FormCodec.encode(state));
-      if (middle != null) {
-        sb.append(middle).append(FormCodec.encode(challenge));
-      }
-      return sb.append(tail).toString();
+  /** The authorization URL around its per-link values (state, challenge), checked once per redirect URI. */
+  private record LinkTemplate(URI redirectUri, AuthorizationLink.Template link) {
+    AuthorizationLink render(String state, String challenge) {
+      return link.holes() == 2 ? link.render(state, challenge) : link.render(state);
     }
   }
 
@@ -194,9 +186,9 @@ public final class OAuth2Toolkit implements ToolkitProvider {
       }
     });
     String head = FormCodec.appendQuery(spec.authorizationUrl(), before) + "&state=";
-    String middle = spec.pkce() ? "&code_challenge=" : null;
     String tail = after.isEmpty() ? "" : "&" + FormCodec.encode(after);
-    current = new LinkTemplate(redirectUri, head, middle, tail);
+    current = new LinkTemplate(redirectUri, spec.pkce() ? AuthorizationLink.template(head, "&code_challenge=", tail)
+        : AuthorizationLink.template(head, tail));
     template = current;
     return current;
   }
