@@ -90,12 +90,30 @@ final class ExpiryQueue {
    * @return how many due keys were visited
    */
   int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
+    return sweep(atNanos, limit, (key, entry) -> judge.apply(key), visit);
+  }
+
+  /**
+   * As {@link #sweep(long, int, Function, Consumer)}, with a judge that also sees the entry: an
+   * owner whose entries carry what it judges by (a pending link its account) needs no lookup.
+   */
+  int sweep(long atNanos, int limit, Judge judge, Consumer<String> visit) {
     synchronized (sweepLock) {
       return sweepAlone(atNanos, limit, judge, visit);
     }
   }
 
-  private int sweepAlone(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
+  /** Judges a queued key that is due by its queued time. */
+  @FunctionalInterface
+  interface Judge {
+    /**
+     * @param key the entry's key as the sweep read it (never null: a cancelled entry is not judged)
+     * @param entry the entry itself, which its owner may cancel meanwhile
+     */
+    State judge(String key, ExpiryEntry entry);
+  }
+
+  private int sweepAlone(long atNanos, int limit, Judge judge, Consumer<String> visit) {
     Cursor[] cursors = new Cursor[LANES * 2];
     int n = 0;
     for (Lane lane : lanes) {
@@ -119,8 +137,9 @@ final class ExpiryQueue {
       if (from == null) {
         break;
       }
-      String key = from.take().key(); // read once: the owner may cancel it meanwhile
-      switch (key == null ? State.GONE : judge.apply(key)) {
+      ExpiryEntry entry = from.take();
+      String key = entry.key(); // read once: the owner may cancel it meanwhile
+      switch (key == null ? State.GONE : judge.judge(key, entry)) {
         case DUE:
           visit.accept(key);
           visited++;

@@ -125,9 +125,9 @@ final class InMemoryConnectionStore implements ConnectionStore {
         }
         // Put, then queue: a sweep that meets the entry finds the account. A record changed in place
         // (same link) gets a new entry too; that is rare, and keeps every entry final.
-        QueuedLink pending = new QueuedLink(a, new ExpiryEntry(a.id(), expiresAt));
+        QueuedLink pending = new QueuedLink(a, expiresAt);
         cancel(accounts.put(a.id(), pending));
-        pendingLinks.add(pending.entry);
+        pendingLinks.add(pending);
       }
       for (int i = 0; i < commit.flows().size(); i++) {
         flows.put(commit.flows().get(i));
@@ -156,7 +156,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
   /** Cancels the queue entry of a replaced or removed account. */
   private static void cancel(Object old) {
     if (old instanceof QueuedLink) {
-      ((QueuedLink) old).entry.cancel();
+      ((QueuedLink) old).cancel();
     }
   }
 
@@ -170,14 +170,17 @@ final class InMemoryConnectionStore implements ConnectionStore {
     long p0, p1, p2, p3, p4, p5, p6;
   }
 
-  /** An account whose link waits to expire, with its entry in the queue of pending links. Immutable. */
-  private static final class QueuedLink {
+  /**
+   * An account whose link waits to expire, and its entry in the queue of pending links: one object
+   * (32 bytes with the entry's fields), so the sweep judges the account it reaches without a lookup.
+   * The account never changes; the entry is cancelled by the commit that replaces or removes it.
+   */
+  private static final class QueuedLink extends ExpiryEntry {
     final StoredAccount account;
-    final ExpiryEntry entry;
 
-    QueuedLink(StoredAccount account, ExpiryEntry entry) {
+    QueuedLink(StoredAccount account, long expiresAtNanos) {
+      super(account.id(), expiresAtNanos);
       this.account = account;
-      this.entry = entry;
     }
   }
 
@@ -220,10 +223,12 @@ final class InMemoryConnectionStore implements ConnectionStore {
   public List<StoredAccount> linksExpiredBy(Instant at, int limit) {
     List<StoredAccount> due = new ArrayList<>();
     StoredAccount[] judged = new StoredAccount[1]; // what the judge read, for the visit that follows it
-    // An entry whose account moved on was cancelled by that commit; the judge sees the rest.
-    pendingLinks.sweep(Times.nanos(at), limit, id -> {
-      StoredAccount a = unwrap(accounts.get(id));
-      if (a == null || a.status() != ConnectionStatus.INITIATED || a.redirectUrl() == null) {
+    // An entry whose account moved on was cancelled by that commit; the judge sees the rest, each
+    // with its account (a commit racing this sweep may replace it meanwhile: the due list is a hint,
+    // and the slot transaction that follows decides on the slot as it is then).
+    pendingLinks.sweep(Times.nanos(at), limit, (id, entry) -> {
+      StoredAccount a = ((QueuedLink) entry).account;
+      if (a.status() != ConnectionStatus.INITIATED || a.redirectUrl() == null) {
         return ExpiryQueue.State.GONE;
       }
       judged[0] = a;
