@@ -24,10 +24,12 @@ final class SlotDraft {
    * or a few accounts, and two linked hash maps were a sixth of a callback's garbage.
    */
   private final List<StoredAccount> accounts;
-  private final List<StoredAccount> put = new ArrayList<>(2);
-  private final List<String> removed = new ArrayList<>(1);
-  private final List<StoredFlow> flows = new ArrayList<>(1);
-  private final List<ConnectionEvent> events = new ArrayList<>(2);
+  // What changed: immutable and empty until a first change (most decisions make one or two kinds),
+  // then an ArrayList; commit() hands the store immutable lists, which SlotCommit keeps uncopied.
+  private List<StoredAccount> put = List.of();
+  private List<String> removed = List.of();
+  private List<StoredFlow> flows = List.of();
+  private List<ConnectionEvent> events = List.of();
   private List<SlotCommit.FlowCompletion> completions = List.of();
 
   SlotDraft(Slot read, Instant now) {
@@ -61,7 +63,18 @@ final class SlotDraft {
   /** Adds (after the others) or replaces (in place) an account. */
   void put(StoredAccount account) {
     replaceOrAdd(accounts, account);
+    put = growable(put);
     replaceOrAdd(put, account);
+  }
+
+  /** {@code list} itself once it can grow; else (still the empty {@code List.of()}) a new ArrayList. */
+  private static <T> List<T> growable(List<T> list) {
+    return list instanceof ArrayList ? list : new ArrayList<>(2);
+  }
+
+  /** The list as the commit takes it: immutable, and no copy at all when empty. */
+  private static <T> List<T> frozen(List<T> list) {
+    return list.isEmpty() ? List.of() : List.copyOf(list);
   }
 
   private static void replaceOrAdd(List<StoredAccount> list, StoredAccount account) {
@@ -95,6 +108,7 @@ final class SlotDraft {
     }
     for (StoredAccount a : read.accounts()) {
       if (a.id().equals(id)) {
+        removed = growable(removed);
         removed.add(id);
         return;
       }
@@ -102,19 +116,19 @@ final class SlotDraft {
   }
 
   void addFlow(StoredFlow flow) {
+    flows = growable(flows);
     flows.add(flow);
   }
 
   /** Completes a flow the caller claimed, in the same commit. */
   void completeFlow(String key, String claimant, CallbackResult outcome) {
-    if (completions.isEmpty()) {
-      completions = new ArrayList<>(1);
-    }
+    completions = growable(completions);
     completions.add(new SlotCommit.FlowCompletion(key, claimant, outcome));
   }
 
   /** Records what happened, for the change feed. */
   void event(ConnectionEvent.Type type, StoredAccount account, Optional<ConnectionStatus> from, Optional<String> detail) {
+    events = growable(events);
     events.add(new ConnectionEvent(type, account.view(), from, detail, now));
   }
 
@@ -123,7 +137,7 @@ final class SlotDraft {
   }
 
   SlotCommit commit() {
-    return new SlotCommit(read, put, removed, flows, events, completions);
+    return new SlotCommit(read, frozen(put), frozen(removed), frozen(flows), frozen(events), frozen(completions));
   }
 
   /** What the decision changed so far, e.g. for tests: account id → its new status, or null when removed. */
