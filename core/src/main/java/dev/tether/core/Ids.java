@@ -119,7 +119,6 @@ final class Ids {
     return URL_SAFE.encodeToString(SHA_256.get().digest(verifier.reveal().getBytes(StandardCharsets.US_ASCII)));
   }
 
-
   /** The flow key of a state as it came back, or null when it cannot be one of ours. */
   static String keyOf(String state) {
     return state.length() == STATE_LENGTH ? state.substring(0, KEY_LENGTH) : null;

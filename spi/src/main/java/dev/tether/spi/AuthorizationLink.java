@@ -56,13 +56,14 @@ public final class AuthorizationLink {
    * {@code template("https://idp.example/authorize?client_id=c&state=", "&code_challenge=",
    * "&code_challenge_method=S256")} has two holes, the state and the challenge.
    *
-   * @param first the text up to the first hole (or the whole URL, for no holes); it must contain the
-   *     host and the {@code /}, {@code ?} or {@code #} that ends it, so that no value lands in the host
+   * @param first the text up to the first hole (or the whole URL, for no holes); when there are
+   *     holes it must reach into the query (or the fragment): values go only there, never into the
+   *     host or the path, where a value of {@code ..} would lead a browser elsewhere
    * @param rest the texts between and after the holes, in order; each may be empty
    * @return the template; {@link Template#render(String...)} takes one value per hole
-   * @throws IllegalArgumentException when the URL with each hole filled would not be accepted by
-   *     {@link #of(String)}, or a hole comes before the end of the host; the message names the problem
-   *     and the segment, never the text
+   * @throws IllegalArgumentException when the URL with each hole filled with {@code x} would not be
+   *     accepted by {@link #of(String)}, or a hole comes before the query; the message names the
+   *     problem and its index in that filled text, never the text
    */
   public static Template template(String first, String... rest) {
     return new Template(first, rest);
@@ -72,7 +73,7 @@ public final class AuthorizationLink {
    * A link's fixed text with holes for per-link values, checked once: {@link #render(String...)}
    * percent-encodes each value ({@link Urls#percentEncode(String)}) and joins it in, so every link it
    * renders is one {@link AuthorizationLink#of(String)} would accept, without checking its text again.
-   * On a link's hot path that check was a tenth of the engine's work. Immutable and thread-safe;
+   * Holes are in the query or the fragment only. Immutable and thread-safe;
    * {@link #toString()} shows the URL without its query.
    */
   public static final class Template {
@@ -89,9 +90,9 @@ public final class AuthorizationLink {
       // Any encoded value is unreserved characters and complete %XX triples; "x" stands for them, so a
       // '%' left open at a segment's end fails here rather than be completed by a value.
       Urls.requireHttpUrl(String.join("x", all), WHAT + " template (each hole filled with 'x')");
-      if (rest.length > 0 && Urls.authorityEnd(first) == first.length()) {
-        throw new IllegalArgumentException(WHAT + " template's first hole is in its host; end the first segment "
-            + "after the host's '/', '?' or '#' (e.g. https://idp.example/authorize?state=)");
+      if (rest.length > 0 && !Urls.reachesQuery(first)) {
+        throw new IllegalArgumentException(WHAT + " template's first hole is before its query; values go only "
+            + "in the query or fragment: end the first segment after the '?' (e.g. https://idp.example/authorize?state=)");
       }
       this.segments = all;
     }
@@ -111,8 +112,10 @@ public final class AuthorizationLink {
      * @param values one per hole, in order; not null, any text (encoded here)
      * @return the link, with an empty {@link AuthorizationLink#flowState()}
      * @throws IllegalArgumentException when the number of values is not {@link #holes()}
+     * @throws NullPointerException when {@code values} or one of them is null
      */
     public AuthorizationLink render(String... values) {
+      Objects.requireNonNull(values, "An authorization link template's values are null");
       if (values.length != segments.length - 1) {
         throw new IllegalArgumentException("This authorization link template has " + (segments.length - 1)
             + " holes; render it with as many values, got " + values.length);

@@ -25,31 +25,27 @@ public final class Urls {
    * Characters legal anywhere after the authority with no further check: RFC 3986 unreserved,
    * sub-delims and ":@/?". ('%' and '#' are legal with conditions.)
    */
-  private static final boolean[] PLAIN = new boolean[128];
-
-  static {
-    String plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?";
-    for (int i = 0; i < plain.length(); i++) {
-      PLAIN[plain.charAt(i)] = true;
-    }
-  }
+  private static final boolean[] PLAIN =
+      table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?");
 
   /** RFC 3986 §2.3 unreserved characters: never percent-encoded. */
-  private static final boolean[] UNRESERVED = new boolean[128];
+  private static final boolean[] UNRESERVED = table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
-  static {
-    String unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-    for (int i = 0; i < unreserved.length(); i++) {
-      UNRESERVED[unreserved.charAt(i)] = true;
-    }
-  }
 
   /** The highest TCP port. */
   private static final int MAX_PORT = 65535;
 
   private Urls() {}
+
+  /** A lookup table of ASCII characters: true for those in {@code chars}. */
+  private static boolean[] table(String chars) {
+    boolean[] table = new boolean[128];
+    for (int i = 0; i < chars.length(); i++) {
+      table[chars.charAt(i)] = true;
+    }
+    return table;
+  }
 
   /**
    * Checks a URL's text: absolute {@code http(s)} with a host, every character after the authority
@@ -173,6 +169,7 @@ public final class Urls {
    * {@code %XX} with upper-case hex, space included ({@code %20}, never {@code +}). That is also
    * RFC 5849 §3.6's encoding, which an OAuth 1.0a signature needs to the byte. Whatever it returns
    * holds only characters {@link #requireHttpUrl(String, String)} accepts anywhere after the host.
+   * A lone surrogate, which UTF-8 cannot encode, becomes {@code %3F} (a {@code ?}).
    *
    * @param value the text to encode; not null
    * @return {@code value} itself when it holds only unreserved characters (a base64url state, a
@@ -205,15 +202,12 @@ public final class Urls {
   }
 
   /**
-   * Where a URL's authority ends: the index of the first {@code /}, {@code ?} or {@code #} after
-   * its scheme, or its length. For a URL {@link #requireHttpUrl(String, String)} accepted.
+   * Whether text that starts a URL {@link #requireHttpUrl(String, String)} accepted reaches into its
+   * query or fragment: a {@code ?} or {@code #} after the scheme's {@code //}.
    */
-  static int authorityEnd(String url) {
-    int end = url.regionMatches(true, 0, "https://", 0, 8) ? 8 : 7;
-    while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?' && url.charAt(end) != '#') {
-      end++;
-    }
-    return end;
+  static boolean reachesQuery(String start) {
+    int from = start.indexOf("//") + 2;
+    return start.indexOf('?', from) >= 0 || start.indexOf('#', from) >= 0;
   }
 
   /** Scheme, authority and path: what may be shown of a URL whose query carries secrets. */

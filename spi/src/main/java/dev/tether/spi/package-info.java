@@ -15,7 +15,8 @@
  *   <li>{@link dev.tether.spi.Secret} — a value that never prints itself;
  *   <li>{@link dev.tether.spi.ProviderException} — a failure that says whether retrying can help;
  *   <li>{@link dev.tether.spi.Slugs} — toolkit slug normalisation shared by engine and plugins;
- *   <li>{@link dev.tether.spi.Urls} — the one rule for the URLs providers hand out and call.
+ *   <li>{@link dev.tether.spi.Urls} — the one rule for the URLs providers hand out and call, and
+ *       the one percent-encoding for the values they put in them.
  * </ul>
  *
  * <p>Every type here is immutable and thread-safe unless its javadoc says otherwise.

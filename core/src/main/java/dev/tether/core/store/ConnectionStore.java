@@ -124,7 +124,9 @@ public interface ConnectionStore {
   /**
    * INITIATED accounts whose link expires at or before {@code at}, oldest expiry first, at most
    * {@code limit}. Links that expire within a second of each other may come in either order (the
-   * in-memory store reports those one thread issued in the order it issued them).
+   * in-memory store reports those one thread issued in the order it issued them). The list is a
+   * hint: a commit racing the query may already have changed or removed an account in it, and the
+   * engine expires each one in a slot transaction that decides on the slot as it then is.
    *
    * @param at the engine's time
    * @param limit the most to return

@@ -15,7 +15,11 @@ class ExpiryEntry {
     }
   }
 
-  /** The subject, or null once cancelled; plain: a sweep that reads it stale asks its judge, which knows. */
+  /**
+   * The subject, or null once cancelled; plain: a sweep that reads it stale asks its judge, which
+   * either looks the key up (flows) or judges a record that may just have been replaced (pending
+   * links: their due list is a hint their owner re-decides on).
+   */
   private String key;
   final long at;
   /** The next entry of the ordered list: written with release, read with acquire ({@link #NEXT}). */

@@ -8,7 +8,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Keys with the time they expire, swept earliest first (keys within {@link #SLACK_NANOS} of each
@@ -85,17 +84,10 @@ final class ExpiryQueue {
    * @param atNanos the sweep's time
    * @param limit the most due keys to visit
    * @param judge says whether a key is due at {@code atNanos}, later, gone (gone ones are dropped),
-   *     or taken by the judge itself
+   *     or taken by the judge itself; it sees the entry too, so an owner whose entries carry what it
+   *     judges by (a pending link its account) needs no lookup
    * @param visit takes each due key
    * @return how many due keys were visited
-   */
-  int sweep(long atNanos, int limit, Function<String, State> judge, Consumer<String> visit) {
-    return sweep(atNanos, limit, (key, entry) -> judge.apply(key), visit);
-  }
-
-  /**
-   * As {@link #sweep(long, int, Function, Consumer)}, with a judge that also sees the entry: an
-   * owner whose entries carry what it judges by (a pending link its account) needs no lookup.
    */
   int sweep(long atNanos, int limit, Judge judge, Consumer<String> visit) {
     synchronized (sweepLock) {
@@ -107,8 +99,11 @@ final class ExpiryQueue {
   @FunctionalInterface
   interface Judge {
     /**
+     * Judges one entry.
+     *
      * @param key the entry's key as the sweep read it (never null: a cancelled entry is not judged)
      * @param entry the entry itself, which its owner may cancel meanwhile
+     * @return what the sweep does with it
      */
     State judge(String key, ExpiryEntry entry);
   }

@@ -123,8 +123,9 @@ final class InMemoryConnectionStore implements ConnectionStore {
           cancel(accounts.put(a.id(), a));
           continue;
         }
-        // Put, then queue: a sweep that meets the entry finds the account. A record changed in place
-        // (same link) gets a new entry too; that is rare, and keeps every entry final.
+        // The map value is the queue entry: put, then queue, so a sweep that meets the entry has its
+        // account. A record changed in place (same link) gets a new entry too; that is rare, and
+        // keeps every entry final.
         QueuedLink pending = new QueuedLink(a, expiresAt);
         cancel(accounts.put(a.id(), pending));
         pendingLinks.add(pending);

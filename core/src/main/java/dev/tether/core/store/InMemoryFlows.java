@@ -83,7 +83,7 @@ final class InMemoryFlows {
     List<String> removed = new ArrayList<>();
     // One map operation a flow: the judge removes a due flow itself. Count only what this call
     // removed: a flow put again under its key has a second entry, which finds it gone.
-    flowExpiry.sweep(Times.nanos(at), limit, key -> {
+    flowExpiry.sweep(Times.nanos(at), limit, (key, entry) -> {
       boolean[] due = {false};
       FlowEntry left = flows.computeIfPresent(key, (k, e) -> {
         if (e.flow.expiresAt().isAfter(at)) {

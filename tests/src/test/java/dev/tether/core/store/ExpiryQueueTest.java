@@ -16,14 +16,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class ExpiryQueueTest {
   private static final long S = 1_000_000_000L;
   private final ExpiryQueue queue = new ExpiryQueue();
   private final Set<String> gone = ConcurrentHashMap.newKeySet();
-  private final Function<String, State> judge = k -> gone.contains(k) ? State.GONE : State.DUE;
+  private final ExpiryQueue.Judge judge = (k, e) -> gone.contains(k) ? State.GONE : State.DUE;
 
   private List<String> sweep(long at, int limit) {
     List<String> out = new ArrayList<>();
@@ -73,7 +72,7 @@ class ExpiryQueueTest {
     queue.add("deleted", 61 * S);
     gone.add("deleted");
     List<String> out = new ArrayList<>();
-    queue.sweep(120 * S, 10, k -> k.equals("moved") ? State.LATER : judge.apply(k), out::add);
+    queue.sweep(120 * S, 10, (k, e) -> k.equals("moved") ? State.LATER : judge.judge(k, e), out::add);
     assertThat(out).isEmpty();
     assertThat(queue.size()).isEqualTo(1);
     assertThat(sweep(120 * S, 10)).containsExactly("moved");
@@ -87,9 +86,9 @@ class ExpiryQueueTest {
     cancelled.cancel();
     straggler.cancel();
     List<String> asked = new ArrayList<>();
-    Function<String, State> asking = k -> {
+    ExpiryQueue.Judge asking = (k, e) -> {
       asked.add(k);
-      return judge.apply(k);
+      return judge.judge(k, e);
     };
     assertThat(queue.sweep(20 * S, 10, asking, k -> { })).isZero();
     assertThat(queue.size()).as("kept until its time").isEqualTo(3);
@@ -105,8 +104,8 @@ class ExpiryQueueTest {
     queue.add("taken", 60 * S);
     queue.add("later", 600 * S);
     List<String> out = new ArrayList<>();
-    assertThat(queue.sweep(120 * S, 10, k -> State.TAKEN, out::add)).isEqualTo(1);
-    assertThat(queue.sweep(120 * S, 10, k -> State.TAKEN, out::add)).isZero();
+    assertThat(queue.sweep(120 * S, 10, (k, e) -> State.TAKEN, out::add)).isEqualTo(1);
+    assertThat(queue.sweep(120 * S, 10, (k, e) -> State.TAKEN, out::add)).isZero();
     assertThat(out).containsExactly("taken");
     assertThat(queue.size()).isEqualTo(1);
   }
@@ -206,7 +205,7 @@ class ExpiryQueueTest {
       });
       Future<?> sweeper = pool.submit(() -> {
         while (adding.get()) {
-          queue.sweep(Long.MAX_VALUE, 1024, k -> State.TAKEN, report);
+          queue.sweep(Long.MAX_VALUE, 1024, (k, e) -> State.TAKEN, report);
         }
       });
       adder.get(60, TimeUnit.SECONDS);
@@ -214,7 +213,7 @@ class ExpiryQueueTest {
     } finally {
       pool.shutdownNow();
     }
-    queue.sweep(Long.MAX_VALUE, n, k -> State.TAKEN, report);
+    queue.sweep(Long.MAX_VALUE, n, (k, e) -> State.TAKEN, report);
     List<Integer> notOnce = new ArrayList<>();
     for (int i = 0; i < n && notOnce.size() < 10; i++) {
       if (seen.get(i) != 1) {

@@ -138,7 +138,6 @@ public final class FormCodec {
     return Collections.unmodifiableMap(out);
   }
 
-
   /** Decodes {@code s[from, to)}: {@code +} is a space, {@code %XX} runs are UTF-8 bytes. */
   private static String decodeComponent(String s, int from, int to) {
     int i = from;
