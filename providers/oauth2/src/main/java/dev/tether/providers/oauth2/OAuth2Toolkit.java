@@ -185,8 +185,11 @@ public final class OAuth2Toolkit implements ToolkitProvider {
         after.put(k, v);
       }
     });
-    String head = FormCodec.appendQuery(spec.authorizationUrl(), before) + "&state=";
-    String tail = after.isEmpty() ? "" : "&" + FormCodec.encode(after);
+    // The per-link values go in the query, before any fragment, as the general path puts them.
+    String url = spec.authorizationUrl();
+    int hash = url.indexOf('#');
+    String head = FormCodec.appendQuery(hash < 0 ? url : url.substring(0, hash), before) + "&state=";
+    String tail = (after.isEmpty() ? "" : "&" + FormCodec.encode(after)) + (hash < 0 ? "" : url.substring(hash));
     current = new LinkTemplate(redirectUri, spec.pkce() ? AuthorizationLink.template(head, "&code_challenge=", tail)
         : AuthorizationLink.template(head, tail));
     template = current;

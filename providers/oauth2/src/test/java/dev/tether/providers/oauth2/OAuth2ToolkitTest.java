@@ -44,9 +44,13 @@ class OAuth2ToolkitTest {
   }
 
   private OAuth2Toolkit.Builder gmail() {
+    return gmail(URI.create("https://accounts.example/o/oauth2/auth?prompt=consent"));
+  }
+
+  private OAuth2Toolkit.Builder gmail(URI authorizationUrl) {
     return OAuth2Toolkit.builder("Gmail")
         .name("Gmail")
-        .authorizationUrl(URI.create("https://accounts.example/o/oauth2/auth?prompt=consent"))
+        .authorizationUrl(authorizationUrl)
         .tokenUrl(server.tokenUrl())
         .clientId("client-1")
         .clientSecret("CLIENT-SECRET")
@@ -90,6 +94,20 @@ class OAuth2ToolkitTest {
         .containsEntry("access_type", "offline")
         .doesNotContainKey("client_secret");
     assertThat(link.url().getRawQuery()).contains("scope=email%20gmail.modify");
+  }
+
+  @Test
+  void authorize_anAuthorizationUrlWithAFragment_keepsItAfterTheQuery_onTheTemplatePathAsOnTheGeneralOne() {
+    OAuth2Toolkit toolkit = gmail(URI.create("https://accounts.example/o/oauth2/auth?prompt=consent#frag")).build();
+    AuthorizationLink templated = toolkit.authorize(request()); // the spec's scopes: rendered from the template
+    AuthorizationLink general = toolkit.authorize(new AuthorizationRequest("gmail", "user_1", Secret.of("STATE-VALUE"),
+        "CHALLENGE", REDIRECT, List.of("email", "gmail.modify"), Map.of(), NOW));
+    for (AuthorizationLink link : List.of(templated, general)) {
+      assertThat(link.url().getRawFragment()).isEqualTo("frag");
+      assertThat(params(link.url().getRawQuery())).containsEntry("state", "STATE-VALUE")
+          .containsEntry("code_challenge", "CHALLENGE").containsEntry("prompt", "consent");
+    }
+    assertThat(params(templated.url().getRawQuery())).isEqualTo(params(general.url().getRawQuery()));
   }
 
   @Test
