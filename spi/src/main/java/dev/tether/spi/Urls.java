@@ -21,15 +21,17 @@ import java.util.Objects;
  * and thread-safe.
  */
 public final class Urls {
+  /** RFC 3986 §2.3 unreserved characters (a constant, so the tables below can use it). */
+  private static final String UNRESERVED_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+
   /**
    * Characters legal anywhere after the authority with no further check: RFC 3986 unreserved,
    * sub-delims and ":@/?". ('%' and '#' are legal with conditions.)
    */
-  private static final boolean[] PLAIN =
-      table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?");
+  private static final boolean[] PLAIN = table(UNRESERVED_CHARS + "!$&'()*+,;=:@/?");
 
   /** RFC 3986 §2.3 unreserved characters: never percent-encoded. */
-  private static final boolean[] UNRESERVED = table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
+  private static final boolean[] UNRESERVED = table(UNRESERVED_CHARS);
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -188,7 +190,7 @@ public final class Urls {
     StringBuilder sb = new StringBuilder(plain + rest.length * 3).append(value, 0, plain);
     for (byte b : rest) {
       int c = b & 0xff;
-      if (c < 128 && UNRESERVED[c]) {
+      if (isUnreserved((char) c)) {
         sb.append((char) c);
       } else {
         sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
