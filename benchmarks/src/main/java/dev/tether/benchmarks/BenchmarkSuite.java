@@ -115,7 +115,7 @@ public final class BenchmarkSuite {
           + " | " + child("MemoryFootprint", "pending", n) + " | " + child("MemoryFootprint", "spring", n) + " |");
     }
     line("");
-    line("### Expiry: N pending links expiring in one cleanUp()");
+    line("### Expiry: N pending links expiring in one cleanUp() (6 GB heap, pre-touched, transparent huge pages)");
     line("");
     line("| links | expired | ns per expiry | longest caller pause (ms) | caller p99.9 (ms) | caller calls "
         + "| longest collection (ms) | control: longest pause, nothing expiring (ms) | control p99.9 (ms) "
@@ -177,8 +177,9 @@ public final class BenchmarkSuite {
       command.add("-XX:+UseParallelGC"); // a compacting full GC before each class histogram
     }
     if (main.equals("ExpiryPause")) {
-      // The heap touched once, up front, in 2 MB pages: on the benchmark VM a first touch of a 4 KB
-      // page stalls whoever makes it, and a bare two-thread loop then sees 30-80 ms pauses.
+      // On the benchmark VM, on 4 KB pages, threads stall for tens of milliseconds whatever they run
+      // (a bare two-thread loop 12-61 ms; cause not traced); on a pre-touched heap of 2 MB pages the
+      // same loop sees 4-8 ms, low enough to read the engine against (BENCHMARKS.md, eleventh round).
       command.addAll(List.of("-Xms6g", "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages"));
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tether.benchmarks." + main));
@@ -189,6 +190,8 @@ public final class BenchmarkSuite {
       for (String l; (l = r.readLine()) != null; ) {
         if (l.startsWith("memory ") || l.startsWith("expiry ")) {
           last = l;
+        } else if (l.contains("warning")) {
+          System.err.println(main + ": " + l); // e.g. no transparent huge pages: the figures are not comparable
         }
       }
     }

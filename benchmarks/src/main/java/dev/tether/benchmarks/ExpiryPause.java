@@ -34,21 +34,24 @@ import javax.management.openmbean.CompositeData;
  * charged to the expiry. Then, as a control, the same caller runs as long again while this thread
  * runs maintenance with nothing due: the longest pause it sees then is what this machine does to a
  * caller sharing its cores with a busy thread, whatever the engine does. Last, as long again, a
- * bare caller that only reads a {@code ConcurrentHashMap} while this thread spins, in the same heap
- * and with no engine call on either thread: the floor of this JVM on this machine.
+ * bare caller that only reads a {@code ConcurrentHashMap} of pre-boxed keys while this thread spins,
+ * in the same heap, with no engine call and no allocation on either thread: the floor of this JVM
+ * on this machine when nothing allocates. The windows always run in this order; the bare one, last,
+ * is the third caller through one call site, whose recompilation can only raise its figure.
  *
  * <p>Prints {@code expiry N expired ns-per-expiry worst-ms p99.9-ms calls longest-collection-ms
  * control-worst-ms control-p99.9-ms control-longest-collection-ms bare-worst-ms bare-p99.9-ms
- * bare-longest-collection-ms}: the longest collections that started in each window, as the JVM
- * announced them (whole milliseconds).
+ * bare-longest-collection-ms}: each p99.9 is of the caller's last 1,048,576 calls; the longest
+ * collections are those that started in each window, as the JVM announced them (whole
+ * milliseconds; G1 and Parallel only, which announce one notification per collection).
  *
- * <p>The suite runs it with a pre-touched heap on transparent huge pages (see BENCHMARKS.md,
- * eleventh round): on the benchmark VM every first touch of a 4 KB page costs the toucher, and with
- * 4 KB pages even the bare caller's floor is 30-80 ms.
+ * <p>The suite runs it on a 6 GB heap, pre-touched, on transparent huge pages (BENCHMARKS.md,
+ * eleventh round): on the benchmark VM, on 4 KB pages, threads stall for tens of milliseconds (the
+ * bare caller 12-61 ms at 1M links), for a reason not traced. Pre-touching needs the 6 GB free.
  */
 public final class ExpiryPause {
   /** Where the bare caller's reads go, so the JIT keeps them. */
-  static volatile Object sink;
+  private static volatile Object sink;
 
   private ExpiryPause() {}
 
@@ -85,12 +88,16 @@ public final class ExpiryPause {
     control.stop();
     long controlEnd = CollectorPauses.uptime();
 
+    Integer[] keys = new Integer[1024]; // boxed once: the bare caller allocates nothing
     Map<Integer, Integer> map = new ConcurrentHashMap<>();
-    for (int i = 0; i < 1024; i++) {
-      map.put(i, i);
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = i;
+      map.put(keys[i], i);
     }
+    // Only the caller's thread touches next once started (start() happens-before), so a plain
+    // array suffices.
     int[] next = {0};
-    Caller bare = new Caller(() -> sink = map.get(next[0]++ & 1023)); // one thread writes next
+    Caller bare = new Caller(() -> sink = map.get(keys[next[0]++ & 1023]));
     long b0 = System.nanoTime();
     long spins = 0;
     while (System.nanoTime() - b0 < elapsed) {
@@ -99,6 +106,7 @@ public final class ExpiryPause {
     bare.stop();
     sink = spins;
     long bareEnd = CollectorPauses.uptime();
+    pauses.settle(); // every collection of the windows announced before they are read
 
     long expired = tether.accounts(AccountQuery.all().withStatus(ConnectionStatus.EXPIRED)).size();
     System.out.printf(Locale.ROOT, "expiry %d %d %.1f %.3f %.3f %d %d %.3f %.3f %d %.3f %.3f %d%n", n, expired,
@@ -110,17 +118,20 @@ public final class ExpiryPause {
   }
 
   /**
-   * The collections the JVM announces, by start time and duration (ms). A collection's start time
-   * is counted from a different origin than {@link #uptime()} (with a pre-touched heap they differ
-   * by the seconds the touching took), so the two clocks are aligned on the end of the full
-   * collection before the window.
+   * The collections the JVM announces, by start time and duration (ms). A collection's times are
+   * counted from the end of the JVM's start-up, {@link #uptime()} from its beginning (they differ by
+   * the start-up time, pre-touching included), so the two clocks are aligned on the end of the
+   * {@code System.gc()} collection before the windows. Assumes one notification per collection, as
+   * G1 and Parallel send.
    */
   private static final class CollectorPauses implements NotificationListener {
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     /** {start, duration} of each announced collection, ms on the collections' clock. */
     private final List<long[]> seen = Collections.synchronizedList(new ArrayList<>());
-    /** When the latest {@code System.gc()} collection ended, on the collections' clock; -1 before one. */
+    /** When the first {@code System.gc()} collection ended, on the collections' clock; -1 before. */
     private volatile long requestedEnd = -1;
+    /** How many {@code System.gc()} collections were announced. */
+    private volatile int requested;
     /** Uptime minus the collections' clock. */
     private long offset;
 
@@ -144,30 +155,46 @@ public final class ExpiryPause {
         GcInfo gc = info.getGcInfo();
         seen.add(new long[] {gc.getStartTime(), gc.getDuration()});
         if (info.getGcCause().equals("System.gc()")) {
-          requestedEnd = gc.getEndTime();
+          if (requestedEnd < 0) {
+            requestedEnd = gc.getEndTime();
+          }
+          requested++; // one notifying thread
         }
       }
     }
 
     /**
-     * Aligns the clocks: {@code uptimeAfter} was read as {@code System.gc()} returned, so its
-     * collection ended then.
+     * Aligns the clocks: {@code uptimeAfter} was read just after the first {@code System.gc()}
+     * returned, so its collection ended at most that read's delay earlier. Collections are placed
+     * late by that delay, at most.
      */
     void align(long uptimeAfter) {
-      long deadline = System.nanoTime() + 10_000_000_000L; // the announcement comes from another thread
-      while (requestedEnd < 0) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the JVM announced no collection for System.gc() within 10 s");
-        }
-        Thread.onSpinWait();
-      }
+      awaitRequested(1);
       offset = uptimeAfter - requestedEnd;
     }
 
-    /** The longest collection that started in [from, to], ms of uptime; read after the JVM announced them. */
+    /** Runs one more {@code System.gc()} and waits for its announcement, and so for all before it. */
+    void settle() {
+      int before = requested;
+      System.gc();
+      awaitRequested(before + 1);
+    }
+
+    private void awaitRequested(int count) {
+      long deadline = System.nanoTime() + 10_000_000_000L; // announcements come from another thread
+      while (requested < count) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the JVM announced no System.gc() collection within 10 s; run without "
+              + "-XX:+DisableExplicitGC or -XX:+ExplicitGCInvokesConcurrent");
+        }
+        Thread.onSpinWait();
+      }
+    }
+
+    /** The longest collection that started in [from, to), ms of uptime. */
     long longestBetween(long from, long to) {
       synchronized (seen) {
-        return seen.stream().filter(g -> g[0] + offset >= from && g[0] + offset <= to).mapToLong(g -> g[1]).max()
+        return seen.stream().filter(g -> g[0] + offset >= from && g[0] + offset < to).mapToLong(g -> g[1]).max()
             .orElse(0);
       }
     }
