@@ -20,6 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** BEHAVIOUR.md §9: state, PKCE, random ids and redaction. */
@@ -67,6 +69,35 @@ class SecurityTest {
     Ids.LinkSecrets link = ids.link();
     assertThat(link.accountId()).matches("ca_[a-z2-7]{26}");
     assertThat(link.linkId()).as("the state's selector").isEqualTo("ln_" + link.state().reveal().substring(0, 32));
+  }
+
+  /**
+   * A claim or lease is told apart from every other by its attempt token alone: tokens never repeat
+   * on one thread, across threads, or across engines, though each thread draws its prefix once.
+   */
+  @Test
+  void attempts_neverRepeat_acrossThreadsAndEngines() throws Exception {
+    Ids first = new Ids(new SecureRandom());
+    Ids second = new Ids(new SecureRandom());
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    AtomicInteger made = new AtomicInteger();
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      Ids ids = t % 2 == 0 ? first : second;
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 1000; i++) {
+          seen.add(ids.attempt());
+          made.incrementAndGet();
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join(10_000);
+    }
+    assertThat(made).hasValue(4000);
+    assertThat(seen).hasSize(4000).allMatch(a -> a.matches("at_[a-z2-7]{26}_[0-9a-z]+"));
+    assertThat(seen.stream().map(a -> a.substring(0, 30)).distinct()).as("one prefix per thread").hasSize(4);
   }
 
   @Test
