@@ -6,13 +6,16 @@ import java.security.DrbgParameters;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * Draws ids, states and PKCE verifiers from a CSPRNG. No id anyone is shown is a counter, so ids
- * reveal neither order nor volume (an attempt token, which only stores see, is a random prefix and
- * a count: see {@link #attempt()}). Thread-safe.
+ * reveal neither order nor volume. An attempt token is not an id: a store keeps it, and its count
+ * shows only how many claims and leases one engine thread made (see {@link #attempt()}).
+ * Thread-safe.
  *
  * <p>A link's state is a selector and a validator, 24 random bytes each (384 bits together): the
  * selector (its first {@value #KEY_LENGTH} characters) is the key the pending flow is stored under
@@ -40,8 +43,13 @@ final class Ids {
   });
 
   private final ThreadLocal<SecureRandom> random;
-  /** Each thread's attempt prefix and count, the prefix drawn at the thread's first attempt. */
-  private final ThreadLocal<Attempts> attempts = ThreadLocal.withInitial(() -> new Attempts(id("at_") + "_"));
+  /**
+   * Each thread's attempt prefix and count, the prefix drawn at the thread's first attempt. JDK
+   * types only: an engine dropped on a pooled container thread must not pin the application's class
+   * loader through this entry.
+   */
+  private final ThreadLocal<Map.Entry<String, long[]>> attempts = ThreadLocal.withInitial(
+      () -> new AbstractMap.SimpleImmutableEntry<>(id("at_") + "_", new long[1]));
 
   /** Draws from {@code random} (shared by every thread; tests pass a seeded or counting one). */
   Ids(SecureRandom random) {
@@ -108,22 +116,12 @@ final class Ids {
   /**
    * A value unique to one attempt at a flow claim or a refresh lease, across every engine and
    * thread: a 128-bit random prefix per thread and engine, and that thread's count. It is no secret
-   * and no one is shown it (a store may keep it as plain text); drawing each one from the CSPRNG
-   * cost a callback about 5 %.
+   * (a store may keep it as plain text), so it needs no CSPRNG draw of its own, which showed in
+   * callback profiles; a shared counter would put one contended line between the cores.
    */
   String attempt() {
-    Attempts a = attempts.get();
-    return a.prefix + Long.toString(a.next++, 36);
-  }
-
-  /** One thread's attempt prefix and how many attempts it has made. */
-  private static final class Attempts {
-    final String prefix;
-    long next;
-
-    Attempts(String prefix) {
-      this.prefix = prefix;
-    }
+    Map.Entry<String, long[]> a = attempts.get();
+    return a.getKey() + Long.toString(a.getValue()[0]++, 36);
   }
 
   String accountId() {

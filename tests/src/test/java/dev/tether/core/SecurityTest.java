@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -73,18 +74,27 @@ class SecurityTest {
 
   /**
    * A claim or lease is told apart from every other by its attempt token alone: tokens never repeat
-   * on one thread, across threads, or across engines, though each thread draws its prefix once.
+   * on one thread, across threads racing from a common start, or across engines, though no token is
+   * a draw of its own.
    */
   @Test
-  void attempts_neverRepeat_acrossThreadsAndEngines() throws Exception {
-    Ids first = new Ids(new SecureRandom());
-    Ids second = new Ids(new SecureRandom());
-    Set<String> seen = ConcurrentHashMap.newKeySet();
+  void attempts_neverRepeat_acrossRacingThreadsAndEngines() throws Exception {
+    Ids first = Ids.perThreadDrbg();
+    Ids second = Ids.perThreadDrbg();
+    Set<String> fromFirst = ConcurrentHashMap.newKeySet();
+    Set<String> fromSecond = ConcurrentHashMap.newKeySet();
     AtomicInteger made = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
     Thread[] threads = new Thread[4];
     for (int t = 0; t < threads.length; t++) {
       Ids ids = t % 2 == 0 ? first : second;
+      Set<String> seen = t % 2 == 0 ? fromFirst : fromSecond;
       threads[t] = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
         for (int i = 0; i < 1000; i++) {
           seen.add(ids.attempt());
           made.incrementAndGet();
@@ -92,12 +102,17 @@ class SecurityTest {
       });
       threads[t].start();
     }
+    start.countDown();
     for (Thread t : threads) {
       t.join(10_000);
     }
     assertThat(made).hasValue(4000);
-    assertThat(seen).hasSize(4000).allMatch(a -> a.matches("at_[a-z2-7]{26}_[0-9a-z]+"));
-    assertThat(seen.stream().map(a -> a.substring(0, 30)).distinct()).as("one prefix per thread").hasSize(4);
+    assertThat(fromFirst).hasSize(2000).allMatch(a -> a.matches("at_[a-z2-7]{26}_[0-9a-z]+"));
+    assertThat(fromSecond).hasSize(2000).doesNotContainAnyElementsOf(fromFirst);
+    Set<String> firstPrefixes = new HashSet<>();
+    fromFirst.forEach(a -> firstPrefixes.add(a.substring(0, 30)));
+    assertThat(fromSecond).as("no prefix shared between engines")
+        .noneMatch(a -> firstPrefixes.contains(a.substring(0, 30)));
   }
 
   @Test

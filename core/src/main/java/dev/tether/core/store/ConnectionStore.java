@@ -174,7 +174,7 @@ public interface ConnectionStore {
    * Claims the right to complete a flow, exactly once across every engine sharing the store.
    *
    * @param key the flow's key
-   * @param claimant a value unique to this attempt
+   * @param claimant a value unique to this attempt; no secret: a store may keep it as plain text
    * @param now the engine's time
    * @param leaseUntil when the claim lapses if neither completed nor released (a crashed node)
    * @return {@link FlowClaim.Kind#CLAIMED} for the one caller that may complete it; otherwise who
@@ -216,7 +216,7 @@ public interface ConnectionStore {
    * Takes the refresh lease of an account: free, lapsed, or already held by {@code holder}.
    *
    * @param accountId the account
-   * @param holder a value unique to this attempt
+   * @param holder a value unique to this attempt; no secret: a store may keep it as plain text
    * @param now the engine's time
    * @param until when the lease lapses if not released
    * @return whether {@code holder} now holds it
