@@ -30,15 +30,17 @@ public final class CallbackScaling {
 
   public static void main(String[] args) throws Exception {
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 40;
-    long windowNanos = (args.length > 1 ? Long.parseLong(args[1]) : 1000) * 1_000_000L;
+    long windowMillis = args.length > 1 ? Long.parseLong(args[1]) : 1000;
+    if (pairs < 1 || windowMillis < 1) {
+      throw new IllegalArgumentException("pairs and window-ms must be at least 1, were " + pairs + " and "
+          + windowMillis);
+    }
+    long windowNanos = windowMillis * 1_000_000L;
     Tether tether = Tether.builder().redirectUri(URI.create(Fixtures.REDIRECT_URI))
         .clock(new FastForwardClock(100_000)).sessionIdleTimeout(Duration.ofDays(3650))
         .discoverProviders(false).provider(FakeToolkitProvider.builder().oauth2("gmail", "Gmail")
             .recordRequests(false).build())
         .build();
-    if (pairs < 1) {
-      throw new IllegalArgumentException("pairs must be at least 1, was " + pairs);
-    }
     Runnable[] engine = {new Worker(tether, "a")::operation, new Worker(tether, "b")::operation};
     Runnable[] floor = {new Floor()::operation, new Floor()::operation};
     for (int i = 0; i < 10; i++) { // warm-up, not reported
