@@ -9,45 +9,59 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The in-memory store's pending flows and their claims: each entry immutable and replaced inside
- * the map's per-key compute, so a claim is exactly once; an {@link ExpiryQueue} for the sweep.
- * Announces nothing (the store does). Thread-safe.
+ * The in-memory store's pending flows and their claims. Each map value is also the flow's entry in
+ * an {@link ExpiryQueue}, so the sweep removes a due flow by identity without reading it (its time
+ * never changes: a flow put again under its key gets a new value and entry, and the old entry is
+ * cancelled; values compare by identity). The flow and its claim change only inside the map's per-key compute, so a claim is
+ * exactly once. Announces nothing (the store does). Thread-safe.
  */
 final class InMemoryFlows {
-  private final ConcurrentHashMap<String, FlowEntry> flows = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, QueuedFlow> flows = new ConcurrentHashMap<>();
   private final ExpiryQueue flowExpiry = new ExpiryQueue();
 
   /** Stores a new flow, or replaces one and keeps its claim. */
   void put(StoredFlow f) {
-    flows.merge(f.key(), new FlowEntry(f, null, 0, null), (old, fresh) -> old.with(f));
-    flowExpiry.add(f.key(), Times.nanos(f.expiresAt()));
+    QueuedFlow fresh = new QueuedFlow(f);
+    flows.merge(f.key(), fresh, (old, unused) -> {
+      old.cancel(); // its entry is dropped unread; the sweep would find it replaced anyway
+      fresh.claim = old.claim;
+      return fresh;
+    });
+    flowExpiry.add(fresh); // after the put: a sweep that meets the entry finds it in the map
   }
 
   Optional<StoredFlow> get(String key) {
-    FlowEntry e = flows.get(key);
-    return e == null ? Optional.empty() : Optional.of(e.flow);
+    QueuedFlow q = flows.get(key);
+    return q == null ? Optional.empty() : Optional.of(q.flow);
   }
 
   Optional<AuthorizationLink> attachLink(String key, AuthorizationLink link) {
-    FlowEntry e = flows.computeIfPresent(key, (k, old) -> old.flow.link().isPresent() ? old
-        : old.with(old.flow.withLink(link)));
-    return e == null ? Optional.empty() : e.flow.link();
+    @SuppressWarnings("unchecked")
+    Optional<AuthorizationLink>[] attached = new Optional[] {Optional.empty()};
+    flows.computeIfPresent(key, (k, q) -> {
+      if (q.flow.link().isEmpty()) {
+        q.flow = q.flow.withLink(link);
+      }
+      attached[0] = q.flow.link();
+      return q;
+    });
+    return attached[0];
   }
 
   FlowClaim claim(String key, String claimant, Instant now, Instant leaseUntil) {
     long nowNanos = Times.nanos(now);
     FlowClaim[] answer = {FlowClaim.unknown()};
-    flows.computeIfPresent(key, (k, e) -> {
-      if (e.outcome != null) {
-        answer[0] = FlowClaim.done(e.outcome);
-        return e;
+    flows.computeIfPresent(key, (k, q) -> {
+      Claim c = q.claim;
+      if (c != null && c.outcome != null) {
+        answer[0] = FlowClaim.done(c.outcome);
+      } else if (c != null && !c.claimant.equals(claimant) && c.leaseUntil > nowNanos) {
+        answer[0] = FlowClaim.busy(Times.instant(c.leaseUntil));
+      } else {
+        answer[0] = FlowClaim.claimed();
+        q.claim = new Claim(claimant, Times.nanos(leaseUntil), null);
       }
-      if (e.claimant != null && !e.claimant.equals(claimant) && e.leaseUntil > nowNanos) {
-        answer[0] = FlowClaim.busy(Times.instant(e.leaseUntil));
-        return e;
-      }
-      answer[0] = FlowClaim.claimed();
-      return new FlowEntry(e.flow, claimant, Times.nanos(leaseUntil), null);
+      return q;
     });
     return answer[0];
   }
@@ -55,12 +69,13 @@ final class InMemoryFlows {
   /** Records the outcome if {@code claimant} holds the claim; announces nothing. */
   boolean complete(String key, String claimant, CallbackResult outcome) {
     boolean[] done = {false};
-    flows.computeIfPresent(key, (k, e) -> {
-      if (e.outcome != null || !claimant.equals(e.claimant)) {
-        return e;
+    flows.computeIfPresent(key, (k, q) -> {
+      Claim c = q.claim;
+      if (c != null && c.outcome == null && claimant.equals(c.claimant)) {
+        done[0] = true;
+        q.claim = new Claim(claimant, c.leaseUntil, outcome);
       }
-      done[0] = true;
-      return new FlowEntry(e.flow, claimant, e.leaseUntil, outcome);
+      return q;
     });
     return done[0];
   }
@@ -68,12 +83,13 @@ final class InMemoryFlows {
   /** Frees a claim {@code claimant} holds; whether it did. */
   boolean release(String key, String claimant) {
     boolean[] released = {false};
-    flows.computeIfPresent(key, (k, e) -> {
-      if (e.outcome != null || !claimant.equals(e.claimant)) {
-        return e;
+    flows.computeIfPresent(key, (k, q) -> {
+      Claim c = q.claim;
+      if (c != null && c.outcome == null && claimant.equals(c.claimant)) {
+        released[0] = true;
+        q.claim = null;
       }
-      released[0] = true;
-      return new FlowEntry(e.flow, null, 0, null);
+      return q;
     });
     return released[0];
   }
@@ -81,42 +97,44 @@ final class InMemoryFlows {
   /** Removes flows whose link expired at or before {@code at}; the keys this call removed. */
   List<String> removeExpiredBy(Instant at, int limit) {
     List<String> removed = new ArrayList<>();
-    // One map operation a flow: the judge removes a due flow itself. Count only what this call
-    // removed: a flow put again under its key has a second entry, which finds it gone.
-    flowExpiry.sweep(Times.nanos(at), limit, (key, entry) -> {
-      boolean[] due = {false};
-      FlowEntry left = flows.computeIfPresent(key, (k, e) -> {
-        if (e.flow.expiresAt().isAfter(at)) {
-          return e;
-        }
-        due[0] = true;
-        return null;
-      });
-      return due[0] ? ExpiryQueue.State.TAKEN : left == null ? ExpiryQueue.State.GONE : ExpiryQueue.State.LATER;
-    }, removed::add);
+    // A due entry is its flow's map value, or was replaced or removed (then the remove fails, and
+    // a flow put again under its key is left to its own entry): one map operation, no read of the flow.
+    flowExpiry.sweep(Times.nanos(at), limit,
+        (key, entry) -> flows.remove(key, entry) ? ExpiryQueue.State.TAKEN : ExpiryQueue.State.GONE,
+        removed::add);
     return removed;
-  }
-
-  /** A flow and its claim: who holds it until when, and the outcome once completed. Immutable. */
-  private static final class FlowEntry {
-    final StoredFlow flow;
-    final String claimant;
-    final long leaseUntil;
-    final CallbackResult outcome;
-
-    FlowEntry(StoredFlow flow, String claimant, long leaseUntil, CallbackResult outcome) {
-      this.flow = flow;
-      this.claimant = claimant;
-      this.leaseUntil = leaseUntil;
-      this.outcome = outcome;
-    }
-
-    FlowEntry with(StoredFlow newFlow) {
-      return new FlowEntry(newFlow, claimant, leaseUntil, outcome);
-    }
   }
 
   int size() {
     return flows.size();
+  }
+
+  /**
+   * A flow, its claim, and its queue entry (the flow's expiry, which never changes for this value).
+   * The fields change only inside the map's compute for its key; volatile for {@link #get}, which
+   * reads without it.
+   */
+  private static final class QueuedFlow extends ExpiryEntry {
+    volatile StoredFlow flow;
+    /** Who holds the claim until when, and the outcome once completed; null while unclaimed. */
+    volatile Claim claim;
+
+    QueuedFlow(StoredFlow flow) {
+      super(flow.key(), Times.nanos(flow.expiresAt()));
+      this.flow = flow;
+    }
+  }
+
+  /** A claim on a flow. Immutable. */
+  private static final class Claim {
+    final String claimant;
+    final long leaseUntil;
+    final CallbackResult outcome;
+
+    Claim(String claimant, long leaseUntil, CallbackResult outcome) {
+      this.claimant = claimant;
+      this.leaseUntil = leaseUntil;
+      this.outcome = outcome;
+    }
   }
 }
