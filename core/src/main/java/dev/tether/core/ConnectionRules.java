@@ -58,7 +58,9 @@ final class ConnectionRules {
    * asking for links slow down every later call.
    */
   static void housekeep(SlotDraft d, Duration linkTtl) {
-    for (StoredAccount a : d.accounts()) {
+    List<StoredAccount> accounts = d.accounts(); // a snapshot: the loop changes the draft
+    for (int i = 0; i < accounts.size(); i++) {
+      StoredAccount a = accounts.get(i);
       if (a.linkExpiredAt(d.now())) {
         apply(d, a, new AccountEvent.LinkExpired());
       } else if (a.abandonedLongerThan(linkTtl, d.now())) {
@@ -69,7 +71,8 @@ final class ConnectionRules {
 
   /** Whether {@link #housekeep} would change anything, so a read can skip the commit. */
   static boolean needsHousekeeping(List<StoredAccount> accounts, Instant now, Duration linkTtl) {
-    for (StoredAccount a : accounts) {
+    for (int i = 0; i < accounts.size(); i++) {
+      StoredAccount a = accounts.get(i);
       if (a.linkExpiredAt(now) || a.abandonedLongerThan(linkTtl, now)) {
         return true;
       }
@@ -202,7 +205,8 @@ final class ConnectionRules {
   /** The pending (INITIATED) account, the most recent if several. */
   static Optional<StoredAccount> pending(List<StoredAccount> accounts) {
     StoredAccount found = null;
-    for (StoredAccount a : accounts) {
+    for (int i = 0; i < accounts.size(); i++) {
+      StoredAccount a = accounts.get(i);
       if (a.status() == INITIATED) {
         found = a;
       }
@@ -213,7 +217,8 @@ final class ConnectionRules {
   /** The most recently connected ACTIVE account. */
   static Optional<StoredAccount> latestActive(List<StoredAccount> accounts) {
     StoredAccount best = null;
-    for (StoredAccount a : accounts) {
+    for (int i = 0; i < accounts.size(); i++) {
+      StoredAccount a = accounts.get(i);
       if (a.status() == ACTIVE && (best == null || a.atLeastAsRecentAs(best))) {
         best = a;
       }
@@ -242,7 +247,9 @@ final class ConnectionRules {
 
   /** Single-account mode: {@code keptId} becomes the pair's only ACTIVE account. */
   private static void supersedeOtherActive(SlotDraft d, String keptId) {
-    for (StoredAccount other : d.accounts()) {
+    List<StoredAccount> accounts = d.accounts(); // a snapshot: the loop changes the draft
+    for (int i = 0; i < accounts.size(); i++) {
+      StoredAccount other = accounts.get(i);
       if (other.status() == ACTIVE && !other.id().equals(keptId)) {
         apply(d, other, new AccountEvent.Superseded(keptId));
       }

@@ -5,7 +5,6 @@ import dev.tether.core.store.SlotCommit;
 import dev.tether.core.store.StoredAccount;
 import dev.tether.core.store.StoredFlow;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +18,13 @@ import java.util.Optional;
 final class SlotDraft {
   private final Slot read;
   private final Instant now;
-  /**
-   * The accounts in slot order (oldest first), as changed so far. Lists, not maps: a slot holds one
-   * or a few accounts, and two linked hash maps were a sixth of a callback's garbage.
-   */
-  private final List<StoredAccount> accounts;
-  // What changed: immutable and empty until a first change (most decisions make one or two kinds),
-  // then an ArrayList; commit() hands the store immutable lists, which SlotCommit keeps uncopied.
+  // Immutable lists, each replaced on every change: a draft changes one or two items (a slot holds
+  // one or a few accounts), so List.of of them is all it allocates, the accounts are handed out
+  // without a copy (a snapshot the decision may iterate while it changes the draft), and commit()
+  // hands the store the lists themselves (SlotCommit keeps immutable ones uncopied). Growable
+  // lists copied at the end were a fifth of a callback's garbage.
+  /** The accounts in slot order (oldest first), as changed so far. */
+  private List<StoredAccount> accounts;
   private List<StoredAccount> put = List.of();
   private List<String> removed = List.of();
   private List<StoredFlow> flows = List.of();
@@ -35,7 +34,7 @@ final class SlotDraft {
   SlotDraft(Slot read, Instant now) {
     this.read = read;
     this.now = now;
-    this.accounts = new ArrayList<>(read.accounts());
+    this.accounts = read.accounts();
   }
 
   Instant now() {
@@ -50,9 +49,9 @@ final class SlotDraft {
     return read.toolkit();
   }
 
-  /** The accounts as changed so far, oldest first. */
+  /** The accounts as changed so far, oldest first: an immutable snapshot. */
   List<StoredAccount> accounts() {
-    return List.copyOf(accounts);
+    return accounts;
   }
 
   Optional<StoredAccount> find(String id) {
@@ -62,28 +61,13 @@ final class SlotDraft {
 
   /** Adds (after the others) or replaces (in place) an account. */
   void put(StoredAccount account) {
-    replaceOrAdd(accounts, account);
-    put = growable(put);
-    replaceOrAdd(put, account);
+    accounts = replaceOrAdd(accounts, account);
+    put = replaceOrAdd(put, account);
   }
 
-  /** {@code list} itself once it can grow; else (still the empty {@code List.of()}) a new ArrayList. */
-  private static <T> List<T> growable(List<T> list) {
-    return list instanceof ArrayList ? list : new ArrayList<>(2);
-  }
-
-  /** The list as the commit takes it: immutable, and no copy at all when empty. */
-  private static <T> List<T> frozen(List<T> list) {
-    return list.isEmpty() ? List.of() : List.copyOf(list);
-  }
-
-  private static void replaceOrAdd(List<StoredAccount> list, StoredAccount account) {
+  private static List<StoredAccount> replaceOrAdd(List<StoredAccount> list, StoredAccount account) {
     int i = indexOf(list, account.id());
-    if (i < 0) {
-      list.add(account);
-    } else {
-      list.set(i, account);
-    }
+    return i < 0 ? plus(list, account) : replaced(list, i, account);
   }
 
   private static int indexOf(List<StoredAccount> list, String id) {
@@ -95,41 +79,75 @@ final class SlotDraft {
     return -1;
   }
 
+  /** {@code list} and then {@code item}: a new immutable list. */
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> plus(List<T> list, T item) {
+    switch (list.size()) {
+      case 0:
+        return List.of(item);
+      case 1:
+        return List.of(list.get(0), item);
+      default:
+        Object[] items = list.toArray(new Object[list.size() + 1]);
+        items[list.size()] = item;
+        return (List<T>) List.of(items);
+    }
+  }
+
+  /** {@code list} with item {@code i} replaced: a new immutable list. */
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> replaced(List<T> list, int i, T item) {
+    if (list.size() == 1) {
+      return List.of(item);
+    }
+    Object[] items = list.toArray();
+    items[i] = item;
+    return (List<T>) List.of(items);
+  }
+
+  /** {@code list} without item {@code i}: a new immutable list. */
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> without(List<T> list, int i) {
+    if (list.size() == 1) {
+      return List.of();
+    }
+    Object[] items = new Object[list.size() - 1];
+    for (int from = 0, to = 0; from < list.size(); from++) {
+      if (from != i) {
+        items[to++] = list.get(from);
+      }
+    }
+    return (List<T>) List.of(items);
+  }
+
   /** Removes an account and its credentials. */
   void remove(String id) {
     int i = indexOf(accounts, id);
     if (i < 0) {
       return;
     }
-    accounts.remove(i);
+    accounts = without(accounts, i);
     int p = indexOf(put, id);
     if (p >= 0) {
-      put.remove(p);
+      put = without(put, p);
     }
-    for (StoredAccount a : read.accounts()) {
-      if (a.id().equals(id)) {
-        removed = growable(removed);
-        removed.add(id);
-        return;
-      }
+    if (indexOf(read.accounts(), id) >= 0) {
+      removed = plus(removed, id);
     }
   }
 
   void addFlow(StoredFlow flow) {
-    flows = growable(flows);
-    flows.add(flow);
+    flows = plus(flows, flow);
   }
 
   /** Completes a flow the caller claimed, in the same commit. */
   void completeFlow(String key, String claimant, CallbackResult outcome) {
-    completions = growable(completions);
-    completions.add(new SlotCommit.FlowCompletion(key, claimant, outcome));
+    completions = plus(completions, new SlotCommit.FlowCompletion(key, claimant, outcome));
   }
 
   /** Records what happened, for the change feed. */
   void event(ConnectionEvent.Type type, StoredAccount account, Optional<ConnectionStatus> from, Optional<String> detail) {
-    events = growable(events);
-    events.add(new ConnectionEvent(type, account.view(), from, detail, now));
+    events = plus(events, new ConnectionEvent(type, account.view(), from, detail, now));
   }
 
   boolean isEmpty() {
@@ -137,7 +155,7 @@ final class SlotDraft {
   }
 
   SlotCommit commit() {
-    return new SlotCommit(read, frozen(put), frozen(removed), frozen(flows), frozen(events), frozen(completions));
+    return new SlotCommit(read, put, removed, flows, events, completions);
   }
 
   /** What the decision changed so far, e.g. for tests: account id → its new status, or null when removed. */
@@ -149,6 +167,6 @@ final class SlotDraft {
   }
 
   List<ConnectionEvent> events() {
-    return List.copyOf(events);
+    return events;
   }
 }

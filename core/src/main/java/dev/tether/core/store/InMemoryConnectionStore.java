@@ -2,6 +2,7 @@ package dev.tether.core.store;
 
 import static dev.tether.core.store.UserRecords.array;
 import static dev.tether.core.store.UserRecords.compact;
+import static dev.tether.core.store.UserRecords.same;
 import static dev.tether.core.store.UserRecords.select;
 import static dev.tether.core.store.UserRecords.with;
 import static dev.tether.core.store.UserRecords.without;
@@ -99,7 +100,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
     List<String> settled = commit.completions().isEmpty() ? List.of() : new ArrayList<>(1);
     synchronized (lock) {
       Object records = users.get(userId);
-      if (!sameRecords(select(records, read.toolkit()), read.accounts())) {
+      if (!same(records, read.toolkit(), read.accounts())) {
         return false;
       }
       // Indexed loops: the lists are immutable, and their iterators were a tenth of a commit's garbage.
@@ -183,19 +184,6 @@ final class InMemoryConnectionStore implements ConnectionStore {
       super(account.id(), expiresAtNanos);
       this.account = account;
     }
-  }
-
-  /** Same records, same order, by identity: records are replaced on every change. */
-  private static boolean sameRecords(List<StoredAccount> now, List<StoredAccount> read) {
-    if (now.size() != read.size()) {
-      return false;
-    }
-    for (int i = 0; i < now.size(); i++) {
-      if (now.get(i) != read.get(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override

@@ -76,13 +76,16 @@ public record SlotCommit(Slot read, List<StoredAccount> put, List<String> remove
     flows = List.copyOf(flows);
     events = List.copyOf(events);
     completions = List.copyOf(completions);
-    for (StoredAccount a : put) {
+    // Indexed: an iterator per list was a tenth of a commit's garbage.
+    for (int i = 0; i < put.size(); i++) {
+      StoredAccount a = put.get(i);
       if (!a.userId().equals(read.userId()) || !a.toolkit().equals(read.toolkit())) {
         throw new IllegalArgumentException(a + " does not belong to the slot of ('" + read.userId() + "', '"
             + read.toolkit() + "')");
       }
     }
-    for (StoredFlow f : flows) {
+    for (int i = 0; i < flows.size(); i++) {
+      StoredFlow f = flows.get(i);
       if (!f.userId().equals(read.userId()) || !f.toolkit().equals(read.toolkit())) {
         throw new IllegalArgumentException(f + " does not belong to the slot of ('" + read.userId() + "', '"
             + read.toolkit() + "')");

@@ -31,16 +31,71 @@ final class UserRecords {
     if (several.byToolkit != null) {
       return several.byToolkit.getOrDefault(toolkit, List.of());
     }
-    List<StoredAccount> out = null;
+    // Counted first: one or two matches (nearly always) make a List.of of them and nothing else.
+    StoredAccount first = null;
+    StoredAccount second = null;
+    int n = 0;
     for (StoredAccount r : several.all) {
       if (sameToolkit(r, toolkit)) {
-        if (out == null) {
-          out = new ArrayList<>(2);
+        if (n == 0) {
+          first = r;
+        } else if (n == 1) {
+          second = r;
         }
-        out.add(r);
+        n++;
       }
     }
-    return out == null ? List.of() : List.copyOf(out);
+    if (n <= 2) {
+      return n == 0 ? List.of() : n == 1 ? List.of(first) : List.of(first, second);
+    }
+    StoredAccount[] out = new StoredAccount[n];
+    int i = 0;
+    for (StoredAccount r : several.all) {
+      if (sameToolkit(r, toolkit)) {
+        out[i++] = r;
+      }
+    }
+    return List.of(out);
+  }
+
+  /**
+   * Whether the records of {@code toolkit} are exactly {@code read}, in order and by identity
+   * (records are replaced on every change), without building the list {@link #select} would.
+   */
+  static boolean same(Object records, String toolkit, List<StoredAccount> read) {
+    if (records == null) {
+      return read.isEmpty();
+    }
+    if (records instanceof StoredAccount) {
+      StoredAccount r = (StoredAccount) records;
+      return sameToolkit(r, toolkit) ? read.size() == 1 && read.get(0) == r : read.isEmpty();
+    }
+    Several several = (Several) records;
+    if (several.byToolkit != null) {
+      return identical(several.byToolkit.getOrDefault(toolkit, List.of()), read);
+    }
+    int j = 0;
+    for (StoredAccount r : several.all) {
+      if (sameToolkit(r, toolkit)) {
+        if (j >= read.size() || read.get(j) != r) {
+          return false;
+        }
+        j++;
+      }
+    }
+    return j == read.size();
+  }
+
+  private static boolean identical(List<StoredAccount> now, List<StoredAccount> read) {
+    if (now.size() != read.size()) {
+      return false;
+    }
+    for (int i = 0; i < now.size(); i++) {
+      if (now.get(i) != read.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Compares the (cached) hashes first: most records of a many-toolkit user are other toolkits. */
