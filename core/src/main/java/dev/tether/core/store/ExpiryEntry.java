@@ -17,8 +17,9 @@ class ExpiryEntry {
 
   /**
    * The subject, or null once cancelled; plain: a sweep that reads it stale asks its judge, which
-   * either looks the key up (flows) or judges a record that may just have been replaced (pending
-   * links: their due list is a hint their owner re-decides on).
+   * either removes the subject only if this entry is still its map value (flows) or judges a record
+   * that may just have been replaced (pending links: their due list is a hint their owner re-decides
+   * on).
    */
   private String key;
   final long at;

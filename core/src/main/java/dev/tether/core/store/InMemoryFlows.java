@@ -10,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The in-memory store's pending flows and their claims. Each map value is also the flow's entry in
- * an {@link ExpiryQueue}, so the sweep removes a due flow by identity without reading it (its time
+ * an {@link ExpiryQueue}, so the sweep removes a due flow by identity without reading it. Its time
  * never changes: a flow put again under its key gets a new value and entry, and the old entry is
- * cancelled; values compare by identity). The flow and its claim change only inside the map's per-key compute, so a claim is
+ * cancelled (it stays queued, holding the old flow, until its own time: a link's time to live at
+ * most). The flow and its claim change only inside the map's per-key compute, so a claim is
  * exactly once. Announces nothing (the store does). Thread-safe.
  */
 final class InMemoryFlows {
@@ -36,16 +37,13 @@ final class InMemoryFlows {
   }
 
   Optional<AuthorizationLink> attachLink(String key, AuthorizationLink link) {
-    @SuppressWarnings("unchecked")
-    Optional<AuthorizationLink>[] attached = new Optional[] {Optional.empty()};
-    flows.computeIfPresent(key, (k, q) -> {
-      if (q.flow.link().isEmpty()) {
-        q.flow = q.flow.withLink(link);
+    QueuedFlow q = flows.computeIfPresent(key, (k, v) -> {
+      if (v.flow.link().isEmpty()) {
+        v.flow = v.flow.withLink(link);
       }
-      attached[0] = q.flow.link();
-      return q;
+      return v;
     });
-    return attached[0];
+    return q == null ? Optional.empty() : q.flow.link(); // once attached, a link stays
   }
 
   FlowClaim claim(String key, String claimant, Instant now, Instant leaseUntil) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How the in-memory store keeps one user's accounts, all toolkits, in one map value: the record
@@ -60,9 +61,11 @@ final class UserRecords {
 
   /**
    * Whether the records of {@code toolkit} are exactly {@code read}, in order and by identity
-   * (records are replaced on every change), without building the list {@link #select} would.
+   * (records are replaced on every change), without building the list {@link #select} would. Unlike
+   * {@code select}, one toolkit only: {@code toolkit} is never null.
    */
   static boolean same(Object records, String toolkit, List<StoredAccount> read) {
+    Objects.requireNonNull(toolkit, "toolkit");
     if (records == null) {
       return read.isEmpty();
     }

@@ -38,7 +38,7 @@ class InMemoryFlowsTest {
   }
 
   @Test
-  void aFlowPutAgainLater_outlivesItsFirstTime_keepsItsClaim_andGoesOnceAtItsOwn() {
+  void put_againLater_outlivesItsFirstTime_keepsItsClaim_andGoesOnceAtItsOwn() {
     flows.put(flow("k", 60));
     assertThat(flows.claim("k", "c1", T0, T0.plusSeconds(600)).kind()).isEqualTo(FlowClaim.Kind.CLAIMED);
     flows.put(flow("k", 180));
@@ -55,7 +55,7 @@ class InMemoryFlowsTest {
   }
 
   @Test
-  void aFlowPutAgainSooner_goesAtItsNewTime_andItsOldEntryRemovesNothing() {
+  void put_againSooner_goesAtItsNewTime_andItsOldEntryRemovesNothing() {
     flows.put(flow("k", 180));
     flows.put(flow("k", 60));
     assertThat(flows.removeExpiredBy(T0.plusSeconds(60), 10)).containsExactly("k");
@@ -68,7 +68,7 @@ class InMemoryFlowsTest {
   }
 
   @Test
-  void attachLink_keepsTheFirstLink_andTheFlowsTime() {
+  void attachLink_twice_keepsTheFirstLink_andTheFlowsTime() {
     flows.put(flow("k", 60));
     AuthorizationLink first = AuthorizationLink.of(URI.create("https://auth.example/1"));
     AuthorizationLink second = AuthorizationLink.of(URI.create("https://auth.example/2"));
@@ -79,7 +79,7 @@ class InMemoryFlowsTest {
   }
 
   @Test
-  void flowsPutAgainWhileASweepRuns_areNeverRemovedBeforeTheirNewTime() throws Exception {
+  void removeExpiredBy_racingPutsAgain_neverRemovesAFlowBeforeItsNewTime() throws Exception {
     int keys = 200_000;
     CountDownLatch start = new CountDownLatch(1);
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -110,5 +110,37 @@ class InMemoryFlowsTest {
     flows.removeExpiredBy(T0.plusSeconds(120), keys); // what the sweep had not reached
     assertThat(flows.size()).as("flows put again, left after a sweep before their new time").isEqualTo(keys);
     assertThat(flows.removeExpiredBy(T0.plusSeconds(600), keys * 2)).hasSize(keys);
+  }
+
+  @Test
+  void removeExpiredBy_racingPutsOfDueFlows_missesNone() throws Exception {
+    int keys = 200_000;
+    CountDownLatch start = new CountDownLatch(1);
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> sweeper = pool.submit(() -> {
+        start.await();
+        while (writing.get()) {
+          flows.removeExpiredBy(T0.plusSeconds(120), 64);
+        }
+        return null;
+      });
+      Future<?> writer = pool.submit(() -> {
+        start.await();
+        for (int i = 0; i < keys; i++) {
+          flows.put(flow("k" + i, 60)); // due already: a sweep that meets its entry must find it in the map
+        }
+        return null;
+      });
+      start.countDown();
+      writer.get(60, TimeUnit.SECONDS);
+      writing.set(false);
+      sweeper.get(60, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    flows.removeExpiredBy(T0.plusSeconds(120), keys);
+    assertThat(flows.size()).as("due flows the sweeps never removed").isZero();
   }
 }
