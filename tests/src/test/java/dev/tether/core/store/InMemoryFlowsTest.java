@@ -78,9 +78,10 @@ class InMemoryFlowsTest {
     assertThat(flows.removeExpiredBy(T0.plusSeconds(60), 10)).containsExactly("k");
   }
 
-  @Test
-  void removeExpiredBy_racingPutsAgain_neverRemovesAFlowBeforeItsNewTime() throws Exception {
-    int keys = 200_000;
+  private static final int KEYS = 200_000;
+
+  /** Runs {@code write} on one thread while another sweeps at {@code sweepAt} until it is done. */
+  private void whileSweeping(Instant sweepAt, Runnable write) throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     AtomicBoolean writing = new AtomicBoolean(true);
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -88,16 +89,13 @@ class InMemoryFlowsTest {
       Future<?> sweeper = pool.submit(() -> {
         start.await();
         while (writing.get()) {
-          flows.removeExpiredBy(T0.plusSeconds(120), 64); // due: a key's first flow, until it is put again
+          flows.removeExpiredBy(sweepAt, 64);
         }
         return null;
       });
       Future<?> writer = pool.submit(() -> {
         start.await();
-        for (int i = 0; i < keys; i++) {
-          flows.put(flow("k" + i, 60));
-          flows.put(flow("k" + i, 600)); // cancels the first entry, which the sweep may be reading
-        }
+        write.run();
         return null;
       });
       start.countDown();
@@ -107,40 +105,28 @@ class InMemoryFlowsTest {
     } finally {
       pool.shutdownNow();
     }
-    flows.removeExpiredBy(T0.plusSeconds(120), keys); // what the sweep had not reached
-    assertThat(flows.size()).as("flows put again, left after a sweep before their new time").isEqualTo(keys);
-    assertThat(flows.removeExpiredBy(T0.plusSeconds(600), keys * 2)).hasSize(keys);
+    flows.removeExpiredBy(sweepAt, KEYS); // what the sweep had not reached
+  }
+
+  @Test
+  void removeExpiredBy_racingPutsAgain_neverRemovesAFlowBeforeItsNewTime() throws Exception {
+    whileSweeping(T0.plusSeconds(120), () -> { // due: a key's first flow, until it is put again
+      for (int i = 0; i < KEYS; i++) {
+        flows.put(flow("k" + i, 60));
+        flows.put(flow("k" + i, 600)); // cancels the first entry, which the sweep may be reading
+      }
+    });
+    assertThat(flows.size()).as("flows put again, left after a sweep before their new time").isEqualTo(KEYS);
+    assertThat(flows.removeExpiredBy(T0.plusSeconds(600), KEYS * 2)).hasSize(KEYS);
   }
 
   @Test
   void removeExpiredBy_racingPutsOfDueFlows_missesNone() throws Exception {
-    int keys = 200_000;
-    CountDownLatch start = new CountDownLatch(1);
-    AtomicBoolean writing = new AtomicBoolean(true);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Future<?> sweeper = pool.submit(() -> {
-        start.await();
-        while (writing.get()) {
-          flows.removeExpiredBy(T0.plusSeconds(120), 64);
-        }
-        return null;
-      });
-      Future<?> writer = pool.submit(() -> {
-        start.await();
-        for (int i = 0; i < keys; i++) {
-          flows.put(flow("k" + i, 60)); // due already: a sweep that meets its entry must find it in the map
-        }
-        return null;
-      });
-      start.countDown();
-      writer.get(60, TimeUnit.SECONDS);
-      writing.set(false);
-      sweeper.get(60, TimeUnit.SECONDS);
-    } finally {
-      pool.shutdownNow();
-    }
-    flows.removeExpiredBy(T0.plusSeconds(120), keys);
+    whileSweeping(T0.plusSeconds(120), () -> {
+      for (int i = 0; i < KEYS; i++) {
+        flows.put(flow("k" + i, 60)); // due already: a sweep that meets its entry must find it in the map
+      }
+    });
     assertThat(flows.size()).as("due flows the sweeps never removed").isZero();
   }
 }
