@@ -76,7 +76,7 @@ public record SlotCommit(Slot read, List<StoredAccount> put, List<String> remove
     flows = List.copyOf(flows);
     events = List.copyOf(events);
     completions = List.copyOf(completions);
-    // Indexed: an iterator per list was a tenth of a commit's garbage.
+    // Indexed: the iterators were ~180 B of each callback operation's garbage (three commits).
     for (int i = 0; i < put.size(); i++) {
       StoredAccount a = put.get(i);
       if (!a.userId().equals(read.userId()) || !a.toolkit().equals(read.toolkit())) {
