@@ -57,20 +57,6 @@ final class ExpiryQueue {
     }
   }
 
-  /**
-   * Queues {@code key} to expire at {@code expiresAtNanos} (epoch nanoseconds), in the calling
-   * thread's lane.
-   *
-   * @param key the subject
-   * @param expiresAtNanos when it expires
-   * @return the entry, for {@link ExpiryEntry#cancel()}
-   */
-  ExpiryEntry add(String key, long expiresAtNanos) {
-    ExpiryEntry entry = new ExpiryEntry(key, expiresAtNanos);
-    add(entry);
-    return entry;
-  }
-
   /** Queues a new entry made by its owner (who may publish it first), once, in the calling thread's lane. */
   void add(ExpiryEntry entry) {
     lanes[(int) Thread.currentThread().getId() & (LANES - 1)].add(entry);

@@ -24,6 +24,13 @@ class ExpiryQueueTest {
   private final Set<String> gone = ConcurrentHashMap.newKeySet();
   private final ExpiryQueue.Judge judge = (k, e) -> gone.contains(k) ? State.GONE : State.DUE;
 
+  /** Queues a plain entry, as the stores queue their own (a pending link's account, a flow). */
+  private ExpiryEntry add(String key, long at) {
+    ExpiryEntry entry = new ExpiryEntry(key, at);
+    queue.add(entry);
+    return entry;
+  }
+
   private List<String> sweep(long at, int limit) {
     List<String> out = new ArrayList<>();
     queue.sweep(at, limit, judge, out::add);
@@ -33,7 +40,7 @@ class ExpiryQueueTest {
   @Test
   void inOrderKeys_dueOnesEarliestFirst_withinTheLimit_keptUntilGone() {
     for (int i = 1; i <= 5; i++) {
-      queue.add("k" + i, i * 60 * S);
+      add("k" + i, i * 60 * S);
     }
     assertThat(sweep(59 * S, 10)).isEmpty();
     assertThat(sweep(120 * S, 10)).containsExactly("k1", "k2");
@@ -45,10 +52,10 @@ class ExpiryQueueTest {
 
   @Test
   void aKeyFarEarlierThanTheLatest_isStillFound_inTimeOrderWithTheOthers() {
-    queue.add("hour", 3600 * S);
-    queue.add("minute", 60 * S); // a shorter time to live than the key before it
-    queue.add("two_hours", 7200 * S);
-    queue.add("ten_minutes", 600 * S);
+    add("hour", 3600 * S);
+    add("minute", 60 * S); // a shorter time to live than the key before it
+    add("two_hours", 7200 * S);
+    add("ten_minutes", 600 * S);
     assertThat(sweep(30 * S, 10)).isEmpty();
     assertThat(sweep(700 * S, 10)).containsExactly("minute", "ten_minutes");
     assertThat(sweep(8000 * S, 10)).containsExactly("minute", "ten_minutes", "hour", "two_hours");
@@ -60,16 +67,16 @@ class ExpiryQueueTest {
 
   @Test
   void keysSlightlyOutOfOrder_areReportedAtTheirOwnTime_notLate_inTheOrderTheyCame() {
-    queue.add("later", 100 * S + S / 2);
-    queue.add("earlier", 100 * S); // within the slack: queued behind "later"
+    add("later", 100 * S + S / 2);
+    add("earlier", 100 * S); // within the slack: queued behind "later"
     assertThat(sweep(100 * S, 10)).containsExactly("earlier");
     assertThat(sweep(100 * S + S / 2, 10)).containsExactly("later", "earlier");
   }
 
   @Test
   void aKeyWhoseSubjectExpiresLater_isKept_andOnlyGoneOnesAreDropped() {
-    queue.add("moved", 60 * S);
-    queue.add("deleted", 61 * S);
+    add("moved", 60 * S);
+    add("deleted", 61 * S);
     gone.add("deleted");
     List<String> out = new ArrayList<>();
     queue.sweep(120 * S, 10, (k, e) -> k.equals("moved") ? State.LATER : judge.judge(k, e), out::add);
@@ -80,9 +87,9 @@ class ExpiryQueueTest {
 
   @Test
   void aCancelledKey_isDroppedAtItsTime_withoutAskingTheJudge() {
-    ExpiryEntry cancelled = queue.add("cancelled", 60 * S);
-    queue.add("kept", 61 * S);
-    ExpiryEntry straggler = queue.add("straggler", 30 * S); // far earlier: the stragglers' map
+    ExpiryEntry cancelled = add("cancelled", 60 * S);
+    add("kept", 61 * S);
+    ExpiryEntry straggler = add("straggler", 30 * S); // far earlier: the stragglers' map
     cancelled.cancel();
     straggler.cancel();
     List<String> asked = new ArrayList<>();
@@ -101,8 +108,8 @@ class ExpiryQueueTest {
 
   @Test
   void aKeyTheJudgeTakes_isReportedOnce_andDropped() {
-    queue.add("taken", 60 * S);
-    queue.add("later", 600 * S);
+    add("taken", 60 * S);
+    add("later", 600 * S);
     List<String> out = new ArrayList<>();
     assertThat(queue.sweep(120 * S, 10, (k, e) -> State.TAKEN, out::add)).isEqualTo(1);
     assertThat(queue.sweep(120 * S, 10, (k, e) -> State.TAKEN, out::add)).isZero();
@@ -121,7 +128,7 @@ class ExpiryQueueTest {
       Thread thread = new Thread(() -> {
         for (int i = 0; i < 3; i++) {
           long minute = t + 1 + i * lanes;
-          queue.add("m" + minute, minute * 60 * S);
+          add("m" + minute, minute * 60 * S);
         }
       });
       if (used.add(thread.getId() & (ExpiryQueue.LANES - 1))) {
@@ -158,7 +165,7 @@ class ExpiryQueueTest {
       bodies.add(() -> {
         for (int i = 0; i < perAdder; i++) {
           long at = (i + 1000L) * S / 10;
-          ExpiryEntry e = queue.add(id + ":" + i, at);
+          ExpiryEntry e = add(id + ":" + i, at);
           if (i % 3 == 0) {
             cancelled.add(id + ":" + i);
             if (at > raceTime) {
@@ -196,7 +203,7 @@ class ExpiryQueueTest {
     try {
       Future<?> adder = pool.submit(() -> {
         for (int i = 0; i < n; i++) {
-          queue.add(Integer.toString(i), i);
+          add(Integer.toString(i), i);
           for (int spin = 0; spin < 32; spin++) {
             Thread.onSpinWait(); // a little slower than the sweep, so that it keeps reaching the tail
           }
@@ -240,7 +247,7 @@ class ExpiryQueueTest {
         for (int i = 0; i < perAdder; i++) {
           // mostly rising times, a fifth of them far earlier (another time to live)
           long at = (i + 1000L) * S / 10 - (random.nextInt(5) == 0 ? random.nextLong(500 * S) : random.nextLong(S / 2));
-          queue.add(id + ":" + i, at);
+          add(id + ":" + i, at);
         }
       });
     }
