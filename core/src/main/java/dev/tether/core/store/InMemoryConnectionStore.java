@@ -146,10 +146,13 @@ final class InMemoryConnectionStore implements ConnectionStore {
         users.put(userId, compact(next));
       }
     }
-    for (ConnectionEvent event : commit.events()) {
+    List<ConnectionEvent> events = commit.events();
+    for (int i = 0; i < events.size(); i++) {
+      ConnectionEvent event = events.get(i);
       deliver(l -> l.accountChanged(event));
     }
-    for (String key : settled) {
+    for (int i = 0; i < settled.size(); i++) {
+      String key = settled.get(i);
       deliver(l -> l.flowSettled(key));
     }
     return true;
