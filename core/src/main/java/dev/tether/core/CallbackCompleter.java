@@ -205,11 +205,9 @@ final class CallbackCompleter {
     if (before.isEmpty() || before.get().status() != INITIATED) {
       return Outcome.done(finished(flow, before.orElse(null)));
     }
-    Map<String, String> callbackParams = new LinkedHashMap<>(params);
-    callbackParams.remove("state");
     Credentials credentials;
     try {
-      credentials = provider.exchange(new ExchangeRequest(flow.toolkit(), flow.userId(), callbackParams,
+      credentials = provider.exchange(new ExchangeRequest(flow.toolkit(), flow.userId(), withoutState(params),
           flow.redirectUri(), flow.verifier(), flow.link().map(l -> l.flowState()).orElse(Map.of()), config.now()));
     } catch (ProviderException e) {
       if (!e.isDefinitive()) {
@@ -273,5 +271,21 @@ final class CallbackCompleter {
         .map(url -> CallbackUrls.append(url, success ? "success" : "failed", flow.accountId()));
     return new CallbackResult(success, Optional.of(flow.accountId()), Optional.ofNullable(status), redirect,
         Optional.ofNullable(error));
+  }
+
+  /**
+   * The callback's parameters but its state, as the immutable map an {@link ExchangeRequest} keeps
+   * (which it then does not copy again); a null name or value fails here, as it failed that copy.
+   */
+  private static Map<String, String> withoutState(Map<String, String> params) {
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, String>[] kept = new Map.Entry[params.size()];
+    int n = 0;
+    for (Map.Entry<String, String> e : params.entrySet()) {
+      if (!"state".equals(e.getKey())) {
+        kept[n++] = Map.entry(e.getKey(), e.getValue());
+      }
+    }
+    return Map.ofEntries(n == kept.length ? kept : java.util.Arrays.copyOf(kept, n));
   }
 }

@@ -80,6 +80,20 @@ class CallbackTest {
   }
 
   @Test
+  void exchange_getsEveryCallbackParameterButTheState() {
+    ConnectionRequest r = session.authorize("gmail");
+    Map<String, String> params = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "the-code"));
+    params.put("realmId", "4620816365");
+    params.put("scope", "a b");
+    assertThat(params).containsKeys("state", "code");
+    Map<String, String> expected = new HashMap<>(params);
+    expected.remove("state");
+    assertThat(tether.handleCallback(params).successful()).isTrue();
+    assertThat(provider.exchangeRequests().get(0).parameters())
+        .isEqualTo(expected).containsEntry("realmId", "4620816365").containsEntry("scope", "a b");
+  }
+
+  @Test
   void replayedState_noSecondExchange_sameOutcome() {
     ConnectionRequest r = session.authorize("gmail");
     Map<String, String> params = FakeToolkitProvider.approve(r.redirectUrl(), "once");
