@@ -15,6 +15,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -286,6 +287,6 @@ final class CallbackCompleter {
         kept[n++] = Map.entry(e.getKey(), e.getValue());
       }
     }
-    return Map.ofEntries(n == kept.length ? kept : java.util.Arrays.copyOf(kept, n));
+    return Map.ofEntries(n == kept.length ? kept : Arrays.copyOf(kept, n));
   }
 }
