@@ -276,7 +276,8 @@ final class CallbackCompleter {
 
   /**
    * The callback's parameters but its state, as the immutable map an {@link ExchangeRequest} keeps
-   * (which it then does not copy again); a null name or value fails here, as it failed that copy.
+   * (which OpenJDK's {@code Map.copyOf} there then does not copy again); a null name or value fails
+   * here, as it failed that copy. A concurrent map that grows while it is read does not overflow the array.
    */
   private static Map<String, String> withoutState(Map<String, String> params) {
     @SuppressWarnings("unchecked")
@@ -284,6 +285,9 @@ final class CallbackCompleter {
     int n = 0;
     for (Map.Entry<String, String> e : params.entrySet()) {
       if (!"state".equals(e.getKey())) {
+        if (n == kept.length) {
+          kept = Arrays.copyOf(kept, n + 4);
+        }
         kept[n++] = Map.entry(e.getKey(), e.getValue());
       }
     }

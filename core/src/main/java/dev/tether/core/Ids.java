@@ -148,9 +148,8 @@ final class Ids {
 
   /**
    * Whether {@code presented} is {@code issued}, compared in constant time: every character pair is
-   * compared whatever the first difference (the time depends on the lengths alone, and a state's is
-   * public), as {@link MessageDigest#isEqual} compares bytes, without encoding both strings to bytes
-   * first (~150 B of a callback's ~10.5 KB of garbage).
+   * compared whatever the first difference, as {@link MessageDigest#isEqual} compares bytes, without
+   * encoding both strings to bytes first (garbage on every callback).
    */
   static boolean sameState(Secret issued, String presented) {
     String expected = issued.reveal();
