@@ -94,6 +94,27 @@ class CallbackTest {
   }
 
   @Test
+  void exchange_getsEveryParameter_ofAMapThatGrewSinceItsSizeWasRead() {
+    ConnectionRequest r = session.authorize("gmail");
+    Map<String, String> grown = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "the-code"));
+    grown.put("realmId", "4620816365");
+    Map<String, String> params = new java.util.AbstractMap<>() {
+      @Override
+      public int size() {
+        return 1; // a concurrent map's size, read before two more entries came
+      }
+
+      @Override
+      public java.util.Set<Entry<String, String>> entrySet() {
+        return grown.entrySet();
+      }
+    };
+    assertThat(tether.handleCallback(params).successful()).isTrue();
+    assertThat(provider.exchangeRequests().get(0).parameters()).containsEntry("code", "the-code")
+        .containsEntry("realmId", "4620816365").doesNotContainKey("state");
+  }
+
+  @Test
   void replayedState_noSecondExchange_sameOutcome() {
     ConnectionRequest r = session.authorize("gmail");
     Map<String, String> params = FakeToolkitProvider.approve(r.redirectUrl(), "once");
