@@ -103,7 +103,7 @@ final class InMemoryConnectionStore implements ConnectionStore {
       if (!same(records, read.toolkit(), read.accounts())) {
         return false;
       }
-      // Indexed loops: the lists are immutable, and their iterators were a tenth of a commit's garbage.
+      // Indexed loops: the lists are immutable, and an iterator per loop was garbage on every commit.
       List<String> remove = commit.remove();
       List<StoredAccount> put = commit.put();
       StoredAccount[] current = array(records);
