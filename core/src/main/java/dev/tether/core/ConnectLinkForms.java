@@ -174,9 +174,7 @@ final class ConnectLinkForms {
     int room = session.options().maxAccountsPerToolkit();
     return tx.run(session.userId(), d.slug(), now,
         draft -> ConnectionRules.createActive(draft, accountId, room, credentials, config.linkTtl()))
-        .getOrElseThrow(noRoom -> new LinkCreationException(d.slug(), "User '" + session.userId() + "' already has "
-            + noRoom.kept() + " '" + d.slug() + "' accounts, this session's maximum; delete one before connecting "
-            + "another"))
+        .getOrElseThrow(noRoom -> new LinkCreationException(d.slug(), noRoom.message(session.userId(), d.slug())))
         .view();
   }
 

@@ -32,8 +32,22 @@ final class ConnectionRules {
     /** An unexpired pending link answers it (the meta-tool without {@code reinitiate_all}). */
     record Pending(StoredAccount account) implements LinkDecision {}
 
-    /** The user has as many accounts as the session allows. */
-    record NoRoom(long kept) implements LinkDecision {}
+    /**
+     * The user has as many accounts as the session allows.
+     *
+     * @param kept the ACTIVE and INACTIVE accounts
+     * @param pendingLink whether a pending link holds the last place (it would connect one more)
+     */
+    record NoRoom(long kept, boolean pendingLink) implements LinkDecision {
+      /** Why, and what the host can do, naming the user and toolkit. */
+      String message(String userId, String toolkit) {
+        return "User '" + userId + "' already has " + kept + " '" + toolkit + "' account" + (kept == 1 ? "" : "s")
+            + (pendingLink ? " and a pending link" : "") + ", this session's maximum; "
+            + (pendingLink ? "let the pending link finish or expire, or delete an account, "
+                : "delete one ")
+            + "before connecting another";
+      }
+    }
 
     /** A new INITIATED account; {@code replacedActive} when an ACTIVE one existed. */
     record Issued(StoredAccount account, boolean replacedActive) implements LinkDecision {}
@@ -95,7 +109,7 @@ final class ConnectionRules {
     }
     long kept = kept(d.accounts());
     if (r.multiAccount() && kept >= r.maxAccounts()) {
-      return new LinkDecision.NoRoom(kept);
+      return new LinkDecision.NoRoom(kept, false); // a pending link takes no place: the new one supersedes it
     }
     pending(d.accounts()).ifPresent(old -> apply(d, old, new AccountEvent.Superseded(r.accountId())));
     Transition t = AccountStateMachine.initiate(r.accountId(), d.userId(), d.toolkit(), !r.multiAccount(),
@@ -115,8 +129,11 @@ final class ConnectionRules {
     housekeep(d, linkTtl);
     long kept = kept(d.accounts());
     boolean multi = maxAccounts > 1;
-    if (multi && kept >= maxAccounts) {
-      return Either.left(new LinkDecision.NoRoom(kept));
+    // A pending link keeps its place: it stays pending beside the new account and would connect one
+    // more than the room once it completes.
+    boolean pendingLink = multi && pending(d.accounts()).isPresent();
+    if (multi && kept + (pendingLink ? 1 : 0) >= maxAccounts) {
+      return Either.left(new LinkDecision.NoRoom(kept, pendingLink));
     }
     Transition t = AccountStateMachine.createActive(accountId, d.userId(), d.toolkit(), !multi, credentials, d.now());
     record(d, t);

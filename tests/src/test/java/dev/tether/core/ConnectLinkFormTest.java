@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -170,5 +171,22 @@ class ConnectLinkFormTest {
     assertThat(events).allSatisfy(e -> assertThat(e.toString()).doesNotContain(KEY));
     assertThat(tether.accounts(AccountQuery.all()).toString()).doesNotContain(KEY);
     assertThat(tether.credentials(r.id()).toString()).doesNotContain(KEY);
+  }
+
+  @Test
+  void multiAccount_aPendingFormLinkKeepsItsPlace_soTheRoomIsNeverExceeded() {
+    Session two = tether.createSession("bob", SessionOptions.builder().multiAccount(2).build());
+    two.connect("exa", Map.of("api_key", KEY));
+    ConnectionRequest pending = two.authorize("exa"); // the second place
+    assertThatThrownBy(() -> two.connect("exa", Map.of("api_key", "exa-second-key-1234")))
+        .isInstanceOf(LinkCreationException.class)
+        .hasMessageContaining("already has 1 'exa' account and a pending link, this session's maximum")
+        .hasMessageContaining("let the pending link finish or expire");
+
+    ConnectLinkResult submitted = tether.submitConnectLink(linkId(pending.redirectUrl()),
+        Map.of("api_key", "exa-third-key-12345"));
+    assertThat(submitted.status()).contains(ConnectionStatus.ACTIVE);
+    assertThat(tether.accounts(AccountQuery.ofUser("bob"))).extracting(ConnectedAccount::status)
+        .containsExactly(ConnectionStatus.ACTIVE, ConnectionStatus.ACTIVE);
   }
 }
