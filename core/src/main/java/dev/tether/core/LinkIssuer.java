@@ -33,8 +33,10 @@ final class LinkIssuer {
   private final Ids ids;
   private final SlotTransaction tx;
   /**
-   * (user, toolkit) → the link being issued for a request that reuses an existing one. An agent
-   * often asks for the same toolkit in parallel tool calls; they share one provider call.
+   * (user, toolkit, the session's room) → the link being issued for a request that reuses an
+   * existing one. An agent often asks for the same toolkit in parallel tool calls; they share one
+   * provider call. The room is part of the key: a session allowed more or fewer accounts may be
+   * answered differently (a "no room" refusal is one session's, not the user's).
    */
   private final ConcurrentHashMap<String, CompletableFuture<LinkDecision>> reusing = new ConcurrentHashMap<>();
 
@@ -71,7 +73,8 @@ final class LinkIssuer {
     if (!reuseExisting) {
       return issueNow(session, entry, callbackUrl, false, now);
     }
-    String pair = session.userId() + '\u0000' + entry.descriptor().slug();
+    String pair = session.userId() + '\u0000' + entry.descriptor().slug() + '\u0000'
+        + session.options().maxAccountsPerToolkit();
     CompletableFuture<LinkDecision> mine = new CompletableFuture<>();
     CompletableFuture<LinkDecision> running = reusing.putIfAbsent(pair, mine);
     if (running != null) {
@@ -141,9 +144,7 @@ final class LinkIssuer {
       return decided;
     });
     if (decision instanceof LinkDecision.NoRoom) {
-      throw new LinkCreationException(d.slug(), "User '" + session.userId() + "' already has "
-          + ((LinkDecision.NoRoom) decision).kept() + " '" + d.slug() + "' accounts, this session's maximum; "
-          + "delete one before connecting another");
+      throw new LinkCreationException(d.slug(), ((LinkDecision.NoRoom) decision).message(session.userId(), d.slug()));
     }
     return decision;
   }

@@ -3,7 +3,12 @@ package dev.tether.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.spi.AuthScheme;
+import dev.tether.spi.AuthorizationLink;
+import dev.tether.spi.AuthorizationRequest;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ExchangeRequest;
 import dev.tether.spi.ToolkitDescriptor;
+import dev.tether.spi.ToolkitProvider;
 import dev.tether.testkit.FakeToolkitProvider;
 import dev.tether.testkit.TestClock;
 import java.time.Duration;
@@ -20,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -261,5 +267,70 @@ class ConcurrencyTest {
       assertThat(session.manageConnections(List.of(a.toolkit()), false).results().get(a.toolkit())
           .connectedAccountId()).contains(id);
     }
+  }
+
+  /**
+   * Parallel meta-tool calls for one user and toolkit share one link build, but a session allowed a
+   * different number of accounts is answered on its own: another session's "no room" is not its.
+   * Once armed, the provider lets a build finish only when a second one has started, so the test
+   * passes only if the single-account session built its own link while the full one built its.
+   */
+  @Test
+  void sharedLinkBuild_isPerRoom_oneSessionsNoRoomIsNotAnothers() throws Exception {
+    FakeToolkitProvider fake = TestEngines.standardProvider();
+    AtomicReference<CountDownLatch> pairUp = new AtomicReference<>();
+    ToolkitProvider pairing = new ToolkitProvider() {
+      @Override
+      public int spiVersion() {
+        return fake.spiVersion();
+      }
+
+      @Override
+      public List<ToolkitDescriptor> toolkits() {
+        return fake.toolkits();
+      }
+
+      @Override
+      public AuthorizationLink authorize(AuthorizationRequest request) {
+        CountDownLatch both = pairUp.get();
+        if (both != null) {
+          both.countDown();
+          try {
+            if (!both.await(30, TimeUnit.SECONDS)) {
+              throw new IllegalStateException("no second link build started while this one ran");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        }
+        return fake.authorize(request);
+      }
+
+      @Override
+      public Credentials exchange(ExchangeRequest request) {
+        return fake.exchange(request);
+      }
+    };
+    Tether tether = Tether.builder().redirectUri(TestEngines.REDIRECT_URI).clock(clock).discoverProviders(false)
+        .provider(pairing).build();
+    Session full = tether.createSession("alice", SessionOptions.builder().multiAccount(2).build());
+    for (String code : List.of("a", "b")) { // two INACTIVE accounts: no room for a third, nothing to reuse
+      ConnectionRequest r = full.authorize("gmail");
+      assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), code)).successful()).isTrue();
+      tether.disable(r.id());
+    }
+    Session single = tether.createSession("alice");
+    pairUp.set(new CountDownLatch(2));
+
+    Future<ManageConnectionsResult> fullAnswer = pool.submit(() -> full.manageConnections(List.of("gmail"), false));
+    Future<ManageConnectionsResult> singleAnswer = pool.submit(() -> single.manageConnections(List.of("gmail"), false));
+
+    ManageConnectionsResult.ToolkitResult mine = singleAnswer.get(60, TimeUnit.SECONDS).results().get("gmail");
+    assertThat(mine.status()).as("the single-account session has room").isEqualTo(ManageConnectionsResult.Status.INITIATED);
+    // The full session is refused, or, when the other link was committed first, answered with it.
+    assertThat(fullAnswer.get(60, TimeUnit.SECONDS).results().get("gmail")).satisfiesAnyOf(
+        r -> assertThat(r.errorMessage()).get().asString().contains("already has 2 'gmail' accounts"),
+        r -> assertThat(r.connectedAccountId()).isEqualTo(mine.connectedAccountId()));
   }
 }
