@@ -139,7 +139,7 @@ public final class Session {
    * @param reinitiateAll true to start a new link even for toolkits already ACTIVE
    * @return one outcome per distinct toolkit, with counts and the agent's message
    * @throws IllegalArgumentException if {@code toolkits} is empty, has over 50 entries, or holds a
-   *     null or blank entry
+   *     null entry (a blank one is reported as a failed toolkit, as an unknown slug is)
    * @throws SessionExpiredException if the session has expired
    */
   public ManageConnectionsResult manageConnections(List<String> toolkits, boolean reinitiateAll) {

@@ -95,7 +95,7 @@ final class ToolkitConnections {
    * Trims, lower-cases and de-duplicates (first seen wins) the requested slugs, in the order given.
    *
    * @throws IllegalArgumentException naming the problem when the list is null, empty, too long
-   *     or holds a null, blank or absurdly long entry
+   *     or holds a null or absurdly long entry
    */
   static List<String> normalizeToolkits(List<String> toolkits) {
     if (toolkits == null) {
@@ -117,9 +117,9 @@ final class ToolkitConnections {
     int n = 0;
     for (int i = 0; i < toolkits.size(); i++) {
       String raw = toolkits.get(i);
-      if (raw == null || raw.isBlank()) {
-        throw new IllegalArgumentException("toolkits[" + i + "] is " + (raw == null ? "null" : "blank")
-            + "; every entry must be a toolkit slug such as \"gmail\"");
+      if (raw == null) { // a blank entry is a malformed slug: reported per toolkit, as not found
+        throw new IllegalArgumentException("toolkits[" + i + "] is null; every entry must be a toolkit slug "
+            + "such as \"gmail\"");
       }
       if (raw.length() > 4 * Slugs.MAX_LENGTH) {
         throw new IllegalArgumentException("toolkits[" + i + "] is " + raw.length()
@@ -147,7 +147,8 @@ final class ToolkitConnections {
   private ToolkitResult manageOne(StoredSession session, String slug, boolean reinitiate, Instant now) {
     Optional<ProviderRegistry.Entry> found = registry.find(slug);
     if (found.isEmpty()) {
-      return ToolkitResult.failed(slug, "Toolkit '" + Slugs.abbreviate(slug) + "' was not found. "
+      return ToolkitResult.failed(slug, (slug.isEmpty() ? "A toolkit slug is blank; pass one such as 'gmail'. "
+          : "Toolkit '" + Slugs.abbreviate(slug) + "' was not found. ")
           + "Available toolkits: " + registry.describeAvailable(enabledSlugs(session)) + ".");
     }
     ProviderRegistry.Entry entry = found.get();

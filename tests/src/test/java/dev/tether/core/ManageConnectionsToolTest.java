@@ -63,6 +63,19 @@ class ManageConnectionsToolTest {
   }
 
   @Test
+  void blankEntry_isReportedPerToolkit_theOthersStillAnswered() throws Exception {
+    JsonNode root = manage("{\"toolkits\":[\"gmail\",\"  \",\"\"]}");
+    assertThat(root.get("successful").asBoolean()).isTrue();
+    JsonNode blank = root.at("/data/results").get("");
+    assertThat(blank.get("status").asText()).isEqualTo("failed");
+    assertThat(blank.get("error_message").asText()).startsWith("A toolkit slug is blank; pass one such as 'gmail'.")
+        .contains("Available toolkits: github, gmail, hackernews, slack");
+    assertThat(root.at("/data/results/gmail/status").asText()).isEqualTo("initiated");
+    assertThat(root.at("/data/summary/total_toolkits").asInt()).isEqualTo(2);
+    assertThat(root.at("/data/summary/failed_connections").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void notEnabledInSession_fails() throws Exception {
     Session limited = tether.createSession("user_1", SessionOptions.builder().toolkits("gmail").build());
     JsonNode r = manage(limited, "{\"toolkits\":[\"github\"]}").at("/data/results/github");
