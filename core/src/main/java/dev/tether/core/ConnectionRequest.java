@@ -121,7 +121,8 @@ public final class ConnectionRequest {
   public ConnectedAccount waitForConnection(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     CompletableFuture<ConnectedAccount> future = engine.completion(id);
-    long deadline = System.nanoTime() + timeout.toNanos();
+    // Compared by difference, as nanoTime must be, so even Long.MAX_VALUE wraps correctly.
+    long deadline = System.nanoTime() + saturatedNanos(timeout);
     try {
       while (true) {
         long remaining = deadline - System.nanoTime();
@@ -156,6 +157,15 @@ public final class ConnectionRequest {
    */
   public CompletableFuture<ConnectedAccount> future() {
     return engine.completion(id).copy();
+  }
+
+  /** {@code toNanos()}, which throws beyond 292 years ({@code ChronoUnit.FOREVER}), saturated instead. */
+  private static long saturatedNanos(Duration timeout) {
+    try {
+      return timeout.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return timeout.isNegative() ? 0 : Long.MAX_VALUE;
+    }
   }
 
   private RuntimeException rethrown(Throwable cause) {

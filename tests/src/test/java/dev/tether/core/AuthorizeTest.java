@@ -13,6 +13,7 @@ import dev.tether.testkit.TestClock;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +135,18 @@ class AuthorizeTest {
 
     assertThat(r.waitForConnection(Duration.ofSeconds(10)).status()).isEqualTo(ConnectionStatus.ACTIVE);
     assertThat(afterNextAccountRead.get()).as("the callback ran inside the wait").isNull();
+  }
+
+  @Test
+  void waitForConnection_forever_returnsOrThrowsLikeAnyTimeout() {
+    ConnectionRequest done = session.authorize("gmail");
+    tether.handleCallback(FakeToolkitProvider.approve(done.redirectUrl(), "c"));
+    assertThat(done.waitForConnection(ChronoUnit.FOREVER.getDuration()).status()).isEqualTo(ConnectionStatus.ACTIVE);
+
+    ConnectionRequest denied = tether.createSession("user_2").authorize("gmail");
+    tether.handleCallback(TestEngines.deny(denied.redirectUrl(), "access_denied"));
+    assertThatThrownBy(() -> denied.waitForConnection(ChronoUnit.FOREVER.getDuration()))
+        .isInstanceOf(ConnectionRequestFailedException.class);
   }
 
   @Test
