@@ -139,8 +139,14 @@ final class CallbackUrls {
     return false;
   }
 
+  /** The URL for an error message: its user info (a password, often) masked, at most 100 characters. */
   private static String shown(URI url) {
     String s = url.toString();
+    String info = url.getRawUserInfo();
+    int at = info == null ? -1 : s.indexOf(info + "@");
+    if (at >= 0) {
+      s = s.substring(0, at) + "***" + s.substring(at + info.length());
+    }
     return s.length() <= 100 ? s : s.substring(0, 100) + "…";
   }
 

@@ -55,6 +55,15 @@ class BadInputTest {
   }
 
   @Test
+  void callbackUrl_userInfo_isMaskedInTheError() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> session.authorize("gmail", URI.create("https://admin:hunter2@your-app.com/cb")))
+        .withMessage("Invalid callbackUrl 'https://***@your-app.com/cb': it must not contain user info (user:password@)")
+        .withMessageNotContaining("hunter2");
+    assertNothingStored();
+  }
+
+  @Test
   void callbackUrl_offTheAllowList_rejected() {
     assertCallbackUrlRejected("https://evil.example/cb", "not an allowed callback origin");
   }
