@@ -276,15 +276,17 @@ final class CallbackCompleter {
 
   /**
    * The callback's parameters but its state, as the immutable map an {@link ExchangeRequest} keeps
-   * (which OpenJDK's {@code Map.copyOf} there then does not copy again); a null name or value fails
-   * here, as it failed that copy. A concurrent map that grows while it is read does not overflow the array.
+   * (which OpenJDK's {@code Map.copyOf} there then does not copy again). A parameter with a null
+   * name or value is absent, as a host's framework may leave one it did not receive (the immutable
+   * map cannot hold it, and a callback never throws for bad input). A concurrent map that grows
+   * while it is read does not overflow the array.
    */
   private static Map<String, String> withoutState(Map<String, String> params) {
     @SuppressWarnings("unchecked")
     Map.Entry<String, String>[] kept = new Map.Entry[params.size()];
     int n = 0;
     for (Map.Entry<String, String> e : params.entrySet()) {
-      if (!"state".equals(e.getKey())) {
+      if (e.getKey() != null && e.getValue() != null && !"state".equals(e.getKey())) {
         if (n == kept.length) {
           kept = Arrays.copyOf(kept, n + 4);
         }

@@ -94,6 +94,17 @@ class CallbackTest {
   }
 
   @Test
+  void parameterWithANullNameOrValue_isAbsent_theCallbackStillCompletes() {
+    ConnectionRequest r = session.authorize("gmail");
+    Map<String, String> params = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "the-code"));
+    params.put("scope", null);
+    params.put(null, "x");
+    CallbackResult result = tether.handleCallback(params);
+    assertThat(result.successful()).isTrue();
+    assertThat(provider.exchangeRequests().get(0).parameters()).containsOnlyKeys("code", "iss");
+  }
+
+  @Test
   void exchange_getsEveryParameter_ofAMapThatGrewSinceItsSizeWasRead() {
     ConnectionRequest r = session.authorize("gmail");
     Map<String, String> grown = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "the-code"));
