@@ -160,8 +160,11 @@ final class CredentialRefresher {
 
   private static CredentialsUnavailableException unavailable(StoredAccount r) {
     String reason = r.statusReason().orElse(null);
-    // An INACTIVE account still holds its credentials: enabling it is the fix, not a new link.
+    // An INACTIVE account still holds its credentials: enabling it is the fix, not a new link; a
+    // pending one needs only the user to finish its link.
     String fix = r.status() == ConnectionStatus.INACTIVE ? "enable it with tether.enable(\"" + r.id() + "\")"
+        : r.status() == ConnectionStatus.INITIATED ? "its link is still pending: wait until the user completes it "
+            + "(ConnectionRequest.waitForConnection)"
         : "connect it again with session.authorize(\"" + r.toolkit() + "\")";
     return new CredentialsUnavailableException(r.id(), r.status(), reason, false, "Account " + r.id()
         + " ('" + r.toolkit() + "') is " + r.status() + (reason == null ? "" : " (" + reason + ")") + "; " + fix);

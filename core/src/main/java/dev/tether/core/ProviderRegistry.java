@@ -201,12 +201,17 @@ final class ProviderRegistry {
   Entry authorizable(String sessionId, SessionOptions options, String toolkit) {
     java.util.Objects.requireNonNull(toolkit, "toolkit");
     String slug = dev.tether.spi.Slugs.normalize(toolkit);
-    Entry entry = find(slug).orElseThrow(() -> new UnknownToolkitException(slug, "Toolkit '"
-        + dev.tether.spi.Slugs.abbreviate(slug) + "' is not served by any provider of this engine; available "
-        + "toolkits: " + describeAvailable(slugs()) + ". Add a provider that serves it."));
+    Entry entry = find(slug).orElseThrow(() -> new UnknownToolkitException(slug, (slug.isEmpty()
+        ? "The toolkit slug is blank; pass one such as \"gmail\". Available toolkits: "
+        : "Toolkit '" + dev.tether.spi.Slugs.abbreviate(slug) + "' is not served by any provider of this engine; "
+            + "available toolkits: ") + describeAvailable(slugs()) + ". Add a provider that serves it."));
     if (!options.allows(slug)) {
+      // The fix depends on which list left it out.
       throw new ToolkitNotEnabledException(slug, "Toolkit '" + slug + "' is not enabled in session " + sessionId
-          + "; create the session with it in SessionOptions.builder().toolkits(...)");
+          + (options.disabledToolkits().contains(slug)
+              ? "; it is on the session's deny-list: create the session without it in "
+                  + "SessionOptions.builder().disableToolkits(...)"
+              : "; create the session with it in SessionOptions.builder().toolkits(...)"));
     }
     if (entry.descriptor().isNoAuth()) {
       throw new IllegalArgumentException("Toolkit '" + slug + "' needs no authorization; it is always active");

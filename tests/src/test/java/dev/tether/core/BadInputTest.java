@@ -77,6 +77,13 @@ class BadInputTest {
   }
 
   @Test
+  void slug_blank_saysItIsBlank() {
+    assertThatThrownBy(() -> session.authorize("   ")).isInstanceOf(UnknownToolkitException.class)
+        .hasMessageStartingWith("The toolkit slug is blank; pass one such as \"gmail\". Available toolkits: ");
+    assertNothingStored();
+  }
+
+  @Test
   void slug_upperCase_isNormalised() {
     assertThat(session.manageConnections(List.of("GMAIL"), false).results()).containsOnlyKeys("gmail");
     assertThat(session.authorize("GitHub").toolkit()).isEqualTo("github");

@@ -108,6 +108,17 @@ class RefreshTest {
   }
 
   @Test
+  void credentials_ofAPendingAccount_sayTheLinkIsStillPending() {
+    ConnectionRequest r = tether.createSession("alice").authorize("gmail");
+    assertThatThrownBy(() -> tether.credentials(r.id())).isInstanceOfSatisfying(CredentialsUnavailableException.class,
+        e -> {
+          assertThat(e.status()).contains(ConnectionStatus.INITIATED);
+          assertThat(e.getMessage()).contains("its link is still pending: wait until the user completes it")
+              .doesNotContain("authorize(");
+        });
+  }
+
+  @Test
   void definitiveFailure_expiresAccountWithReason_andAnnouncesIt() {
     String id = connect();
     provider.onRefresh(r -> {

@@ -62,14 +62,17 @@ class SessionsTest {
     Session s = tether.createSession("u", SessionOptions.builder().toolkits("gmail", " GitHub ").build());
     assertThat(s.toolkits().items()).extracting(ToolkitInfo::slug).containsExactly("github", "gmail");
     assertThatThrownBy(() -> s.authorize("slack")).isInstanceOf(ToolkitNotEnabledException.class)
-        .hasMessageContaining("'slack' is not enabled");
+        .hasMessageContaining("'slack' is not enabled").hasMessageContaining("with it in SessionOptions.builder().toolkits(...)");
   }
 
   @Test
   void denyList_removesToolkits() {
     Session s = tether.createSession("u", SessionOptions.builder().disableToolkits("slack").build());
     assertThat(s.toolkits().items()).extracting(ToolkitInfo::slug).containsExactly("github", "gmail", "hackernews");
-    assertThatThrownBy(() -> s.authorize("slack")).isInstanceOf(ToolkitNotEnabledException.class);
+    assertThatThrownBy(() -> s.authorize("slack")).isInstanceOf(ToolkitNotEnabledException.class)
+        .hasMessageContaining("on the session's deny-list: create the session without it in "
+            + "SessionOptions.builder().disableToolkits(...)")
+        .hasMessageNotContaining(".toolkits(");
   }
 
   @Test
