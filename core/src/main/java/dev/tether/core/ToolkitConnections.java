@@ -286,8 +286,9 @@ final class ToolkitConnections {
           ConnectionRules.housekeep(draft, config.linkTtl());
           return draft.accounts();
         });
-    Optional<StoredAccount> pinned = session.options().pinnedAccount(d.slug()).flatMap(store::account);
-    Optional<StoredAccount> chosen = pinned.isPresent() ? pinned
+    // A pinned session uses its pinned account or none (as the meta-tool answers), never another.
+    Optional<String> pinnedId = session.options().pinnedAccount(d.slug());
+    Optional<StoredAccount> chosen = pinnedId.isPresent() ? pinnedId.flatMap(store::account)
         : ConnectionRules.latestActive(accounts).or(() -> ConnectionRules.latest(accounts));
     boolean active = chosen.map(a -> a.status() == ACTIVE).orElse(false);
     return new ToolkitInfo(d.slug(), d.name(), false, Optional.of(new ToolkitInfo.Connection(active,

@@ -119,6 +119,23 @@ class SessionsTest {
   }
 
   @Test
+  void pinnedAccount_deleted_toolkitsShowsNoConnection_asTheMetaToolAnswers() {
+    Session first = tether.createSession("alice");
+    String pinnedId = connect(first, "gmail");
+    Session multi = tether.createSession("alice", SessionOptions.builder().multiAccount(3).build());
+    connect(multi, "gmail"); // another ACTIVE account the pinned session must not use
+    Session pinned = tether.createSession("alice", SessionOptions.builder().pinAccount("gmail", pinnedId).build());
+    assertThat(tether.delete(pinnedId)).isTrue();
+
+    assertThat(pinned.manageConnections(List.of("gmail"), false).results().get("gmail").status())
+        .isEqualTo(ManageConnectionsResult.Status.FAILED);
+    ToolkitInfo.Connection shown = pinned.toolkits().items().stream().filter(t -> t.slug().equals("gmail"))
+        .findFirst().orElseThrow().connection().orElseThrow();
+    assertThat(shown.isActive()).isFalse();
+    assertThat(shown.connectedAccount()).isEmpty();
+  }
+
+  @Test
   void pinnedAccount_notActive_reportedFailed() {
     String id = connect(tether.createSession("alice"), "gmail");
     Session pinned = tether.createSession("alice", SessionOptions.builder().pinAccount("gmail", id).build());
