@@ -164,8 +164,13 @@ final class ToolkitConnections {
     Optional<String> pinnedId = options.pinnedAccount(slug);
     if (pinnedId.isPresent()) {
       Optional<StoredAccount> pinned = store.account(pinnedId.get());
-      if (pinned.isPresent() && pinned.get().status() == ACTIVE && !reinitiate) {
-        return ToolkitResult.active(slug, pinned.get());
+      if (pinned.isPresent() && pinned.get().status() == ACTIVE) {
+        if (!reinitiate) {
+          return ToolkitResult.active(slug, pinned.get());
+        }
+        return ToolkitResult.failed(slug, "This session is pinned to account " + pinnedId.get() + " for '" + slug
+            + "', which is ACTIVE; reinitiate_all cannot replace it, because this session would not use a new "
+            + "account. Call again without reinitiate_all to use it, or the host creates a session without the pin.");
       }
       return ToolkitResult.failed(slug, "This session is pinned to account " + pinnedId.get() + " for '"
           + slug + "', which is " + pinned.map(a -> a.status().name()).orElse("deleted")

@@ -119,6 +119,20 @@ class SessionsTest {
   }
 
   @Test
+  void pinnedAccount_active_reinitiateAll_failsSayingWhy_andTouchesNothing() {
+    String id = connect(tether.createSession("alice"), "gmail");
+    Session pinned = tether.createSession("alice", SessionOptions.builder().pinAccount("gmail", id).build());
+    ManageConnectionsResult.ToolkitResult r = pinned.manageConnections(List.of("gmail"), true).results().get("gmail");
+    assertThat(r.status()).isEqualTo(ManageConnectionsResult.Status.FAILED);
+    assertThat(r.errorMessage()).get().asString()
+        .contains("which is ACTIVE; reinitiate_all cannot replace it")
+        .contains("Call again without reinitiate_all to use it")
+        .doesNotContain("must reconnect");
+    assertThat(tether.accounts(AccountQuery.ofUser("alice"))).singleElement()
+        .satisfies(a -> assertThat(a.status()).isEqualTo(ConnectionStatus.ACTIVE));
+  }
+
+  @Test
   void pinnedAccount_deleted_toolkitsShowsNoConnection_asTheMetaToolAnswers() {
     Session first = tether.createSession("alice");
     String pinnedId = connect(first, "gmail");
