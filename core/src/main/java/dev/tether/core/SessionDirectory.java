@@ -103,5 +103,15 @@ final class SessionDirectory {
       throw new IllegalArgumentException("userId must be 1 to 256 non-blank characters, got '"
           + Slugs.abbreviate(userId) + "'");
     }
+    // It is shown in messages and logs (a line break would forge a line there) and keyed in stores
+    // (PostgreSQL's text refuses U+0000).
+    for (int i = 0; i < userId.length(); i++) {
+      char c = userId.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+        throw new IllegalArgumentException("userId must not contain control characters; it has U+"
+            + String.format("%04X", (int) c) + " at index " + i + ": pass the host's own id for the user, "
+            + "such as \"user_123\"");
+      }
+    }
   }
 }

@@ -61,8 +61,9 @@ public final class Tether {
    * options}.
    *
    * @param userId the end user's id in the host application, 1 to 256 non-blank characters
+   *     without control characters
    * @return the new session, with a fresh {@code trs_…} id
-   * @throws IllegalArgumentException if the user id is blank or too long
+   * @throws IllegalArgumentException if the user id is blank, too long or holds a control character
    */
   public Session createSession(String userId) {
     return createSession(userId, SessionOptions.defaults());
@@ -72,10 +73,12 @@ public final class Tether {
    * Creates a session for {@code userId}.
    *
    * @param userId the end user's id in the host application, 1 to 256 non-blank characters
+   *     without control characters
    * @param options the session's toolkits, callback URL, pinned accounts and account mode; not
    *     null
    * @return the new session, with a fresh {@code trs_…} id
-   * @throws IllegalArgumentException if the user id is blank, the callback URL is not allowed, a
+   * @throws IllegalArgumentException if the user id is blank, too long or holds a control
+   *     character, the callback URL is not allowed, a
    *     toolkit in the allow- or deny-list is unknown, or a pinned account does not belong to this
    *     user and toolkit; nothing is stored then
    */

@@ -49,6 +49,19 @@ class SessionsTest {
   }
 
   @Test
+  void createSession_userWithControlCharacters_rejected_nothingStored() {
+    assertThatIllegalArgumentException().isThrownBy(() -> tether.createSession("alice\nWARN forged line"))
+        .withMessage("userId must not contain control characters; it has U+000A at index 5: pass the host's own id "
+            + "for the user, such as \"user_123\"");
+    assertThatIllegalArgumentException().isThrownBy(() -> tether.createSession("a\u0000b"))
+        .withMessageContaining("U+0000 at index 1");
+    assertThatIllegalArgumentException().isThrownBy(() -> tether.createSession("a\u0085"))
+        .withMessageContaining("U+0085");
+    assertThat(tether.createSession("José Ünïcode@example.com").userId()).isEqualTo("José Ünïcode@example.com");
+    assertThat(tether.accounts(AccountQuery.all())).isEmpty();
+  }
+
+  @Test
   void manageConnectionsFalse_removesMetaTool_manualAuthorizeWorks() {
     Session s = tether.createSession("u", SessionOptions.builder().manageConnections(false).build());
     assertThat(s.tools()).isEmpty();
