@@ -30,8 +30,8 @@ final class CallbackUrls {
 
   /**
    * Returns {@code url} when it is an absolute http(s) URL with a host, no user-info, no control
-   * characters, no {@code status} or {@code connected_account_id} parameter of its own, and an
-   * allowed origin.
+   * characters, no {@code status} or {@code connected_account_id} parameter of its own (in its query
+   * or its fragment), and an allowed origin.
    *
    * @throws IllegalArgumentException naming the problem and the fix
    */
@@ -62,6 +62,16 @@ final class CallbackUrls {
     if (reserved != null) {
       throw bad(shown, "it already has a '" + reserved + "' parameter, which Tether appends itself; remove it "
           + "(a landing page would otherwise read a forged outcome)");
+    }
+    // A single-page app may read its parameters from the fragment (#status=… or #/route?status=…).
+    String fragment = url.getRawFragment();
+    reserved = fragment == null ? null : reservedParameter(fragment.substring(fragment.indexOf('?') + 1));
+    if (reserved == null && fragment != null) {
+      reserved = reservedParameter(fragment);
+    }
+    if (reserved != null) {
+      throw bad(shown, "its fragment has a '" + reserved + "' parameter, which a landing page reading the "
+          + "fragment would take for Tether's outcome; remove it");
     }
     if (!anyOrigin && !allowedOrigins.contains(origin(url))) {
       throw bad(shown, "its origin " + origin(url) + " is not an allowed callback origin "

@@ -46,8 +46,8 @@ public record SessionOptions(
    * @param pinnedAccounts toolkit slug → account id, copied
    * @param maxAccountsPerToolkit 1 to {@value #MAX_ACCOUNTS_LIMIT}
    * @param waitForConnections whether the session offers the wait meta-tool
-   * @throws IllegalArgumentException if both lists are given, a slug is malformed or the account
-   *     limit is out of range
+   * @throws IllegalArgumentException if both lists are given, a slug is malformed, an account is
+   *     pinned for a toolkit the lists leave out, or the account limit is out of range
    */
   public SessionOptions {
     Objects.requireNonNull(callbackUrl, "callbackUrl");
@@ -61,6 +61,13 @@ public record SessionOptions(
     enabledToolkits.forEach(Slugs::requireValid);
     disabledToolkits.forEach(Slugs::requireValid);
     pinnedAccounts.keySet().forEach(Slugs::requireValid);
+    for (String pinned : pinnedAccounts.keySet()) {
+      if (enabledToolkits.isEmpty() ? disabledToolkits.contains(pinned) : !enabledToolkits.contains(pinned)) {
+        throw new IllegalArgumentException("The session pins an account for '" + pinned + "', which its "
+            + (enabledToolkits.isEmpty() ? "deny-list" : "allow-list") + " leaves out; pin only toolkits the "
+            + "session offers, or offer '" + pinned + "'");
+      }
+    }
     if (maxAccountsPerToolkit < 1 || maxAccountsPerToolkit > MAX_ACCOUNTS_LIMIT) {
       throw new IllegalArgumentException("maxAccountsPerToolkit must be 1 (single-account) or 2 to "
           + MAX_ACCOUNTS_LIMIT + " (multi-account), got " + maxAccountsPerToolkit);

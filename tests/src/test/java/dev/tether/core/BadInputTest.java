@@ -55,6 +55,15 @@ class BadInputTest {
   }
 
   @Test
+  void callbackUrl_outcomeInTheFragment_rejected() {
+    assertCallbackUrlRejected("https://your-app.com/app#status=success", "its fragment has a 'status' parameter");
+    assertCallbackUrlRejected("https://your-app.com/app#/done?connected_account_id=ca_forged",
+        "its fragment has a 'connected_account_id' parameter");
+    assertThat(session.authorize("gmail", URI.create("https://your-app.com/app#/done?tab=apps")).redirectUrl())
+        .as("any other fragment is the host's own").isNotNull();
+  }
+
+  @Test
   void callbackUrl_userInfo_isMaskedInTheError() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> session.authorize("gmail", URI.create("https://admin:hunter2@your-app.com/cb")))

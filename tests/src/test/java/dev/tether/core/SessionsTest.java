@@ -96,6 +96,17 @@ class SessionsTest {
   }
 
   @Test
+  void pinForAToolkitTheListsLeaveOut_rejected() {
+    assertThatIllegalArgumentException().isThrownBy(() ->
+        SessionOptions.builder().toolkits("github").pinAccount("gmail", "ca_x").build())
+        .withMessage("The session pins an account for 'gmail', which its allow-list leaves out; pin only toolkits "
+            + "the session offers, or offer 'gmail'");
+    assertThatIllegalArgumentException().isThrownBy(() ->
+        SessionOptions.builder().disableToolkits("gmail").pinAccount("gmail", "ca_x").build())
+        .withMessageContaining("which its deny-list leaves out");
+  }
+
+  @Test
   void unknownToolkitInAllowList_rejectedAtCreation() {
     assertThatIllegalArgumentException().isThrownBy(() ->
         tether.createSession("u", SessionOptions.builder().toolkits("gmial").build()))
