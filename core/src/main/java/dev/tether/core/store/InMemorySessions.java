@@ -1,5 +1,7 @@
 package dev.tether.core.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
@@ -7,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
- * The in-memory store's sessions: a map, each entry replaced whole on a use (one volatile write),
+ * The in-memory store's sessions: a map, each entry replaced whole on a use (one compare-and-set),
  * and an index by last use for the idle sweep that is corrected lazily. Thread-safe.
  */
 final class InMemorySessions {
@@ -31,10 +33,15 @@ final class InMemorySessions {
 
   void touch(String sessionId, Instant at) {
     SessionEntry e = sessions.get(sessionId);
-    // Racy on purpose: a concurrent use may write a time a few microseconds older, which can only
-    // bring an idle expiry forward by as much. A use costs one volatile write, nothing shared.
-    if (e != null && at.isAfter(e.current.lastUsedAt())) {
-      e.current = e.current.usedAt(at);
+    if (e == null) {
+      return;
+    }
+    // A compare-and-set, so a use never undoes a later one: a thread paused between its read and
+    // its write would otherwise put back an older time, however long ago, and the idle sweep could
+    // then drop a session in use. Uncontended (the common case) it is one CAS.
+    StoredSession current = e.current;
+    while (at.isAfter(current.lastUsedAt()) && !SessionEntry.CURRENT.compareAndSet(e, current, current.usedAt(at))) {
+      current = e.current;
     }
   }
 
@@ -67,6 +74,16 @@ final class InMemorySessions {
 
   /** A session as last used; replaced whole on each use. */
   private static final class SessionEntry {
+    static final VarHandle CURRENT;
+
+    static {
+      try {
+        CURRENT = MethodHandles.lookup().findVarHandle(SessionEntry.class, "current", StoredSession.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     volatile StoredSession current;
 
     SessionEntry(StoredSession session) {

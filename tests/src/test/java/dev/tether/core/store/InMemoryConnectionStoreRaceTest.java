@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,44 @@ class InMemoryConnectionStoreRaceTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private final ConnectionStore store = ConnectionStores.inMemory();
   private final AtomicLong ids = new AtomicLong();
+
+  /**
+   * Two threads use one session, each at later and later times, interleaved (one at even
+   * milliseconds, the other at odd ones), so both keep writing: a use must never undo a later one (after {@code touchSession(at)} the session's last use
+   * is at least {@code at}), or an idle sweep could drop a session in use.
+   */
+  @RepeatedTest(5) // each run catches the undone use of a racy check-then-write about two times in three
+  void touchSession_racingUses_neverUndoALaterOne() throws Exception {
+    store.putSession(new StoredSession("trs_1", "alice", dev.tether.core.SessionOptions.defaults(), T0, T0,
+        dev.tether.spi.Secret.of("bearer")));
+    int uses = 1_000_000;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Long>> undone = new ArrayList<>();
+    try {
+      for (int odd : new int[] {0, 1}) {
+        undone.add(pool.submit(() -> {
+          start.await();
+          long seen = 0;
+          for (int i = 1; i <= uses; i++) {
+            Instant at = T0.plusMillis(2L * i + odd);
+            store.touchSession("trs_1", at);
+            if (store.session("trs_1").orElseThrow().lastUsedAt().isBefore(at)) {
+              seen++;
+            }
+          }
+          return seen;
+        }));
+      }
+      start.countDown();
+      for (Future<Long> f : undone) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).as("uses undone by an older one").isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.session("trs_1").orElseThrow().lastUsedAt()).isEqualTo(T0.plusMillis(2L * uses + 1));
+  }
 
   @Test
   void commitsThatConnectRelinkChangeAndDelete_raceSweeps_andEveryPendingLinkIsStillFound() throws Exception {
