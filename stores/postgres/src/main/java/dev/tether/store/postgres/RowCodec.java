@@ -99,6 +99,7 @@ final class RowCodec {
     ObjectNode pinned = n.putObject("pinned");
     o.pinnedAccounts().forEach(pinned::put);
     n.put("maxAccounts", o.maxAccountsPerToolkit());
+    n.put("waitForConnections", o.waitForConnections());
     return text(n);
   }
 
@@ -110,9 +111,10 @@ final class RowCodec {
     n.get("disabled").forEach(e -> disabled.add(e.asText()));
     Map<String, String> pinned = new LinkedHashMap<>();
     n.get("pinned").fields().forEachRemaining(e -> pinned.put(e.getKey(), e.getValue().asText()));
+    // Rows written before the option was stored lack it: its default, false.
     return new SessionOptions(n.get("manageConnections").asBoolean(),
         Optional.ofNullable(optText(n, "callbackUrl")).map(URI::create), enabled, disabled, pinned,
-        n.get("maxAccounts").asInt());
+        n.get("maxAccounts").asInt(), n.path("waitForConnections").asBoolean(false));
   }
 
   // ---------------------------------------------------------------- credentials
