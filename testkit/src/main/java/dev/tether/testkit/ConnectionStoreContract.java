@@ -76,8 +76,9 @@ import org.junit.jupiter.api.Test;
  *       its holder;
  *   <li>the time queries respect their time and their limit, and an expired link is no longer
  *       listed once the engine's commit expired it;
- *   <li>the change feed delivers applied changes, in order, settled flows and announcements, and
- *       stops at unsubscribe; with a {@linkplain #secondHandle second handle}, across handles;
+ *   <li>the change feed delivers applied changes (one thread's in the order it made them), settled
+ *       flows and announcements, and stops at unsubscribe; with a {@linkplain #secondHandle second
+ *       handle}, across handles;
  *   <li>whole engines ({@code Tether.builder().store(store)}, two of them with a second handle)
  *       driven by random operations stay in step with {@link ConnectionModel} (a jqwik
  *       {@code ActionChain}).
@@ -108,18 +109,36 @@ import org.junit.jupiter.api.Test;
  * the other):
  *
  * <pre>{@code
- * class PostgresConnectionStoreContractTest extends ConnectionStoreContract {
+ * class MyStoreContractTest extends ConnectionStoreContract {
+ *   private final List<MyDatabase> opened = new ArrayList<>();
+ *
  *   @Override
  *   protected ConnectionStore newStore() {
- *     return PostgresConnectionStore.create(freshSchema());
+ *     MyDatabase db = MyDatabase.createEmpty(); // fresh data for every test and every try
+ *     opened.add(db);
+ *     return new MyStore(db);
  *   }
  *
- *   @Override // a store several application nodes share: a second connection on the same database
+ *   @Override // a store several application nodes share: a second store on the same data
  *   protected Optional<ConnectionStore> secondHandle(ConnectionStore store) {
- *     return Optional.of(PostgresConnectionStore.create(schemaOf(store)));
+ *     return Optional.of(new MyStore(((MyStore) store).database()));
+ *   }
+ *
+ *   @AfterEach // after each Jupiter test
+ *   @AfterTry  // and after each try of the jqwik property
+ *   void close() {
+ *     opened.forEach(MyDatabase::close);
+ *     opened.clear();
  *   }
  * }
  * }</pre>
+ *
+ * <p>The contract calls {@link #newStore()} for every test and every try of the property (over a
+ * thousand times) and never closes a store: a store that holds connections or threads closes them
+ * in methods annotated as above ({@code org.junit.jupiter.api.AfterEach} and {@code
+ * net.jqwik.api.lifecycle.AfterTry}); the PostgreSQL store's own contract test does. The contract
+ * checks every {@linkplain ConnectionStore#touchSession session use} exactly: a store that records
+ * uses at most so often (as the SPI allows) runs it with that interval off.
  *
  * <p>Name the class {@code *Test} so that Surefire's default includes run it (both engines get the
  * class). The engine property runs jqwik's default 1000 tries; set {@code jqwik.tries.default} in
@@ -185,7 +204,7 @@ public abstract class ConnectionStoreContract {
   @Test
   void session_everyFieldRoundTrips() {
     List<ConnectionStore> h = handles();
-    SessionOptions allowList = SessionOptions.builder().manageConnections(false)
+    SessionOptions allowList = SessionOptions.builder().manageConnections(false).waitForConnections(true)
         .callbackUrl(URI.create("https://app.example/settings?tab=connections")).toolkits("gmail", "github")
         .pinAccount("gmail", "ca_pinned1").pinAccount("github", "ca_pinned2").multiAccount(4).build();
     SessionOptions denyList = SessionOptions.builder().disableToolkits("slack", "jira").build();
@@ -324,6 +343,30 @@ public abstract class ConnectionStoreContract {
 
     feed.awaitEvent(second);
     assertEquals(List.of(first, second), feed.events(), "only the applied commits' events, in order");
+  }
+
+  /**
+   * A pair emptied and filled again is not the pair a read saw before, though it holds as many
+   * accounts (a store that drops an emptied pair must not start its version again where a read may
+   * still hold it).
+   */
+  @Test
+  void commit_againstAReadFromBeforeThePairWasEmptiedAndFilledAgain_isRefused() {
+    List<ConnectionStore> h = handles();
+    StoredAccount a = pending("ca_a", "carol", "gmail", T0, at(ofMinutes(10)));
+    assertTrue(h.get(0).commit(commit(h.get(0).slot("carol", "gmail"), List.of(a), List.of(), List.of(), List.of())));
+    Slot withA = h.get(0).slot("carol", "gmail");
+    assertTrue(h.get(1).commit(commit(h.get(1).slot("carol", "gmail"), List.of(), List.of("ca_a"), List.of(),
+        List.of())), "emptied");
+    StoredAccount b = pending("ca_b", "carol", "gmail", at(ofSeconds(1)), at(ofMinutes(11)));
+    assertTrue(h.get(1).commit(commit(h.get(1).slot("carol", "gmail"), List.of(b), List.of(), List.of(), List.of())),
+        "filled again");
+
+    StoredAccount c = pending("ca_c", "carol", "gmail", at(ofSeconds(2)), at(ofMinutes(12)));
+    assertFalse(h.get(0).commit(commit(withA, List.of(c), List.of(), List.of(), List.of())),
+        "a commit decided on the pair as it was before it was emptied");
+    assertEquals(List.of("ca_b"), h.get(0).slot("carol", "gmail").accounts().stream().map(StoredAccount::id)
+        .collect(Collectors.toList()), "the pair as the two commits left it");
   }
 
   @Test
@@ -524,9 +567,13 @@ public abstract class ConnectionStoreContract {
         Optional.of(ConnectionStatus.FAILED), Optional.empty(), Optional.of("forged"));
     assertFalse(h.get(1).completeFlow("k-nh", "stranger", forged), "a claimant that does not hold it");
     assertEquals(FlowClaim.Kind.BUSY, claim(h.get(1), "k-nh", "other", T0).kind(), "still held, not done");
-    assertTrue(h.get(0).completeFlow("k-nh", "holder", outcome(flow)));
+    // A failed outcome keeps its redirect too: a replay sends the browser where the first went.
+    CallbackResult failed = new CallbackResult(false, Optional.of(flow.accountId()),
+        Optional.of(ConnectionStatus.FAILED), Optional.of(URI.create("https://app.example/done?from=x&status=failed"
+            + "&connected_account_id=" + flow.accountId())), Optional.of("access_denied"));
+    assertTrue(h.get(0).completeFlow("k-nh", "holder", failed));
     assertFalse(h.get(0).completeFlow("k-nh", "holder", forged), "a second completion");
-    assertEquals(FlowClaim.done(outcome(flow)), claim(h.get(1), "k-nh", "other", T0), "the first outcome");
+    assertEquals(FlowClaim.done(failed), claim(h.get(1), "k-nh", "other", T0), "the first outcome, whole");
     assertFalse(h.get(0).completeFlow("k-never", "holder", forged), "an unknown flow");
   }
 

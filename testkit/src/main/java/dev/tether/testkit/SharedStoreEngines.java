@@ -87,15 +87,31 @@ final class SharedStoreEngines {
      * answer reads from a near cache that its change feed keeps current (the SPI allows it, within the
      * feed's delay), so an action on one engine right after a change on another could see the state
      * before it; the store promises the change reaches every engine, and this waits for that, at most
-     * 10 seconds. Transformers hold indices, never objects: jqwik replays them on fresh worlds while
-     * shrinking.
+     * 10 seconds, then fails the run (a feed that never reaches another handle would otherwise make
+     * every later step wait its 10 seconds, and the property crawl for hours instead of failing).
+     * Transformers hold indices, never objects: jqwik replays them on fresh worlds while shrinking.
+     *
+     * @throws AssertionError when the engines have not all heard the same changes after 10 seconds
      */
     Tether engine(int index) {
       long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-      while (!caughtUp() && System.nanoTime() < until) {
+      while (!caughtUp()) {
+        if (System.nanoTime() - until > 0) {
+          throw new AssertionError("After 10 s the engines sharing the store have heard different numbers of "
+              + "changes " + counts() + ": the store's change feed does not deliver every committed change to "
+              + "every handle (see StoreListener)");
+        }
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       }
       return engines.get(index % engines.size());
+    }
+
+    private List<Integer> counts() {
+      List<Integer> counts = new ArrayList<>();
+      for (List<ConnectionEvent> h : heard) {
+        counts.add(h.size());
+      }
+      return counts;
     }
 
     private boolean caughtUp() {

@@ -91,7 +91,10 @@ public interface ConnectionStore {
 
   /**
    * Applies {@code commit} if the pair is still as {@link SlotCommit#read()} saw it, then delivers
-   * its events to every listener.
+   * its events to every listener, and announces each flow its completions completed ({@link
+   * StoreListener#flowSettled}). A pair emptied and filled again since the read is not as it saw
+   * it. One thread's commits are heard in the order it made them; commits racing on different
+   * threads may be heard in either order.
    *
    * @param commit the change
    * @return true when applied; false when the pair changed meanwhile (nothing was applied)
@@ -194,7 +197,8 @@ public interface ConnectionStore {
   boolean completeFlow(String key, String claimant, CallbackResult outcome);
 
   /**
-   * Gives a claimed flow back after a transient failure, so the user's retry may claim it again.
+   * Gives a claimed flow back after a transient failure, so the user's retry may claim it again,
+   * and announces it to every listener ({@link StoreListener#flowSettled}) when the caller held it.
    *
    * @param key the flow's key
    * @param claimant the claimant that holds the claim
@@ -202,7 +206,8 @@ public interface ConnectionStore {
   void releaseFlow(String key, String claimant);
 
   /**
-   * Removes flows whose link expired at or before {@code at}, at most {@code limit}.
+   * Removes flows whose link expired at or before {@code at}, at most {@code limit}, announcing each
+   * to every listener ({@link StoreListener#flowSettled}: a callback waiting on its claim stops).
    *
    * @param at the engine's time
    * @param limit the most to remove

@@ -8,7 +8,8 @@ import dev.tether.core.ConnectionEvent;
  * callback completed on one node wakes a {@code waitForConnection} on another.
  *
  * <p>Called on a thread the store chooses (the committing thread for the in-memory store, a
- * notification thread for a database); implementations return quickly and never throw.
+ * notification thread for a database); implementations return quickly and never throw. Changes
+ * racing on different threads may be heard in either order (see {@link ConnectionStore#commit}).
  */
 public interface StoreListener {
   /**
