@@ -87,7 +87,7 @@ final class CallbackCompleter {
     if (entry.isEmpty()) {
       return CallbackResult.rejected("unknown_state"); // its provider is no longer registered
     }
-    boolean hasError = params.containsKey("error");
+    boolean hasError = params.get("error") != null; // a null value is an absent parameter
     String grantParameter;
     try {
       grantParameter = entry.get().provider().grantParameter(flow.toolkit());

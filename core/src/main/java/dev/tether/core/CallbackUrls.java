@@ -149,13 +149,26 @@ final class CallbackUrls {
     return false;
   }
 
-  /** The URL for an error message: its user info (a password, often) masked, at most 100 characters. */
-  private static String shown(URI url) {
+  /**
+   * The URL for an error message: whatever stands before an {@code @} in its authority (user info,
+   * a password often) masked, at most 100 characters. Read from the text, not from {@link
+   * URI#getRawUserInfo()}, which is null for an authority Java does not parse (a host with an
+   * underscore) or an opaque URI, whose password would then be shown.
+   */
+  static String shown(URI url) {
     String s = url.toString();
-    String info = url.getRawUserInfo();
-    int at = info == null ? -1 : s.indexOf(info + "@");
-    if (at >= 0) {
-      s = s.substring(0, at) + "***" + s.substring(at + info.length());
+    int colon = s.indexOf(':');
+    int start = s.startsWith("//") ? 2 : colon >= 0 && s.startsWith("//", colon + 1) ? colon + 3 : colon + 1;
+    int end = s.length();
+    for (char stop : new char[] {'/', '?', '#'}) {
+      int i = s.indexOf(stop, start);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    int at = s.lastIndexOf('@', end - 1);
+    if (at >= start) {
+      s = s.substring(0, start) + "***" + s.substring(at);
     }
     return s.length() <= 100 ? s : s.substring(0, 100) + "…";
   }

@@ -5,8 +5,8 @@ package dev.tether.core;
  * engine released its locks. Implementations must be thread-safe: events for different accounts
  * arrive from many threads at once. One thread's changes arrive in the order it made them; two
  * changes to one account racing on different threads may arrive in either order, so a listener
- * that shows an account's status keeps the event whose account was updated last ({@link
- * ConnectedAccount#updatedAt()}) or reads the account. A listener that throws is logged and skipped; it never breaks
+ * that shows an account's status reads the account ({@code tether.account(id)}) when it hears of a
+ * change rather than trusting the last event it heard. A listener that throws is logged and skipped; it never breaks
  * the engine or the other listeners.
  */
 @FunctionalInterface

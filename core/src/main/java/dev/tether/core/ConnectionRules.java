@@ -36,16 +36,18 @@ final class ConnectionRules {
      * The user has as many accounts as the session allows.
      *
      * @param kept the ACTIVE and INACTIVE accounts
-     * @param pendingLink whether a pending link holds the last place (it would connect one more)
+     * @param pendingAccount the pending account whose link holds the last place (it would connect
+     *     one more), or null
      */
-    record NoRoom(long kept, boolean pendingLink) implements LinkDecision {
+    record NoRoom(long kept, String pendingAccount) implements LinkDecision {
       /** Why, and what the host can do, naming the user and toolkit. */
       String message(String userId, String toolkit) {
-        return "User '" + userId + "' already has " + kept + " '" + toolkit + "' account" + (kept == 1 ? "" : "s")
-            + (pendingLink ? " and a pending link" : "") + ", this session's maximum; "
-            + (pendingLink ? "let the pending link finish or expire, or delete an account, "
-                : "delete one ")
-            + "before connecting another";
+        String has = "User '" + userId + "' already has " + kept + " '" + toolkit + "' account"
+            + (kept == 1 ? "" : "s");
+        return pendingAccount == null ? has + ", this session's maximum; delete one before connecting another"
+            : has + " and a pending link (account " + pendingAccount + "), this session's maximum; let that link "
+                + "finish or expire, or delete its account with tether.delete(\"" + pendingAccount + "\"), before "
+                + "connecting another";
       }
     }
 
@@ -109,7 +111,7 @@ final class ConnectionRules {
     }
     long kept = kept(d.accounts());
     if (r.multiAccount() && kept >= r.maxAccounts()) {
-      return new LinkDecision.NoRoom(kept, false); // a pending link takes no place: the new one supersedes it
+      return new LinkDecision.NoRoom(kept, null); // a pending link takes no place: the new one supersedes it
     }
     pending(d.accounts()).ifPresent(old -> apply(d, old, new AccountEvent.Superseded(r.accountId())));
     Transition t = AccountStateMachine.initiate(r.accountId(), d.userId(), d.toolkit(), !r.multiAccount(),
@@ -131,9 +133,9 @@ final class ConnectionRules {
     boolean multi = maxAccounts > 1;
     // A pending link keeps its place: it stays pending beside the new account and would connect one
     // more than the room once it completes.
-    boolean pendingLink = multi && pending(d.accounts()).isPresent();
-    if (multi && kept + (pendingLink ? 1 : 0) >= maxAccounts) {
-      return Either.left(new LinkDecision.NoRoom(kept, pendingLink));
+    Optional<StoredAccount> pendingLink = multi ? pending(d.accounts()) : Optional.empty();
+    if (multi && kept + (pendingLink.isPresent() ? 1 : 0) >= maxAccounts) {
+      return Either.left(new LinkDecision.NoRoom(kept, pendingLink.map(StoredAccount::id).orElse(null)));
     }
     Transition t = AccountStateMachine.createActive(accountId, d.userId(), d.toolkit(), !multi, credentials, d.now());
     record(d, t);

@@ -201,10 +201,10 @@ final class ProviderRegistry {
   Entry authorizable(String sessionId, SessionOptions options, String toolkit) {
     java.util.Objects.requireNonNull(toolkit, "toolkit");
     String slug = dev.tether.spi.Slugs.normalize(toolkit);
-    Entry entry = find(slug).orElseThrow(() -> new UnknownToolkitException(slug, (slug.isEmpty()
-        ? "The toolkit slug is blank; pass one such as \"gmail\". Available toolkits: "
+    Entry entry = find(slug).orElseThrow(() -> new UnknownToolkitException(slug, slug.isEmpty()
+        ? "The toolkit slug is blank; pass one such as 'gmail'. Available toolkits: " + describeAvailable(slugs()) + "."
         : "Toolkit '" + dev.tether.spi.Slugs.abbreviate(slug) + "' is not served by any provider of this engine; "
-            + "available toolkits: ") + describeAvailable(slugs()) + ". Add a provider that serves it."));
+            + "available toolkits: " + describeAvailable(slugs()) + ". Add a provider that serves it."));
     if (!options.allows(slug)) {
       // The fix depends on which list left it out.
       throw new ToolkitNotEnabledException(slug, "Toolkit '" + slug + "' is not enabled in session " + sessionId

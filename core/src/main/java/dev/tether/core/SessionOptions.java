@@ -220,7 +220,8 @@ public record SessionOptions(
      *
      * @param toolkit the toolkit's slug (normalised)
      * @param connectedAccountId one of the session user's accounts for that toolkit (checked when
-     *     the session is created); not null
+     *     the session is created; the toolkit must be one the session offers, checked by {@link
+     *     #build()}); not null
      * @return this builder
      * @throws IllegalArgumentException if the slug is malformed
      * @throws IllegalStateException if the toolkit is already pinned
@@ -254,7 +255,8 @@ public record SessionOptions(
      * The options.
      *
      * @return new immutable options
-     * @throws IllegalArgumentException if both an allow-list and a deny-list were given
+     * @throws IllegalArgumentException if both an allow-list and a deny-list were given, or an
+     *     account is pinned for a toolkit the list leaves out
      */
     public SessionOptions build() {
       return new SessionOptions(manageConnections, Optional.ofNullable(callbackUrl), enabled, disabled,

@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * entry point readable. Not thread-safe.
  */
 abstract class TetherSettings {
+  /** The longest link TTL, idle timeout or refresh skew: about a century. */
+  private static final Duration LONGEST = Duration.ofDays(36_500);
+
   /** The builder itself, for chaining. */
   abstract Tether.Builder self();
 
@@ -120,7 +123,8 @@ abstract class TetherSettings {
    *
    * @param ttl the time from creating a link to its expiry, by the engine clock
    * @return this builder
-   * @throws IllegalArgumentException if {@code ttl} is shorter than 1 second
+   * @throws IllegalArgumentException if {@code ttl} is shorter than 1 second or longer than 36500
+   *     days
    * @throws IllegalStateException if the link TTL was already set
    */
   public Tether.Builder linkTtl(Duration ttl) {
@@ -134,7 +138,8 @@ abstract class TetherSettings {
    *
    * @param timeout the idle time after which a session expires, by the engine clock
    * @return this builder
-   * @throws IllegalArgumentException if {@code timeout} is shorter than 1 second
+   * @throws IllegalArgumentException if {@code timeout} is shorter than 1 second or longer than
+   *     36500 days
    * @throws IllegalStateException if the timeout was already set
    */
   public Tether.Builder sessionIdleTimeout(Duration timeout) {
@@ -148,7 +153,7 @@ abstract class TetherSettings {
    *
    * @param skew the margin before expiry; zero refreshes only expired tokens
    * @return this builder
-   * @throws IllegalArgumentException if {@code skew} is negative
+   * @throws IllegalArgumentException if {@code skew} is negative or longer than 36500 days
    * @throws IllegalStateException if the skew was already set
    */
   public Tether.Builder tokenRefreshSkew(Duration skew) {
@@ -157,7 +162,7 @@ abstract class TetherSettings {
     if (skew.isNegative()) {
       throw new IllegalArgumentException("tokenRefreshSkew must not be negative, got " + skew);
     }
-    this.tokenRefreshSkew = skew;
+    this.tokenRefreshSkew = requireAtMostACentury(skew, "tokenRefreshSkew");
     return self();
   }
 
@@ -333,6 +338,19 @@ abstract class TetherSettings {
     Objects.requireNonNull(d, what);
     if (d.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException(what + " must be at least 1 second, got " + d);
+    }
+    return requireAtMostACentury(d, what);
+  }
+
+  /**
+   * The engine records times in nanoseconds of the epoch (until the year 2262), so a duration it
+   * adds to the clock must leave room: {@code ChronoUnit.FOREVER} used to pass here and then fail
+   * every call with an {@code ArithmeticException}.
+   */
+  private static Duration requireAtMostACentury(Duration d, String what) {
+    if (d.compareTo(LONGEST) > 0) {
+      throw new IllegalArgumentException(what + " must be at most 36500 days (about a century), got " + d
+          + "; for one that practically never passes, use Duration.ofDays(36500)");
     }
     return d;
   }

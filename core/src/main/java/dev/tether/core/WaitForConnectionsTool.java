@@ -169,8 +169,9 @@ final class WaitForConnectionsTool implements MetaTool {
     for (Map.Entry<String, Optional<ConnectionState>> e : states.entrySet()) {
       json.beginObject(e.getKey()).field("toolkit", e.getKey());
       if (e.getValue().isEmpty()) {
-        json.field("status", "failed").field("error_message", "Toolkit '" + Slugs.abbreviate(e.getKey())
-            + "' is not available in this session; never invent one.");
+        json.field("status", "failed").field("error_message", e.getKey().isEmpty()
+            ? "A toolkit slug is blank; pass one such as 'gmail'."
+            : "Toolkit '" + Slugs.abbreviate(e.getKey()) + "' is not available in this session; never invent one.");
         other++;
       } else {
         ConnectionState s = e.getValue().get();

@@ -173,6 +173,12 @@ class AgentMetaToolsTest {
     assertThat(hopeless.at("/data/timed_out").asBoolean()).as("github has no link: no point waiting").isFalse();
     assertThat(hopeless.at("/data/results/github/status").asText()).isEqualTo("not_connected");
     assertThat(hopeless.at("/data/results/nope/status").asText()).isEqualTo("failed");
+
+    JsonNode blank = call(s, "COMPOSIO_WAIT_FOR_CONNECTIONS",
+        "{\"toolkits\":[\"gmail\",\" \"],\"timeout_seconds\":300}");
+    assertThat(blank.get("successful").asBoolean()).as("a blank entry fails that toolkit only").isTrue();
+    assertThat(blank.at("/data/results").get("").get("error_message").asText())
+        .isEqualTo("A toolkit slug is blank; pass one such as 'gmail'.");
     assertThat(hopeless.at("/data/message").asText()).contains("COMPOSIO_MANAGE_CONNECTIONS");
 
     clock.advance(Duration.ofMinutes(11));

@@ -147,6 +147,35 @@ class AuthorizeTest {
     tether.handleCallback(TestEngines.deny(denied.redirectUrl(), "access_denied"));
     assertThatThrownBy(() -> denied.waitForConnection(ChronoUnit.FOREVER.getDuration()))
         .isInstanceOf(ConnectionRequestFailedException.class);
+
+    // The most negative duration does not overflow either: it is a budget already spent.
+    ConnectionRequest pending = tether.createSession("user_3").authorize("gmail");
+    assertThatThrownBy(() -> pending.waitForConnection(Duration.ofSeconds(Long.MIN_VALUE)))
+        .isInstanceOf(ConnectionRequestTimeoutException.class);
+  }
+
+  @Test
+  void waitForConnection_forever_waitsUntilTheCallback() throws Exception {
+    ConnectionRequest r = session.authorize("gmail");
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        outcome.complete(r.waitForConnection(ChronoUnit.FOREVER.getDuration()).status());
+      } catch (RuntimeException e) {
+        outcome.complete(e);
+      }
+    });
+    waiter.start();
+    // Until it parks in its wait (a budget read as zero would end it at once instead).
+    long budget = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!outcome.isDone() && waiter.getState() != Thread.State.TIMED_WAITING
+        && waiter.getState() != Thread.State.WAITING && System.nanoTime() - budget < 0) {
+      Thread.onSpinWait();
+    }
+    assertThat(outcome).as("still waiting").isNotDone();
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c"));
+    assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(ConnectionStatus.ACTIVE);
+    waiter.join(TimeUnit.SECONDS.toMillis(30));
   }
 
   @Test

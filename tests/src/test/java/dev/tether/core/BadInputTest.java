@@ -67,8 +67,16 @@ class BadInputTest {
   void callbackUrl_userInfo_isMaskedInTheError() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> session.authorize("gmail", URI.create("https://admin:hunter2@your-app.com/cb")))
-        .withMessage("Invalid callbackUrl 'https://***@your-app.com/cb': it must not contain user info (user:password@)")
+        .withMessage("Invalid callbackUrl 'https://***@your-app.com/cb': it must not contain user info "
+            + "(user:password@)")
         .withMessageNotContaining("hunter2");
+    // Authorities java.net.URI does not parse (no user info for it) are masked all the same.
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> session.authorize("gmail", URI.create("https://admin:hunter2@my_host.example/cb")))
+        .withMessage("Invalid callbackUrl 'https://***@my_host.example/cb': it must name a host");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> session.authorize("gmail", URI.create("https:admin:hunter2@your-app.com/cb")))
+        .withMessageStartingWith("Invalid callbackUrl 'https:***@your-app.com/cb': ");
     assertNothingStored();
   }
 
@@ -88,7 +96,8 @@ class BadInputTest {
   @Test
   void slug_blank_saysItIsBlank() {
     assertThatThrownBy(() -> session.authorize("   ")).isInstanceOf(UnknownToolkitException.class)
-        .hasMessageStartingWith("The toolkit slug is blank; pass one such as \"gmail\". Available toolkits: ");
+        .hasMessageStartingWith("The toolkit slug is blank; pass one such as 'gmail'. Available toolkits: ")
+        .hasMessageNotContaining("Add a provider");
     assertNothingStored();
   }
 
@@ -163,6 +172,25 @@ class BadInputTest {
         .withMessageContaining("redirectUri");
     assertThatIllegalArgumentException().isThrownBy(() -> Tether.builder().linkTtl(java.time.Duration.ZERO))
         .withMessageContaining("at least 1 second");
+  }
+
+  @Test
+  void builder_durationsBeyondACentury_rejected_aCenturyWorks() {
+    java.time.Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+    assertThatIllegalArgumentException().isThrownBy(() -> Tether.builder().sessionIdleTimeout(forever))
+        .withMessageStartingWith("sessionIdleTimeout must be at most 36500 days (about a century), got ")
+        .withMessageEndingWith("; for one that practically never passes, use Duration.ofDays(36500)");
+    assertThatIllegalArgumentException().isThrownBy(() -> Tether.builder().linkTtl(forever))
+        .withMessageStartingWith("linkTtl must be at most 36500 days");
+    assertThatIllegalArgumentException().isThrownBy(() -> Tether.builder().tokenRefreshSkew(forever))
+        .withMessageStartingWith("tokenRefreshSkew must be at most 36500 days");
+
+    java.time.Duration century = java.time.Duration.ofDays(36_500);
+    Tether lasting = TestEngines.builder(TestEngines.standardProvider(), clock).sessionIdleTimeout(century)
+        .linkTtl(century).tokenRefreshSkew(century).build();
+    Session s = lasting.createSession("alice");
+    assertThat(lasting.session(s.id())).as("a session lookup does not overflow").isPresent();
+    assertThat(s.authorize("gmail").linkExpiresAt()).isEqualTo(clock.instant().plus(century));
   }
 
   @Test

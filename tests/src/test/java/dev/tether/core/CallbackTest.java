@@ -98,6 +98,7 @@ class CallbackTest {
     ConnectionRequest r = session.authorize("gmail");
     Map<String, String> params = new HashMap<>(FakeToolkitProvider.approve(r.redirectUrl(), "the-code"));
     params.put("scope", null);
+    params.put("error", null); // as a host putting request.getParameter("error") would
     params.put(null, "x");
     CallbackResult result = tether.handleCallback(params);
     assertThat(result.successful()).isTrue();

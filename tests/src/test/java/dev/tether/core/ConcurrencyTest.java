@@ -327,7 +327,8 @@ class ConcurrencyTest {
     Future<ManageConnectionsResult> singleAnswer = pool.submit(() -> single.manageConnections(List.of("gmail"), false));
 
     ManageConnectionsResult.ToolkitResult mine = singleAnswer.get(60, TimeUnit.SECONDS).results().get("gmail");
-    assertThat(mine.status()).as("the single-account session has room").isEqualTo(ManageConnectionsResult.Status.INITIATED);
+    assertThat(mine.status()).as("the single-account session has room")
+        .isEqualTo(ManageConnectionsResult.Status.INITIATED);
     // The full session is refused, or, when the other link was committed first, answered with it.
     assertThat(fullAnswer.get(60, TimeUnit.SECONDS).results().get("gmail")).satisfiesAnyOf(
         r -> assertThat(r.errorMessage()).get().asString().contains("already has 2 'gmail' accounts"),

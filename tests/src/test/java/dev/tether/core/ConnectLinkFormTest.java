@@ -174,14 +174,25 @@ class ConnectLinkFormTest {
   }
 
   @Test
+  void multiAccount_deletingThePendingAccount_freesItsPlace() {
+    Session two = tether.createSession("carol", SessionOptions.builder().multiAccount(2).build());
+    two.connect("exa", Map.of("api_key", KEY));
+    ConnectionRequest pending = two.authorize("exa");
+    assertThat(tether.delete(pending.id())).isTrue(); // the refusal's advice
+    assertThat(two.connect("exa", Map.of("api_key", "exa-second-key-1234")).status())
+        .isEqualTo(ConnectionStatus.ACTIVE);
+  }
+
+  @Test
   void multiAccount_aPendingFormLinkKeepsItsPlace_soTheRoomIsNeverExceeded() {
     Session two = tether.createSession("bob", SessionOptions.builder().multiAccount(2).build());
     two.connect("exa", Map.of("api_key", KEY));
     ConnectionRequest pending = two.authorize("exa"); // the second place
     assertThatThrownBy(() -> two.connect("exa", Map.of("api_key", "exa-second-key-1234")))
         .isInstanceOf(LinkCreationException.class)
-        .hasMessageContaining("already has 1 'exa' account and a pending link, this session's maximum")
-        .hasMessageContaining("let the pending link finish or expire");
+        .hasMessage("User 'bob' already has 1 'exa' account and a pending link (account " + pending.id() + "), this "
+            + "session's maximum; let that link finish or expire, or delete its account with tether.delete(\""
+            + pending.id() + "\"), before connecting another");
 
     ConnectLinkResult submitted = tether.submitConnectLink(linkId(pending.redirectUrl()),
         Map.of("api_key", "exa-third-key-12345"));

@@ -120,7 +120,7 @@ class ConnectionRulesTest {
   @Test
   void issueLink_multiAccountRoom_countsActiveAndInactive_notPendingOrEnded() {
     SlotDraft full = draft(account("ca_1", ACTIVE, false), account("ca_2", INACTIVE, false));
-    assertThat(ConnectionRules.issueLink(full, link(false, 2), TTL)).isEqualTo(new LinkDecision.NoRoom(2, false));
+    assertThat(ConnectionRules.issueLink(full, link(false, 2), TTL)).isEqualTo(new LinkDecision.NoRoom(2, null));
     assertThat(full.isEmpty()).isTrue();
 
     SlotDraft room = draft(account("ca_1", ACTIVE, false), account("ca_2", FAILED, false));
@@ -203,13 +203,13 @@ class ConnectionRulesTest {
 
     SlotDraft full = draft(account("ca_1", ACTIVE, false), account("ca_2", ACTIVE, false));
     assertThat(ConnectionRules.createActive(full, "ca_key", 2, CREDENTIALS, TTL).getLeft())
-        .isEqualTo(new LinkDecision.NoRoom(2, false));
+        .isEqualTo(new LinkDecision.NoRoom(2, null));
     assertThat(full.isEmpty()).isTrue();
 
     // A pending link would connect one more once it completes: it keeps its place.
     SlotDraft held = draft(account("ca_1", ACTIVE, false), account("ca_p", INITIATED, false));
     assertThat(ConnectionRules.createActive(held, "ca_key", 2, CREDENTIALS, TTL).getLeft())
-        .isEqualTo(new LinkDecision.NoRoom(1, true));
+        .isEqualTo(new LinkDecision.NoRoom(1, "ca_p"));
     assertThat(held.isEmpty()).isTrue();
     SlotDraft roomy = draft(account("ca_1", ACTIVE, false), account("ca_p", INITIATED, false));
     assertThat(ConnectionRules.createActive(roomy, "ca_key", 3, CREDENTIALS, TTL).isRight()).isTrue();

@@ -75,7 +75,8 @@ class SessionsTest {
     Session s = tether.createSession("u", SessionOptions.builder().toolkits("gmail", " GitHub ").build());
     assertThat(s.toolkits().items()).extracting(ToolkitInfo::slug).containsExactly("github", "gmail");
     assertThatThrownBy(() -> s.authorize("slack")).isInstanceOf(ToolkitNotEnabledException.class)
-        .hasMessageContaining("'slack' is not enabled").hasMessageContaining("with it in SessionOptions.builder().toolkits(...)");
+        .hasMessageContaining("'slack' is not enabled")
+        .hasMessageContaining("with it in SessionOptions.builder().toolkits(...)");
   }
 
   @Test

@@ -91,7 +91,7 @@ public interface ConnectionStore {
 
   /**
    * Applies {@code commit} if the pair is still as {@link SlotCommit#read()} saw it, then delivers
-   * its events to every listener, and announces each flow its completions completed ({@link
+   * its events to every listener, and announces each flow the commit completes ({@link
    * StoreListener#flowSettled}). A pair emptied and filled again since the read is not as it saw
    * it. One thread's commits are heard in the order it made them; commits racing on different
    * threads may be heard in either order.

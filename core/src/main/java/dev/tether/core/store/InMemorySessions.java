@@ -40,7 +40,14 @@ final class InMemorySessions {
     // its write would otherwise put back an older time, however long ago, and the idle sweep could
     // then drop a session in use. Uncontended (the common case) it is one CAS.
     StoredSession current = e.current;
-    while (at.isAfter(current.lastUsedAt()) && !SessionEntry.CURRENT.compareAndSet(e, current, current.usedAt(at))) {
+    StoredSession next = null; // only the last use ever changes, so one copy serves every retry
+    while (at.isAfter(current.lastUsedAt())) {
+      if (next == null) {
+        next = current.usedAt(at);
+      }
+      if (SessionEntry.CURRENT.compareAndSet(e, current, next)) {
+        return;
+      }
       current = e.current;
     }
   }

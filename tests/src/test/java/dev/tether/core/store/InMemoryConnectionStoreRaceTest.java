@@ -32,8 +32,9 @@ class InMemoryConnectionStoreRaceTest {
 
   /**
    * Two threads use one session, each at later and later times, interleaved (one at even
-   * milliseconds, the other at odd ones), so both keep writing: a use must never undo a later one (after {@code touchSession(at)} the session's last use
-   * is at least {@code at}), or an idle sweep could drop a session in use.
+   * milliseconds, the other at odd ones), so both keep writing: a use must never undo a later one
+   * (after {@code touchSession(at)} the session's last use is at least {@code at}), or an idle
+   * sweep could drop a session in use.
    */
   @RepeatedTest(5) // each run catches the undone use of a racy check-then-write about two times in three
   void touchSession_racingUses_neverUndoALaterOne() throws Exception {
