@@ -155,7 +155,7 @@ final class CallbackUrls {
    * URI#getRawUserInfo()}, which is null for an authority Java does not parse (a host with an
    * underscore) or an opaque URI, whose password would then be shown.
    */
-  static String shown(URI url) {
+  private static String shown(URI url) {
     String s = url.toString();
     int colon = s.indexOf(':');
     int start = s.startsWith("//") ? 2 : colon >= 0 && s.startsWith("//", colon + 1) ? colon + 3 : colon + 1;

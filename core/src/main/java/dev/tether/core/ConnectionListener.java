@@ -6,8 +6,8 @@ package dev.tether.core;
  * arrive from many threads at once. One thread's changes arrive in the order it made them; two
  * changes to one account racing on different threads may arrive in either order, so a listener
  * that shows an account's status reads the account ({@code tether.account(id)}) when it hears of a
- * change rather than trusting the last event it heard. A listener that throws is logged and skipped; it never breaks
- * the engine or the other listeners.
+ * change rather than trusting the last event it heard. A listener that throws is logged and
+ * skipped; it never breaks the engine or the other listeners.
  */
 @FunctionalInterface
 public interface ConnectionListener {
