@@ -32,7 +32,7 @@ import java.util.function.Supplier;
 final class TokenEndpoint {
   /** Longest {@code expires_in} believed: ten years. Anything above is an upstream bug. */
   static final long MAX_EXPIRES_IN_SECONDS = 10L * 365 * 24 * 3600;
-  /** Token responses larger than this are refused unread. */
+  /** Token responses larger than this (in bytes, and so in characters) are refused, not read further. */
   static final int MAX_RESPONSE_CHARS = 256 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,7 +84,7 @@ final class TokenEndpoint {
       request.header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(body)));
     }
-    HttpResponse<String> response = HttpOutcomes.send(http.get(), request.build(), upstream());
+    HttpResponse<String> response = HttpOutcomes.send(http.get(), request.build(), upstream(), MAX_RESPONSE_CHARS);
     return parse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
         response.body(), now, previous);
   }
