@@ -69,7 +69,13 @@ final class GuardedProvider {
       result = call.get();
     } catch (ProviderException e) {
       throw e;
-    } catch (RuntimeException | LinkageError e) {
+    } catch (RuntimeException | Error e) {
+      // Anything but a ProviderException is the plugin's bug, an AssertionError or a stack overflow
+      // from its recursion too; only the JVM's own failures (out of memory, an internal error) are
+      // no plugin's to answer for, and they go on up.
+      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+        throw e;
+      }
       throw bug(what, toolkit, e.getClass().getName());
     }
     if (result == null) {

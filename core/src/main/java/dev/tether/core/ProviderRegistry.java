@@ -155,14 +155,23 @@ final class ProviderRegistry {
     return t instanceof ServiceConfigurationError || t instanceof LinkageError || t instanceof RuntimeException;
   }
 
+  /**
+   * A load failure for the report and the log: the JDK's own message (it names the provider class)
+   * and the class of its cause, never the cause's message, which is the plugin's and may hold a
+   * secret (a client secret it refused, say), as the guard never repeats one.
+   */
   private static String describe(Throwable t) {
-    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String message = t instanceof ServiceConfigurationError && t.getMessage() != null ? t.getMessage()
+        : t.getClass().getName();
     Throwable cause = t.getCause();
-    return cause == null ? message : message + " (" + cause.getClass().getSimpleName()
-        + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")";
+    return cause == null ? message : message + " (" + cause.getClass().getName() + ")";
   }
 
-  /** Checks the SPI version and reads the descriptors, catching anything the plugin throws. */
+  /**
+   * Checks the SPI version and reads the descriptors, catching anything the plugin throws (a
+   * {@code LinkageError} from a missing optional dependency too, which Vavr's {@code Try} would
+   * rethrow), and naming only its class.
+   */
   private static Try<List<ToolkitDescriptor>> describe(ToolkitProvider p) {
     return Try.of(() -> {
       int version;
@@ -171,13 +180,20 @@ final class ProviderRegistry {
       } catch (AbstractMethodError e) {
         throw new IllegalStateException("built against an SPI before version 2, which did not yet require "
             + "spiVersion(); rebuild it against this tether-spi", e);
+      } catch (RuntimeException | Error e) {
+        throw threw("spiVersion()", e);
       }
       if (version > ToolkitProvider.SPI_VERSION || version < 1) {
         throw new IllegalStateException("built for SPI version " + version + " but this engine speaks "
             + ToolkitProvider.SPI_VERSION + "; use a tether-core that speaks " + version + " or rebuild the "
             + "provider against this tether-spi");
       }
-      List<ToolkitDescriptor> toolkits = List.copyOf(p.toolkits());
+      List<ToolkitDescriptor> toolkits;
+      try {
+        toolkits = List.copyOf(p.toolkits());
+      } catch (RuntimeException | Error e) {
+        throw threw("toolkits()", e);
+      }
       Set<String> seen = new HashSet<>();
       for (ToolkitDescriptor d : toolkits) {
         if (!seen.add(d.slug())) {
@@ -186,6 +202,15 @@ final class ProviderRegistry {
       }
       return toolkits;
     });
+  }
+
+  /** What a plugin's call threw, by class only; the JVM's own failures go on up. */
+  private static IllegalStateException threw(String call, Throwable e) {
+    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+      throw (VirtualMachineError) e;
+    }
+    return new IllegalStateException("its " + call + " threw " + e.getClass().getName()
+        + (e instanceof LinkageError ? " (a class it needs is missing: check its dependencies)" : ""));
   }
 
   Optional<Entry> find(String slug) {

@@ -22,7 +22,9 @@ import java.util.Optional;
  *   <li><b>No secrets in output.</b> Tokens, codes, verifiers, client secrets and state never
  *       appear in exception messages, log records or {@code toString()}.
  *   <li><b>Classified failures.</b> Every failure is a {@link ProviderException} that says whether
- *       it is definitive; anything else thrown is treated as a definitive provider bug.
+ *       it is definitive; anything else thrown (an {@code Error} such as an {@code AssertionError}
+ *       or a stack overflow too) is treated as a definitive provider bug. Only the JVM's own
+ *       failures, such as {@code OutOfMemoryError}, pass through.
  *   <li><b>Stable toolkits.</b> {@link #toolkits()} returns the same list on every call.
  * </ul>
  */

@@ -37,7 +37,23 @@ public final class DiscoverableTestProvider implements ToolkitProvider {
   /** Its constructor throws: discovery must report it and carry on. */
   public static final class ThrowingConstructor extends Delegating {
     public ThrowingConstructor() {
-      throw new IllegalStateException("cannot start");
+      throw new IllegalStateException("cannot start: client secret 'sk_live_TOPSECRET' refused");
+    }
+  }
+
+  /** Lists its toolkits through a class its jar lacks (an optional dependency left out). */
+  public static final class MissingDependency extends Delegating {
+    @Override
+    public List<ToolkitDescriptor> toolkits() {
+      throw new NoClassDefFoundError("com/example/OptionalSdk");
+    }
+  }
+
+  /** Refuses its configuration, quoting it, while listing its toolkits. */
+  public static final class ChattyConfig extends Delegating {
+    @Override
+    public List<ToolkitDescriptor> toolkits() {
+      throw new IllegalStateException("client secret 'sk_live_TOPSECRET' rejected");
     }
   }
 

@@ -79,6 +79,10 @@ class GuardedProviderTest {
       throw new IllegalStateException("bug with " + SECRET);
     }, () -> {
       throw new NoSuchMethodError("linkage " + SECRET);
+    }, () -> {
+      throw new AssertionError("assert " + SECRET);
+    }, () -> {
+      throw new StackOverflowError("recursion " + SECRET);
     })) {
       assertThatThrownBy(() -> call.accept(guarding(bug))).isInstanceOfSatisfying(ProviderException.class, e -> {
         assertThat(e.isDefinitive()).isTrue();
@@ -86,6 +90,15 @@ class GuardedProviderTest {
         assertThat(e.getMessage()).contains("'gmail'").contains("see the log").doesNotContain(SECRET);
       });
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("methods")
+  void theJvmsOwnFailures_goOnUp(String method, Consumer<GuardedProvider> call) {
+    OutOfMemoryError oom = new OutOfMemoryError("heap");
+    assertThatThrownBy(() -> call.accept(guarding(() -> {
+      throw oom;
+    }))).isSameAs(oom);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -163,6 +163,8 @@ class ProviderDiscoveryTest {
         DiscoverableTestProvider.ThrowingConstructor.class.getName(),
         DiscoverableTestProvider.FutureSpi.class.getName(),
         DiscoverableTestProvider.Duplicate.class.getName(),
+        DiscoverableTestProvider.MissingDependency.class.getName(),
+        DiscoverableTestProvider.ChattyConfig.class.getName(),
         FakeToolkitProvider.class.getName()));
     try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
       Tether tether = Tether.builder().redirectUri(REDIRECT).classLoader(loader).build();
@@ -178,6 +180,12 @@ class ProviderDiscoveryTest {
           .contains("claimed by 2 discovered providers").contains("Duplicate").contains("neither serves it")
           .contains("Tether.builder().provider("));
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("FakeToolkitProvider"));
+      assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("MissingDependency was skipped: its "
+          + "toolkits() threw java.lang.NoClassDefFoundError (a class it needs is missing: check its dependencies)"));
+      assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("ChattyConfig was skipped: its "
+          + "toolkits() threw java.lang.IllegalStateException"));
+      assertThat(report.problems()).as("a plugin's own message may hold a secret")
+          .allSatisfy(p -> assertThat(p).doesNotContain("TOPSECRET"));
     }
   }
 }
