@@ -98,8 +98,10 @@ public final class ConnectEndpoints {
    * to a form's redirects would refuse one to another origin.
    *
    * @param linkId the link id the form was served for
-   * @param formValues the submitted form fields by name; others (e.g. a CSRF token) are ignored;
-   *     not null
+   * @param formValues the submitted form fields by name, from the request body only (the page's
+   *     form posts without a query; a framework that merges the query in, as a servlet container
+   *     does, would let a link shown with {@code ?api_key=…} appended decide the key); others (e.g.
+   *     a CSRF token) are ignored; not null
    * @return the page to answer with
    */
   public Page submit(String linkId, Map<String, String> formValues) {

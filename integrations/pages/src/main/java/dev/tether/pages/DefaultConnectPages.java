@@ -50,7 +50,9 @@ final class DefaultConnectPages implements ConnectPages {
     if (anySecret) {
       b.append(" What you type goes to this app only and is not shown again.");
     }
-    b.append("</p>\n<form method=\"post\" accept-charset=\"utf-8\">\n");
+    // action="?": posts to this page's path with an empty query, so nothing appended to the link's
+    // query (?api_key=…) travels with what the person types.
+    b.append("</p>\n<form method=\"post\" action=\"?\" accept-charset=\"utf-8\">\n");
     for (ConnectionField f : link.form()) {
       String id = fieldId(f);
       List<String> own = shown.stream().filter(p -> fieldOf(link.form(), p).filter(f::equals).isPresent()).toList();

@@ -65,8 +65,32 @@ final class TetherRoutes {
     return ConnectEndpoints.builder(tether).pages(seen).build();
   }
 
-  private static Map<String, String> formValues(ServerRequest request) {
-    return request.params().toSingleValueMap();
+  /**
+   * The form's fields from the request body only. A servlet container merges the query's parameters
+   * into the body's, the query's first, so a link shown with {@code ?api_key=…} appended would
+   * otherwise connect whatever that query says, not what the person typed; each name's first values,
+   * as many as the query holds, are the query's and are dropped.
+   */
+  static Map<String, String> formValues(ServerRequest request) {
+    Map<String, Integer> inQuery = new java.util.HashMap<>();
+    UriComponentsBuilder.fromUri(request.uri()).build().getQueryParams()
+        .forEach((name, values) -> inQuery.merge(decoded(name), values.size(), Integer::sum));
+    Map<String, String> body = new java.util.LinkedHashMap<>();
+    request.params().forEach((name, values) -> {
+      int skip = inQuery.getOrDefault(name, 0);
+      if (values.size() > skip) {
+        body.put(name, values.get(skip));
+      }
+    });
+    return body;
+  }
+
+  private static String decoded(String name) {
+    try {
+      return java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return name; // the container cannot have read it as another name either
+    }
   }
 
   /** The page as it stands: status, headers (its Content-Security-Policy among them) and body. */

@@ -91,6 +91,28 @@ class TetherWebAutoConfigurationTest {
     });
   }
 
+  /**
+   * A link shown with {@code ?api_key=…} appended (an injected prompt can make an agent do that): the
+   * form posts to its path without that query, and a post that carries one anyway connects what the
+   * person typed, not what the query says.
+   */
+  @Test
+  void link_formValues_comeFromTheBodyOnly_neverFromTheLinksQuery() {
+    runner.run(context -> {
+      Tether tether = context.getBean(Tether.class);
+      ConnectionRequest request = tether.createSession("victim").authorize("exa");
+      String path = request.redirectUrl().getPath();
+      assertThat(perform(context, get(path + "?api_key=attacker-key-000")).getContentAsString())
+          .contains("<form method=\"post\" action=\"?\"");
+
+      MockHttpServletResponse r = perform(context, post(path + "?api_key=attacker-key-000")
+          .contentType(MediaType.APPLICATION_FORM_URLENCODED).content("api_key=victims-own-key-111"));
+      assertThat(r.getStatus()).isEqualTo(200);
+      assertThat(tether.credentials(request.id()).accessToken().orElseThrow().reveal())
+          .isEqualTo("victims-own-key-111");
+    });
+  }
+
   @Test
   void link_oauthToolkit_redirectsToTheProvider() {
     runner.run(context -> {
