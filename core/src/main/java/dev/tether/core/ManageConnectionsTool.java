@@ -122,7 +122,8 @@ final class ManageConnectionsTool implements MetaTool {
       return "All connections have been initiated and are pending completion";
     }
     return s.activeConnections() + " active, " + s.initiatedConnections() + " initiated and "
-        + s.failedConnections() + " failed, out of " + s.totalToolkits() + " toolkits";
+        + s.failedConnections() + " failed, out of " + s.totalToolkits() + (s.totalToolkits() == 1 ? " toolkit"
+        : " toolkits");
   }
 
   private static final JsonConstants.Key TOOLKIT = JsonConstants.Key.of("toolkit");

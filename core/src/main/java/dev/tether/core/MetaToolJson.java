@@ -123,9 +123,13 @@ final class MetaToolJson {
     return out;
   }
 
-  /** The refusal of a {@code session_id} that is not this session's, or null when it is absent or matches. */
+  /**
+   * The refusal of a {@code session_id} that is not this session's, or null when it matches or is
+   * absent. An empty one is absent (models often send {@code ""} for an optional string), and
+   * spaces around it are not part of it.
+   */
   static String checkSessionId(String given, String sessionId, String toolSlug) {
-    if (given != null && !given.equals(sessionId)) {
+    if (given != null && !given.isBlank() && !given.strip().equals(sessionId)) {
       return "Unknown session_id '" + shorten(given) + "'; pass the session_id \"" + sessionId + "\" of this session.";
     }
     return null;

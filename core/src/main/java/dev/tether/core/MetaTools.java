@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The meta-tools a session can offer, by name, and the envelope every call passes through: the tool
@@ -38,13 +39,12 @@ final class MetaTools {
   /** Runs a tool call; never throws for bad input. */
   String execute(Engine engine, String sessionId, String toolSlug, String argumentsJson) {
     if (toolSlug == null) {
-      return MetaToolJson.error("The tool slug is missing; this session offers " + String.join(", ", bySlug.keySet())
-          + ".");
+      return MetaToolJson.error("The tool slug is missing; " + offered(engine, sessionId) + ".");
     }
     MetaTool tool = bySlug.get(toolSlug.strip());
     if (tool == null) {
-      return MetaToolJson.error("Unknown tool '" + MetaToolJson.shorten(toolSlug) + "'; this session offers "
-          + String.join(", ", bySlug.keySet()) + ".");
+      return MetaToolJson.error("Unknown tool '" + MetaToolJson.shorten(toolSlug) + "'; " + offered(engine, sessionId)
+          + ".");
     }
     long start = engine.checks().start();
     Instant now = engine.begin();
@@ -66,6 +66,22 @@ final class MetaTools {
       return answer;
     }
     return tool.execute(engine, session, argumentsJson, now, start);
+  }
+
+  /** What the session offers, as the end of a sentence: never a tool it would refuse. */
+  private String offered(Engine engine, String sessionId) {
+    Optional<StoredSession> session = engine.sessions().find(sessionId, engine.now());
+    if (session.isEmpty()) {
+      return "this session has expired: create a new session and use its tools";
+    }
+    List<String> names = new ArrayList<>();
+    for (MetaTool t : bySlug.values()) {
+      if (t.offeredTo(session.get().options())) {
+        names.add(t.definition().name());
+      }
+    }
+    return names.isEmpty() ? "this session offers no meta-tools (the host turned them off)"
+        : "this session offers " + String.join(", ", names);
   }
 
   /** What every meta-tool answer echoes: pass this session's id on (the id goes in the middle). */

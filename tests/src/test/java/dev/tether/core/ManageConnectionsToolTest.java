@@ -54,7 +54,9 @@ class ManageConnectionsToolTest {
 
   @Test
   void unknownSlug_failsWithAvailableToolkits_neverInvented() throws Exception {
-    JsonNode r = manage("{\"toolkits\":[\"gmial\"]}").at("/data/results/gmial");
+    JsonNode root = manage("{\"toolkits\":[\"gmial\"]}");
+    assertThat(root.at("/data/message").asText()).isEqualTo("0 active, 0 initiated and 1 failed, out of 1 toolkit");
+    JsonNode r = root.at("/data/results/gmial");
     assertThat(r.get("toolkit").asText()).isEqualTo("gmial");
     assertThat(r.get("status").asText()).isEqualTo("failed");
     assertThat(r.get("error_message").asText()).contains("'gmial' was not found")
@@ -367,6 +369,14 @@ class ManageConnectionsToolTest {
   }
 
   @Test
+  void emptySessionId_isAbsent_andSpacesAroundOneAreNotPartOfIt() throws Exception {
+    assertThat(manage("{\"toolkits\":[\"gmail\"],\"session_id\":\"\"}").get("successful").asBoolean())
+        .as("models send \"\" for an optional string").isTrue();
+    assertThat(manage("{\"toolkits\":[\"gmail\"],\"session_id\":\" " + session.id() + " \"}").get("successful")
+        .asBoolean()).isTrue();
+  }
+
+  @Test
   void expiredSession_fails() throws Exception {
     clock.advance(Duration.ofHours(25));
     assertRequestError(manage("{\"toolkits\":[\"gmail\"],\"session_id\":\"" + session.id() + "\"}"), "expired");
@@ -381,10 +391,14 @@ class ManageConnectionsToolTest {
   }
 
   @Test
-  void unknownToolSlug_fails() throws Exception {
+  void unknownToolSlug_fails_namingOnlyTheToolsThisSessionOffers() throws Exception {
     JsonNode root = JSON.readTree(session.execute("COMPOSIO_DELETE_EVERYTHING", "{}"));
     assertThat(root.get("successful").asBoolean()).isFalse();
-    assertThat(root.get("error").asText()).contains("Unknown tool");
+    assertThat(root.get("error").asText()).isEqualTo("Unknown tool 'COMPOSIO_DELETE_EVERYTHING'; this session offers "
+        + "COMPOSIO_MANAGE_CONNECTIONS, COMPOSIO_SEARCH_TOOLS.");
+    Session manual = tether.createSession("user_1", SessionOptions.builder().manageConnections(false).build());
+    assertThat(JSON.readTree(manual.execute("COMPOSIO_NOPE", "{}")).get("error").asText())
+        .isEqualTo("Unknown tool 'COMPOSIO_NOPE'; this session offers no meta-tools (the host turned them off).");
   }
 
   @Test
