@@ -24,10 +24,24 @@ final class Rejections {
   }
 
   static void reject(HttpServletResponse response, int status, String message) throws IOException {
+    reject(response, status, -32000, null, message);
+  }
+
+  /**
+   * A JSON-RPC error answer.
+   *
+   * @param id the request's id when it could be read (a string or a number), else null
+   */
+  static void reject(HttpServletResponse response, int status, int code, com.fasterxml.jackson.databind.JsonNode id,
+      String message) throws IOException {
     ObjectNode body = JSON.createObjectNode();
     body.put("jsonrpc", "2.0");
-    body.putNull("id");
-    body.putObject("error").put("code", -32000).put("message", message);
+    if (id == null) {
+      body.putNull("id");
+    } else {
+      body.set("id", id);
+    }
+    body.putObject("error").put("code", code).put("message", message);
     byte[] bytes = JSON.writeValueAsBytes(body);
     response.setStatus(status);
     response.setHeader("Cache-Control", "no-store");

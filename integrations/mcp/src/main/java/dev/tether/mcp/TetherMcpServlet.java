@@ -34,7 +34,11 @@ import java.util.Set;
  *       what {@link Builder} adds — {@code 403} for a foreign origin, {@code 421} for a foreign host;
  *   <li>{@code POST} only ({@code 405} otherwise: the endpoint keeps no per-client state and offers
  *       no SSE stream, so there is nothing to {@code GET} or {@code DELETE});
- *   <li>the body's size ({@code 413} over {@link #DEFAULT_MAX_REQUEST_BYTES} by default).
+ *   <li>the body's size ({@code 413} over {@link #DEFAULT_MAX_REQUEST_BYTES} by default);
+ *   <li>the body as one JSON-RPC message ({@code 400} with a JSON-RPC error: {@code -32700} for what
+ *       is not JSON, a duplicated key or content after the message included, {@code -32600} for what
+ *       is not one request, {@code -32602} for a {@code tools/call} without a tool name or with
+ *       arguments that are not an object), each with a fixed sentence, never text from the request.
  * </ol>
  *
  * <p>Then the SDK's stateless Streamable HTTP transport answers: {@code tools/list} gives exactly
@@ -135,11 +139,88 @@ public final class TetherMcpServlet extends HttpServlet {
       Rejections.unauthorized(response);
       return;
     }
+    // Read here (at most the limit), checked as one JSON-RPC message, then handed to the SDK: what
+    // it cannot read it answers with a serialized exception, stack trace and request text included.
+    byte[] body = request.getInputStream().readNBytes(maxRequestBytes + 1);
+    if (body.length > maxRequestBytes) {
+      Rejections.reject(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+          "The request body is larger than " + maxRequestBytes + " bytes");
+      return;
+    }
+    JsonRpcCheck.Refusal refusal = JsonRpcCheck.check(body);
+    if (refusal != null) {
+      Rejections.reject(response, HttpServletResponse.SC_BAD_REQUEST, refusal.code(), refusal.id(), refusal.message());
+      return;
+    }
+    request = new ReadBody(request, body);
     request.setAttribute(ToolSetServers.SESSION_ATTRIBUTE, session);
     try {
       servers.forTools(tools).service(request, response);
     } finally {
       request.removeAttribute(ToolSetServers.SESSION_ATTRIBUTE);
+    }
+  }
+
+  /** The request with its body already read: the SDK reads these bytes again. */
+  private static final class ReadBody extends jakarta.servlet.http.HttpServletRequestWrapper {
+    private final byte[] body;
+
+    ReadBody(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public jakarta.servlet.ServletInputStream getInputStream() {
+      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(body);
+      return new jakarta.servlet.ServletInputStream() {
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(jakarta.servlet.ReadListener listener) {
+          throw new IllegalStateException("The body was read already; read it blocking");
+        }
+
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+      };
+    }
+
+    @Override
+    public java.io.BufferedReader getReader() {
+      String encoding = getCharacterEncoding();
+      java.nio.charset.Charset charset = java.nio.charset.StandardCharsets.UTF_8;
+      try {
+        charset = encoding == null ? charset : java.nio.charset.Charset.forName(encoding);
+      } catch (IllegalArgumentException unknown) {
+        // JSON is UTF-8 (RFC 8259): read it so
+      }
+      return new java.io.BufferedReader(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(body), charset));
+    }
+
+    @Override
+    public int getContentLength() {
+      return body.length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+      return body.length;
     }
   }
 

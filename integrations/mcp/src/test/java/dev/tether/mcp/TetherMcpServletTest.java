@@ -196,6 +196,45 @@ class TetherMcpServletTest {
     assertThat(RawHttp.post(e.url(), LIST_TOOLS + " ".repeat(1000), e.headers()).statusCode()).isEqualTo(200);
   }
 
+  private static String toolsCall(String arguments) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":"
+        + "\"COMPOSIO_MANAGE_CONNECTIONS\",\"arguments\":" + arguments + "}}";
+  }
+
+  /**
+   * What the SDK cannot read gets a JSON-RPC error with a fixed sentence: it used to answer a
+   * serialized exception (stack trace, JDK version, and the request's text, a secret in it too).
+   */
+  @Test
+  void malformedMessages_getAJsonRpcError_withNoStackTraceOrRequestText() throws Exception {
+    Session s = server.tether.createSession("malformed");
+    McpEndpoint e = s.mcp();
+    Map<String, Integer> codes = new java.util.LinkedHashMap<>();
+    codes.put("{not json", -32700);
+    codes.put("", -32700);
+    codes.put(LIST_TOOLS + " {}", -32700);
+    codes.put("[" + LIST_TOOLS + "]", -32600);
+    codes.put("{\"jsonrpc\":\"2.0\",\"id\":1}", -32600);
+    codes.put("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"tools/list\"}", -32600);
+    codes.put("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\"}", -32602);
+    codes.put(toolsCall("\"sk-live-SECRET123\""), -32602);
+    codes.put(toolsCall("[\"gmail\"]"), -32602);
+    // A duplicated key is malformed JSON, as the meta-tools refuse it (CONTRACT §5): nothing is created.
+    codes.put(toolsCall("{\"toolkits\":[\"github\"],\"toolkits\":[\"gmail\"]}"), -32700);
+    for (Map.Entry<String, Integer> c : codes.entrySet()) {
+      HttpResponse<String> r = RawHttp.post(e.url(), c.getKey(), e.headers());
+      assertThat(r.statusCode()).as(c.getKey()).isEqualTo(400);
+      assertThat(r.body()).as(c.getKey()).doesNotContain("stackTrace").doesNotContain("java.")
+          .doesNotContain("SECRET123");
+      JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      assertThat(answer.path("jsonrpc").asText()).isEqualTo("2.0");
+      assertThat(answer.at("/error/code").asInt()).as(c.getKey()).isEqualTo(c.getValue());
+    }
+    assertThat(server.tether.accounts(dev.tether.core.AccountQuery.ofUser("malformed"))).isEmpty();
+    assertThat(RawHttp.post(e.url(), toolsCall("{\"toolkits\":[\"gmail\"]}"), e.headers()).statusCode())
+        .as("a well-formed call still runs").isEqualTo(200);
+  }
+
   @Test
   void endpoint_isStateless_noMcpSessionId_noSseStream_nothingToDelete() {
     McpEndpoint e = server.tether.createSession("alice").mcp();
