@@ -103,7 +103,11 @@ final class TokenEndpoint {
     if (root == null || !root.isObject()) {
       throw invalid("answered with something other than a JSON object");
     }
-    JsonNode token = spec.tokenPath().map(path -> root.at("/" + path.replace(".", "/"))).orElse(root);
+    JsonNode nested = spec.tokenPath().map(path -> root.at("/" + path.replace(".", "/"))).orElse(root);
+    // A refresh answers the token it refreshed at the top level (Slack's rotation answers so, though
+    // its first answer nests the user token under authed_user); an exchange never falls back, as
+    // its top level may hold another token (Slack's bot token).
+    JsonNode token = !nested.isObject() && previous.isPresent() && root.has("access_token") ? root : nested;
     if (!token.isObject()) {
       throw invalid("answered without the '" + spec.tokenPath().orElse("") + "' object its tokens are under");
     }
