@@ -168,6 +168,11 @@ final class ConnectLinkForms {
     try {
       credentials = typedCredentials(entry, session.userId(), onlyFormFields(d.fields(), values), now);
     } catch (ProviderException e) {
+      if (!e.isDefinitive()) { // the provider could not check the values now: not the caller's mistake
+        String why = String.valueOf(e.getMessage());
+        throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "' now (nothing was stored): " + why
+            + (why.endsWith("retry later") ? "" : "; retry later"));
+      }
       throw new IllegalArgumentException("Cannot connect '" + d.slug() + "': " + e.getMessage());
     }
     String accountId = ids.accountId();

@@ -125,7 +125,8 @@ public final class Session {
    * @throws IllegalArgumentException if the toolkit does not take typed credentials or a value is
    *     missing or malformed (the message names the field, never its value)
    * @throws LinkCreationException in multi-account mode, when the user's accounts (and a pending
-   *     link, which holds a place) already fill the session's room
+   *     link, which holds a place) already fill the session's room; or when the provider could not
+   *     check the values now (a transient failure: retry later)
    */
   public ConnectedAccount connect(String toolkit, Map<String, String> fields) {
     Instant now = engine.begin();
