@@ -125,30 +125,43 @@ final class ProviderRegistry {
   private static List<ToolkitProvider> discover(ClassLoader loader, List<String> problems) {
     List<ToolkitProvider> found = new ArrayList<>();
     Iterator<ToolkitProvider> it = ServiceLoader.load(ToolkitProvider.class, loader).iterator();
+    // Plain try/catch, not Vavr's Try: Try.of rethrows a LinkageError, and a provider whose class
+    // extends a type from a missing optional jar fails in ServiceLoader with a NoClassDefFoundError.
     for (int step = 0; step < MAX_DISCOVERY_STEPS; step++) {
-      Try<Boolean> hasNext = Try.of(it::hasNext);
-      if (hasNext.isFailure()) {
-        if (!isLoadFailure(hasNext.getCause())) {
-          problems.add("Provider discovery stopped: " + describe(hasNext.getCause()));
+      boolean more;
+      try {
+        more = it.hasNext();
+      } catch (RuntimeException | Error e) {
+        rethrowIfTheJvms(e);
+        if (!isLoadFailure(e)) {
+          problems.add("Provider discovery stopped: " + describe(e));
           break;
         }
-        problems.add("A provider could not be loaded: " + describe(hasNext.getCause()));
+        problems.add("A provider could not be loaded: " + describe(e));
         continue;
       }
-      if (!hasNext.get()) {
+      if (!more) {
         break;
       }
-      Try<ToolkitProvider> next = Try.of(it::next);
-      if (next.isSuccess()) {
-        found.add(next.get());
-      } else if (isLoadFailure(next.getCause())) {
-        problems.add("A provider could not be loaded: " + describe(next.getCause()));
-      } else {
-        problems.add("Provider discovery stopped: " + describe(next.getCause()));
-        break;
+      try {
+        found.add(it.next());
+      } catch (RuntimeException | Error e) {
+        rethrowIfTheJvms(e);
+        if (!isLoadFailure(e)) {
+          problems.add("Provider discovery stopped: " + describe(e));
+          break;
+        }
+        problems.add("A provider could not be loaded: " + describe(e));
       }
     }
     return found;
+  }
+
+  /** The JVM's own failures (out of memory, an internal error) are no plugin's: they go on up. */
+  private static void rethrowIfTheJvms(Throwable e) {
+    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+      throw (VirtualMachineError) e;
+    }
   }
 
   private static boolean isLoadFailure(Throwable t) {
@@ -206,11 +219,10 @@ final class ProviderRegistry {
 
   /** What a plugin's call threw, by class only; the JVM's own failures go on up. */
   private static IllegalStateException threw(String call, Throwable e) {
-    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-      throw (VirtualMachineError) e;
-    }
+    rethrowIfTheJvms(e);
     return new IllegalStateException("its " + call + " threw " + e.getClass().getName()
-        + (e instanceof LinkageError ? " (a class it needs is missing: check its dependencies)" : ""));
+        + (e instanceof LinkageError ? " (a class it needs is missing or incompatible: check its dependencies)"
+            : ""));
   }
 
   Optional<Entry> find(String slug) {

@@ -154,6 +154,43 @@ class ProviderDiscoveryTest {
         .withMessageContaining("'gmail'").withMessageContaining("two explicit providers");
   }
 
+  /** A plugin whose class extends a type from a jar left out: ServiceLoader throws NoClassDefFoundError. */
+  @Test
+  void pluginWhoseSuperclassIsMissing_isReported_othersStillLoad(@TempDir Path dir) throws Exception {
+    Path src = dir.resolve("src/com/example");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("OptionalBase.java"), String.join("\n",
+        "package com.example;",
+        "import dev.tether.spi.*;",
+        "import java.util.List;",
+        "public abstract class OptionalBase implements ToolkitProvider {",
+        "  @Override public int spiVersion() { return SPI_VERSION; }",
+        "  @Override public List<ToolkitDescriptor> toolkits() {",
+        "    return List.of(new ToolkitDescriptor(\"orphan\", \"Orphan\", AuthScheme.OAUTH2)); }",
+        "  @Override public AuthorizationLink authorize(AuthorizationRequest r) { throw new IllegalStateException(); }",
+        "  @Override public Credentials exchange(ExchangeRequest r) { throw new IllegalStateException(); }",
+        "}"));
+    Files.writeString(src.resolve("Orphan.java"), "package com.example;\npublic final class Orphan extends OptionalBase {}\n");
+    Path classes = dir.resolve("classes");
+    Files.createDirectories(classes);
+    int status = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+        "-cp", System.getProperty("java.class.path"), src.resolve("OptionalBase.java").toString(),
+        src.resolve("Orphan.java").toString());
+    assertThat(status).isZero();
+    Files.delete(classes.resolve("com/example/OptionalBase.class")); // the optional jar left out
+    Path services = classes.resolve("META-INF/services");
+    Files.createDirectories(services);
+    Files.write(services.resolve("dev.tether.spi.ToolkitProvider"),
+        List.of("com.example.Orphan", FakeToolkitProvider.class.getName()));
+
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      Tether tether = Tether.builder().redirectUri(REDIRECT).classLoader(loader).build();
+      assertThat(tether.toolkitSlugs()).contains("gmail").doesNotContain("orphan");
+      assertThat(tether.providers().problems()).anySatisfy(p -> assertThat(p).contains("could not be loaded")
+          .contains("NoClassDefFoundError"));
+    }
+  }
+
   @Test
   void brokenProviders_reportedEach_othersStillLoad(@TempDir Path dir) throws Exception {
     Path services = dir.resolve("META-INF/services");
@@ -181,7 +218,8 @@ class ProviderDiscoveryTest {
           .contains("Tether.builder().provider("));
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("FakeToolkitProvider"));
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("MissingDependency was skipped: its "
-          + "toolkits() threw java.lang.NoClassDefFoundError (a class it needs is missing: check its dependencies)"));
+          + "toolkits() threw java.lang.NoClassDefFoundError (a class it needs is missing or incompatible: check its "
+          + "dependencies)"));
       assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("ChattyConfig was skipped: its "
           + "toolkits() threw java.lang.IllegalStateException"));
       assertThat(report.problems()).as("a plugin's own message may hold a secret")
