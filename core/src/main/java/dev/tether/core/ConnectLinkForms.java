@@ -169,9 +169,8 @@ final class ConnectLinkForms {
       credentials = typedCredentials(entry, session.userId(), onlyFormFields(d.fields(), values), now);
     } catch (ProviderException e) {
       if (!e.isDefinitive()) { // the provider could not check the values now: not the caller's mistake
-        String why = String.valueOf(e.getMessage());
-        throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "' now (nothing was stored): " + why
-            + (why.endsWith("retry later") ? "" : "; retry later"));
+        throw new LinkCreationException(d.slug(), "Cannot connect '" + d.slug() + "' now, so nothing was stored; "
+            + "retry later (" + e.errorCode() + ": " + e.getMessage() + ")");
       }
       throw new IllegalArgumentException("Cannot connect '" + d.slug() + "': " + e.getMessage());
     }

@@ -1,8 +1,10 @@
 package dev.tether.core;
 
 /**
- * No connect link could be built for a toolkit, e.g. because its provider has no OAuth client
- * configured or the engine has no redirect URI. Nothing was stored.
+ * No connection could be started for a toolkit: no connect link could be built (its provider has
+ * no OAuth client configured, the engine has no redirect URI), the session's room for the toolkit
+ * is full, or {@code session.connect} found its provider unable to check the values now (the
+ * message then says to retry later). Nothing was stored. Thread-safe (immutable).
  */
 public final class LinkCreationException extends TetherException {
   private static final long serialVersionUID = 1L;

@@ -191,8 +191,8 @@ class ConnectLinkFormTest {
     Session s = checking.createSession("alice");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.connect("acme_search", Map.of("api_key", KEY)))
         .isInstanceOf(LinkCreationException.class)
-        .hasMessage("Cannot connect 'acme_search' now (nothing was stored): Acme key check answered HTTP 503; "
-            + "retry later");
+        .hasMessage("Cannot connect 'acme_search' now, so nothing was stored; retry later (http_503: Acme key check "
+            + "answered HTTP 503; retry later)");
     assertThat(checking.accounts(AccountQuery.ofUser("alice"))).isEmpty();
   }
 

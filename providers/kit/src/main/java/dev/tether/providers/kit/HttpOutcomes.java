@@ -163,12 +163,14 @@ public final class HttpOutcomes {
   }
 
   /**
-   * A definitive failure whose code the upstream named in its answer, e.g. {@code invalid_grant}.
+   * The failure whose code the upstream named in its answer: definitive (e.g. {@code
+   * invalid_grant}), or transient for a code that asks for a later retry ({@link
+   * #RETRY_LATER_CODES}).
    *
    * @param upstream what the message calls the upstream; not null
    * @param upstreamCode the code as the upstream sent it, or null; {@linkplain
    *     ProviderException#sanitize sanitised} (it is attacker-controlled input)
-   * @return the exception, for the caller to throw
+   * @return the exception, for the caller to throw: transient for a retry-later code, else definitive
    */
   public static ProviderException rejected(String upstream, String upstreamCode) {
     Objects.requireNonNull(upstream, "upstream");
@@ -234,7 +236,7 @@ public final class HttpOutcomes {
         return;
       }
       for (java.nio.ByteBuffer b : items) {
-        if (bytes.size() + b.remaining() > maxBytes) {
+        if (b.remaining() > maxBytes - bytes.size()) { // no int overflow, whatever the limit
           subscription.cancel();
           body.completeExceptionally(new BodyTooLong());
           return;

@@ -32,8 +32,8 @@ import java.util.function.Supplier;
 final class TokenEndpoint {
   /** Longest {@code expires_in} believed: ten years. Anything above is an upstream bug. */
   static final long MAX_EXPIRES_IN_SECONDS = 10L * 365 * 24 * 3600;
-  /** Token responses larger than this (in bytes, and so in characters) are refused, not read further. */
-  static final int MAX_RESPONSE_CHARS = 256 * 1024;
+  /** Token responses larger than this many bytes are refused, not read further. */
+  static final int MAX_RESPONSE_BYTES = 256 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,7 +84,7 @@ final class TokenEndpoint {
       request.header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(FormCodec.encode(body)));
     }
-    HttpResponse<String> response = HttpOutcomes.send(http.get(), request.build(), upstream(), MAX_RESPONSE_CHARS);
+    HttpResponse<String> response = HttpOutcomes.send(http.get(), request.build(), upstream(), MAX_RESPONSE_BYTES);
     return parse(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
         response.body(), now, previous);
   }
@@ -107,7 +107,7 @@ final class TokenEndpoint {
     // A refresh answers the token it refreshed at the top level (Slack's rotation answers so, though
     // its first answer nests the user token under authed_user); an exchange never falls back, as
     // its top level may hold another token (Slack's bot token).
-    JsonNode token = !nested.isObject() && previous.isPresent() && root.has("access_token") ? root : nested;
+    JsonNode token = !nested.has("access_token") && previous.isPresent() && root.has("access_token") ? root : nested;
     if (!token.isObject()) {
       throw invalid("answered without the '" + spec.tokenPath().orElse("") + "' object its tokens are under");
     }
@@ -161,8 +161,8 @@ final class TokenEndpoint {
    * null when it is neither, or a form that repeats a name or has a malformed escape.
    */
   private JsonNode read(String contentType, String body) {
-    if (body.length() > MAX_RESPONSE_CHARS) {
-      throw invalid("answered with more than " + MAX_RESPONSE_CHARS + " characters");
+    if (body.length() > MAX_RESPONSE_BYTES) {
+      throw invalid("answered with more than " + MAX_RESPONSE_BYTES + " characters");
     }
     boolean form = contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
         || (!body.isBlank() && !body.stripLeading().startsWith("{") && !body.stripLeading().startsWith("[")

@@ -77,7 +77,7 @@ class TokenEndpointLimitsTest {
 
   /**
    * A token endpoint streaming 48 MB: the client stops reading past {@link
-   * TokenEndpoint#MAX_RESPONSE_CHARS} (it used to buffer the whole body before checking its size).
+   * TokenEndpoint#MAX_RESPONSE_BYTES} (it used to buffer the whole body before checking its size).
    */
   @Test
   void hugeTokenResponse_isNotReadPastTheLimit() throws Exception {
@@ -111,7 +111,7 @@ class TokenEndpointLimitsTest {
       assertThat(e.errorCode()).isEqualTo("invalid_token_response");
       long n = written.get(30, TimeUnit.SECONDS);
       assertThat(n).as("bytes the client consumed before refusing (negative = it stopped early)")
-          .isLessThan(TokenEndpoint.MAX_RESPONSE_CHARS * 4L);
+          .isLessThan(TokenEndpoint.MAX_RESPONSE_BYTES * 4L);
     } finally {
       big.stop(0);
     }
