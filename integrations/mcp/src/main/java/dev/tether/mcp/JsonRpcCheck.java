@@ -24,17 +24,43 @@ final class JsonRpcCheck {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
-  /** A message the SDK may have: null. A refusal: its JSON-RPC code, the id when readable, a sentence. */
+  /** A refusal: its JSON-RPC code, the id when readable, a sentence. */
   record Refusal(int code, JsonNode id, String message) {}
+
+  /**
+   * What the check found.
+   *
+   * @param id the message's id when it is a string or an integer, else null
+   * @param refusal why the SDK may not have it, or null when it may
+   */
+  record Checked(JsonNode id, Refusal refusal) {}
+
+  private static final java.util.List<String> OBJECTS_OF_ANY = java.util.List.of("_meta");
+  private static final java.util.List<String> OBJECTS_OF_INITIALIZE = java.util.List.of("_meta", "capabilities",
+      "clientInfo");
 
   private JsonRpcCheck() {}
 
   /**
    * Checks one message.
    *
-   * @return null when the SDK may read it, else why not
+   * @return its id, and why the SDK may not read it (or null when it may)
    */
-  static Refusal check(byte[] body) {
+  static Checked check(byte[] body) {
+    Refusal refusal = refusal(body);
+    return new Checked(refusal == null ? idOf(body) : refusal.id(), refusal);
+  }
+
+  private static JsonNode idOf(byte[] body) {
+    try {
+      JsonNode id = STRICT.readTree(body).get("id");
+      return id != null && (id.isTextual() || id.isIntegralNumber()) ? id : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Refusal refusal(byte[] body) {
     JsonNode root;
     try {
       root = STRICT.readTree(body);
@@ -54,14 +80,18 @@ final class JsonRpcCheck {
     }
     JsonNode idNode = root.get("id");
     JsonNode id = idNode != null && (idNode.isTextual() || idNode.isIntegralNumber()) ? idNode : null;
+    if (idNode != null && id == null) {
+      return new Refusal(-32600, null, "Invalid request: \"id\" must be a string or an integer");
+    }
     if (!"2.0".equals(root.path("jsonrpc").asText(null))) {
       return new Refusal(-32600, id, "Invalid request: \"jsonrpc\" must be \"2.0\"");
     }
     JsonNode method = root.get("method");
     if (method == null) {
-      // A response to the server (it asks none) or nothing: the SDK tells which.
-      return root.has("result") || root.has("error") ? null
-          : new Refusal(-32600, id, "Invalid request: a request names its \"method\"");
+      // A response (this stateless server asks the client nothing) or nothing at all.
+      return new Refusal(-32600, id, root.has("result") || root.has("error")
+          ? "Invalid request: this server asks nothing, so it takes no responses; send requests"
+          : "Invalid request: a request names its \"method\"");
     }
     if (!method.isTextual()) {
       return new Refusal(-32600, id, "Invalid request: \"method\" must be a string such as \"tools/list\"");
@@ -69,6 +99,13 @@ final class JsonRpcCheck {
     JsonNode params = root.get("params");
     if (params != null && !params.isObject() && !params.isNull()) {
       return new Refusal(-32602, id, "Invalid params: \"params\" must be an object");
+    }
+    // Objects the SDK's parser would otherwise refuse quoting the value it found (into its log too).
+    for (String field : "initialize".equals(method.asText()) ? OBJECTS_OF_INITIALIZE : OBJECTS_OF_ANY) {
+      JsonNode value = params == null ? null : params.get(field);
+      if (value != null && !value.isObject() && !value.isNull()) {
+        return new Refusal(-32602, id, "Invalid params: params." + field + " must be an object");
+      }
     }
     if ("tools/call".equals(method.asText())) {
       if (params == null || !params.path("name").isTextual()) {

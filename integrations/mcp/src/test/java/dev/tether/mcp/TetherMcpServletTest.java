@@ -221,6 +221,10 @@ class TetherMcpServletTest {
     codes.put(toolsCall("[\"gmail\"]"), -32602);
     // A duplicated key is malformed JSON, as the meta-tools refuse it (CONTRACT §5): nothing is created.
     codes.put(toolsCall("{\"toolkits\":[\"github\"],\"toolkits\":[\"gmail\"]}"), -32700);
+    codes.put("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}", -32600); // a response: this server asks nothing
+    codes.put("{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"tools/list\"}", -32600);
+    codes.put("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"tools/list\"}", -32600);
+
     for (Map.Entry<String, Integer> c : codes.entrySet()) {
       HttpResponse<String> r = RawHttp.post(e.url(), c.getKey(), e.headers());
       assertThat(r.statusCode()).as(c.getKey()).isEqualTo(400);
@@ -230,6 +234,21 @@ class TetherMcpServletTest {
       assertThat(answer.path("jsonrpc").asText()).isEqualTo("2.0");
       assertThat(answer.at("/error/code").asInt()).as(c.getKey()).isEqualTo(c.getValue());
     }
+    // A string where MCP has an object: refused before the SDK, which would quote the value (in its log too).
+    HttpResponse<String> meta = RawHttp.post(e.url(), "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\","
+        + "\"params\":{\"name\":\"COMPOSIO_MANAGE_CONNECTIONS\",\"arguments\":{},\"_meta\":\"sk-live-SECRET123\"}}",
+        e.headers());
+    assertThat(meta.body()).doesNotContain("SECRET123").doesNotContain("stackTrace").doesNotContain("java.");
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta.body()).at("/error/code").asInt())
+        .isEqualTo(-32602);
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta.body()).at("/id").asInt()).isEqualTo(8);
+    // What only the SDK's parser finds wrong: its own message (which may quote the value) is replaced.
+    HttpResponse<String> typed = RawHttp.post(e.url(), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"initialize\","
+        + "\"params\":{\"protocolVersion\":{\"x\":\"sk-live-SECRET123\"},\"capabilities\":{},"
+        + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}", e.headers());
+    assertThat(typed.body()).doesNotContain("SECRET123").doesNotContain("stackTrace");
+    // A byte order mark before the message is no reason to refuse it.
+    assertThat(RawHttp.post(e.url(), "\uFEFF" + LIST_TOOLS, e.headers()).statusCode()).isEqualTo(200);
     assertThat(server.tether.accounts(dev.tether.core.AccountQuery.ofUser("malformed"))).isEmpty();
     assertThat(RawHttp.post(e.url(), toolsCall("{\"toolkits\":[\"gmail\"]}"), e.headers()).statusCode())
         .as("a well-formed call still runs").isEqualTo(200);
