@@ -128,22 +128,10 @@ final class ProviderRegistry {
     // Plain try/catch, not Vavr's Try: Try.of rethrows a LinkageError, and a provider whose class
     // extends a type from a missing optional jar fails in ServiceLoader with a NoClassDefFoundError.
     for (int step = 0; step < MAX_DISCOVERY_STEPS; step++) {
-      boolean more;
       try {
-        more = it.hasNext();
-      } catch (RuntimeException | Error e) {
-        rethrowIfTheJvms(e);
-        if (!isLoadFailure(e)) {
-          problems.add("Provider discovery stopped: " + describe(e));
+        if (!it.hasNext()) {
           break;
         }
-        problems.add("A provider could not be loaded: " + describe(e));
-        continue;
-      }
-      if (!more) {
-        break;
-      }
-      try {
         found.add(it.next());
       } catch (RuntimeException | Error e) {
         rethrowIfTheJvms(e);
@@ -151,7 +139,7 @@ final class ProviderRegistry {
           problems.add("Provider discovery stopped: " + describe(e));
           break;
         }
-        problems.add("A provider could not be loaded: " + describe(e));
+        problems.add("A provider could not be loaded: " + describe(e)); // and on to the next one
       }
     }
     return found;
