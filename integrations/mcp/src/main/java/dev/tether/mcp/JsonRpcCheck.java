@@ -47,31 +47,24 @@ final class JsonRpcCheck {
    * @return its id, and why the SDK may not read it (or null when it may)
    */
   static Checked check(byte[] body) {
-    Refusal refusal = refusal(body);
-    return new Checked(refusal == null ? idOf(body) : refusal.id(), refusal);
-  }
-
-  private static JsonNode idOf(byte[] body) {
-    try {
-      JsonNode id = STRICT.readTree(body).get("id");
-      return id != null && (id.isTextual() || id.isIntegralNumber()) ? id : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static Refusal refusal(byte[] body) {
     JsonNode root;
     try {
       root = STRICT.readTree(body);
     } catch (JsonProcessingException e) {
-      return new Refusal(-32700, null, e instanceof com.fasterxml.jackson.core.exc.StreamReadException
-          && e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+      return new Checked(null, new Refusal(-32700, null, e.getMessage() != null
+          && e.getMessage().startsWith("Duplicate field")
           ? "Parse error: a key appears twice in the message; send each key once"
-          : "Parse error: the body is not one JSON value; send one JSON-RPC message as a JSON object");
+          : "Parse error: the body is not one JSON value; send one JSON-RPC message as a JSON object"));
     } catch (IOException e) {
-      return new Refusal(-32700, null, "Parse error: the body could not be read");
+      return new Checked(null, new Refusal(-32700, null, "Parse error: the body could not be read"));
     }
+    Refusal refusal = refusal(root);
+    JsonNode id = root == null ? null : root.get("id");
+    return new Checked(refusal != null ? refusal.id()
+        : id != null && (id.isTextual() || id.isIntegralNumber()) ? id : null, refusal);
+  }
+
+  private static Refusal refusal(JsonNode root) {
     if (root == null || root.isMissingNode()) {
       return new Refusal(-32700, null, "Parse error: the body is empty; send one JSON-RPC message as a JSON object");
     }
