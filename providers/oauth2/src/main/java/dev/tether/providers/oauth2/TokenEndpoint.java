@@ -35,7 +35,14 @@ final class TokenEndpoint {
   /** Token responses larger than this many bytes are refused, not read further. */
   static final int MAX_RESPONSE_BYTES = 256 * 1024;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Reads token answers as strictly as forms are read: a name given twice ({@code access_token}
+   * twice, which token wins?) or content after the object makes the answer unreadable.
+   */
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
 
   private final OAuth2Spec spec;
   private final Supplier<HttpClient> http;
@@ -190,6 +197,9 @@ final class TokenEndpoint {
     long seconds;
     if (expiresIn.isIntegralNumber() && expiresIn.canConvertToLong()) {
       seconds = expiresIn.asLong();
+    } else if (expiresIn.isFloatingPointNumber() && expiresIn.canConvertToExactIntegral()
+        && expiresIn.canConvertToLong()) {
+      seconds = expiresIn.asLong(); // 3600.0: a whole number written as a float
     } else if (expiresIn.isTextual() && expiresIn.asText().matches("-?\\d{1,12}")) {
       seconds = Long.parseLong(expiresIn.asText());
     } else {

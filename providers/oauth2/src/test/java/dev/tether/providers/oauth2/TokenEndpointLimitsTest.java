@@ -68,6 +68,24 @@ class TokenEndpointLimitsTest {
     assertThat(outcome(200, "{\"error\":\"temporarily_unavailable\"}")).isEqualTo("transient:temporarily_unavailable");
   }
 
+  /** JSON is read as strictly as a form: a token given twice or content after the answer is unreadable. */
+  @Test
+  void jsonGivingATokenTwice_orContentAfterIt_isUnreadable() {
+    assertThat(outcome(200, "{\"access_token\":\"first\",\"access_token\":\"second\",\"expires_in\":3600}"))
+        .isEqualTo("transient:invalid_token_response");
+    assertThat(outcome(200, "{\"access_token\":\"at\",\"expires_in\":3600} {\"error\":\"x\"}"))
+        .isEqualTo("transient:invalid_token_response");
+  }
+
+  /** A whole number of seconds written as a float is that number; a fraction is not a lifetime. */
+  @Test
+  void expiresIn_aWholeFloat_isRead_aFractionIsNot() {
+    assertThat(outcome(200, "{\"access_token\":\"at\",\"expires_in\":3600.0}")).isInstanceOfSatisfying(
+        Credentials.class, c -> assertThat(c.expiresAt()).contains(NOW.plusSeconds(3600)));
+    assertThat(outcome(200, "{\"access_token\":\"at\",\"expires_in\":3600.5}"))
+        .isEqualTo("transient:invalid_token_response");
+  }
+
   /** Slack's way of saying the same: {"ok":false,"error":"internal_error"} is worth a retry. */
   @Test
   void namedRetryLaterCodes_areTransient_otherNamedErrorsDefinitive() {
