@@ -65,9 +65,12 @@ final class CallbackUrls {
     }
     // A single-page app may read its parameters from the fragment (#status=… or #/route?status=…).
     String fragment = url.getRawFragment();
-    reserved = fragment == null ? null : reservedParameter(fragment.substring(fragment.indexOf('?') + 1));
-    if (reserved == null && fragment != null) {
+    if (fragment != null) {
       reserved = reservedParameter(fragment);
+      int route = fragment.indexOf('?');
+      if (reserved == null && route >= 0) {
+        reserved = reservedParameter(fragment.substring(route + 1));
+      }
     }
     if (reserved != null) {
       throw bad(shown, "its fragment has a '" + reserved + "' parameter, which a landing page reading the "

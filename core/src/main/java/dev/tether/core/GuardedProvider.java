@@ -70,18 +70,24 @@ final class GuardedProvider {
     } catch (ProviderException e) {
       throw e;
     } catch (RuntimeException | Error e) {
-      // Anything but a ProviderException is the plugin's bug, an AssertionError or a stack overflow
-      // from its recursion too; only the JVM's own failures (out of memory, an internal error) are
-      // no plugin's to answer for, and they go on up.
-      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-        throw e;
-      }
+      rethrowIfTheJvms(e);
       throw bug(what, toolkit, e.getClass().getName());
     }
     if (result == null) {
       throw bug(what, toolkit, "null");
     }
     return result;
+  }
+
+  /**
+   * Anything a plugin throws is its bug, an {@code AssertionError} or a stack overflow from its
+   * recursion too; only the JVM's own failures (out of memory, an internal error) are no plugin's
+   * to answer for, and they go on up. Discovery applies the same rule.
+   */
+  static void rethrowIfTheJvms(Throwable e) {
+    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+      throw (VirtualMachineError) e;
+    }
   }
 
   private ProviderException bug(String what, String toolkit, String thrown) {

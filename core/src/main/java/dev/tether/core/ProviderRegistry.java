@@ -134,7 +134,7 @@ final class ProviderRegistry {
         }
         found.add(it.next());
       } catch (RuntimeException | Error e) {
-        rethrowIfTheJvms(e);
+        GuardedProvider.rethrowIfTheJvms(e);
         if (!isLoadFailure(e)) {
           problems.add("Provider discovery stopped: " + describe(e));
           break;
@@ -143,13 +143,6 @@ final class ProviderRegistry {
       }
     }
     return found;
-  }
-
-  /** The JVM's own failures (out of memory, an internal error) are no plugin's: they go on up. */
-  private static void rethrowIfTheJvms(Throwable e) {
-    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-      throw (VirtualMachineError) e;
-    }
   }
 
   private static boolean isLoadFailure(Throwable t) {
@@ -207,7 +200,7 @@ final class ProviderRegistry {
 
   /** What a plugin's call threw, by class only; the JVM's own failures go on up. */
   private static IllegalStateException threw(String call, Throwable e) {
-    rethrowIfTheJvms(e);
+    GuardedProvider.rethrowIfTheJvms(e);
     return new IllegalStateException("its " + call + " threw " + e.getClass().getName()
         + (e instanceof LinkageError ? " (a class it needs is missing or incompatible: check its dependencies)"
             : ""));

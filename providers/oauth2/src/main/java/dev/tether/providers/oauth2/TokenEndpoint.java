@@ -168,9 +168,6 @@ final class TokenEndpoint {
    * null when it is neither, or a form that repeats a name or has a malformed escape.
    */
   private JsonNode read(String contentType, String body) {
-    if (body.length() > MAX_RESPONSE_BYTES) {
-      throw invalid("answered with more than " + MAX_RESPONSE_BYTES + " characters");
-    }
     boolean form = contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
         || (!body.isBlank() && !body.stripLeading().startsWith("{") && !body.stripLeading().startsWith("[")
             && body.contains("=") && !body.contains("<"));
