@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.AuthorizationLink;
 import dev.tether.spi.AuthorizationRequest;
-import dev.tether.spi.Credentials;
-import dev.tether.spi.ExchangeRequest;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.spi.ToolkitProvider;
 import dev.tether.testkit.FakeToolkitProvider;
@@ -279,17 +277,7 @@ class ConcurrencyTest {
   void sharedLinkBuild_isPerRoom_oneSessionsNoRoomIsNotAnothers() throws Exception {
     FakeToolkitProvider fake = TestEngines.standardProvider();
     AtomicReference<CountDownLatch> pairUp = new AtomicReference<>();
-    ToolkitProvider pairing = new ToolkitProvider() {
-      @Override
-      public int spiVersion() {
-        return fake.spiVersion();
-      }
-
-      @Override
-      public List<ToolkitDescriptor> toolkits() {
-        return fake.toolkits();
-      }
-
+    ToolkitProvider pairing = new DelegatingProvider(fake) {
       @Override
       public AuthorizationLink authorize(AuthorizationRequest request) {
         CountDownLatch both = pairUp.get();
@@ -304,12 +292,7 @@ class ConcurrencyTest {
             throw new IllegalStateException(e);
           }
         }
-        return fake.authorize(request);
-      }
-
-      @Override
-      public Credentials exchange(ExchangeRequest request) {
-        return fake.exchange(request);
+        return super.authorize(request);
       }
     };
     Tether tether = Tether.builder().redirectUri(TestEngines.REDIRECT_URI).clock(clock).discoverProviders(false)

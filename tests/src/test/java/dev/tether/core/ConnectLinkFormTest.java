@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.providers.apikey.ApiKeyCatalog;
 import dev.tether.spi.AuthScheme;
-import dev.tether.spi.ConnectionField;
-import dev.tether.spi.ProviderException;
 import dev.tether.spi.ConnectRequest;
+import dev.tether.spi.ConnectionField;
 import dev.tether.spi.Credentials;
+import dev.tether.spi.ProviderException;
 import dev.tether.spi.Secret;
 import dev.tether.spi.ToolkitDescriptor;
 import dev.tether.testkit.FakeToolkitProvider;
@@ -182,47 +182,18 @@ class ConnectLinkFormTest {
         List.of(ConnectionField.secret("api_key", "Acme key")));
     FakeToolkitProvider down = TestEngines.provider(acme);
     Tether checking = Tether.builder().redirectUri(TestEngines.REDIRECT_URI).clock(clock).discoverProviders(false)
-        .provider(new ToolkitProviderDelegate(down) {
+        .provider(new DelegatingProvider(down) {
           @Override
           public Credentials connect(ConnectRequest request) {
             throw ProviderException.transientFailure("http_503", "Acme key check answered HTTP 503; retry later");
           }
         }).build();
     Session s = checking.createSession("alice");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.connect("acme_search", Map.of("api_key", KEY)))
+    assertThatThrownBy(() -> s.connect("acme_search", Map.of("api_key", KEY)))
         .isInstanceOf(LinkCreationException.class)
         .hasMessage("Cannot connect 'acme_search' now, so nothing was stored; retry later (http_503: Acme key check "
             + "answered HTTP 503; retry later)");
     assertThat(checking.accounts(AccountQuery.ofUser("alice"))).isEmpty();
-  }
-
-  /** Delegates every call to {@code inner}; tests override one. */
-  private abstract static class ToolkitProviderDelegate implements dev.tether.spi.ToolkitProvider {
-    private final FakeToolkitProvider inner;
-
-    ToolkitProviderDelegate(FakeToolkitProvider inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public int spiVersion() {
-      return inner.spiVersion();
-    }
-
-    @Override
-    public List<ToolkitDescriptor> toolkits() {
-      return inner.toolkits();
-    }
-
-    @Override
-    public dev.tether.spi.AuthorizationLink authorize(dev.tether.spi.AuthorizationRequest request) {
-      return inner.authorize(request);
-    }
-
-    @Override
-    public Credentials exchange(dev.tether.spi.ExchangeRequest request) {
-      return inner.exchange(request);
-    }
   }
 
   @Test
