@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -49,12 +50,23 @@ public class LinkGenerationBenchmark {
   public static class Engine {
     Tether tether;
     Session[] sessions;
+    /**
+     * Users the threads walk in turn, a power of two. At 4,096 (the suite's) a user's records were
+     * last touched 4,096 links earlier and have mostly left the caches; at 64 they are still there,
+     * which shows how much of a link is memory latency rather than work. The clock runs faster with
+     * fewer users, so a user's links stay the same engine time apart and each still expires first.
+     */
+    @Param({"4096"})
+    public int users;
 
     @Setup
     public void setUp() {
-      // A microsecond is a second, so superseded links age out as they would over hours.
-      tether = Fixtures.linkEngine(new FastForwardClock(1_000_000));
-      sessions = new Session[4096];
+      if (users < 1 || Integer.bitCount(users) != 1 || users > 4096) {
+        throw new IllegalArgumentException("users must be a power of two from 1 to 4096, got " + users);
+      }
+      // At 4,096 users a microsecond is a second, so superseded links age out as they would over hours.
+      tether = Fixtures.linkEngine(new FastForwardClock(1_000_000L * 4096 / users));
+      sessions = new Session[users];
       for (int i = 0; i < sessions.length; i++) {
         sessions[i] = tether.createSession("user_" + i);
       }
@@ -76,13 +88,13 @@ public class LinkGenerationBenchmark {
   /** The link as text, as the floor, Spring and ScribeJava return it (and as a host redirects to it). */
   @Benchmark
   public String tether(Engine engine, Cursor cursor) {
-    return engine.sessions[(cursor.offset + cursor.next++) & 4095].authorize("gmail").redirectUrlString();
+    return engine.sessions[(cursor.offset + cursor.next++) & (engine.users - 1)].authorize("gmail").redirectUrlString();
   }
 
   /** The link parsed into a {@code java.net.URI}, as Nimbus returns it. */
   @Benchmark
   public URI tether_uri(Engine engine, Cursor cursor) {
-    return engine.sessions[(cursor.offset + cursor.next++) & 4095].authorize("gmail").redirectUrl();
+    return engine.sessions[(cursor.offset + cursor.next++) & (engine.users - 1)].authorize("gmail").redirectUrl();
   }
 
   /** ScribeJava: its PKCE service, a state we draw (ScribeJava draws none), its URL builder. */
@@ -199,8 +211,19 @@ public class LinkGenerationBenchmark {
   /** Each thread's window of keys it put, to remove the oldest. */
   @State(Scope.Thread)
   public static class Window {
-    final String[] keys = new String[4096];
+    /** As {@link Engine#users}: how many links back the removed one was put. */
+    @Param({"4096"})
+    public int users;
+    String[] keys;
     int next;
+
+    @Setup
+    public void setUp() {
+      if (users < 1 || Integer.bitCount(users) != 1 || users > 4096) {
+        throw new IllegalArgumentException("users must be a power of two from 1 to 4096, got " + users);
+      }
+      keys = new String[users];
+    }
   }
 
   @Benchmark
@@ -211,7 +234,7 @@ public class LinkGenerationBenchmark {
     f.random.nextBytes(verifier);
     String v = URL_SAFE.encodeToString(verifier);
     String s = URL_SAFE.encodeToString(state);
-    int slot = w.next++ & 4095;
+    int slot = w.next++ & (w.users - 1);
     if (w.keys[slot] != null) {
       store.flows.remove(w.keys[slot]);
     }
