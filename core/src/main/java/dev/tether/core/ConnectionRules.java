@@ -98,6 +98,12 @@ final class ConnectionRules {
 
   /** A new link for the slot's user and toolkit, or what answers the request instead. */
   static LinkDecision issueLink(SlotDraft d, LinkRequest r, Duration linkTtl) {
+    Optional<StoredAccount> mine = d.find(r.accountId());
+    if (mine.isPresent()) {
+      // A commit that failed to answer may have been written: the transaction runs again, finds
+      // the account it made, and issues nothing twice.
+      return new LinkDecision.Issued(mine.get(), false);
+    }
     housekeep(d, linkTtl);
     Optional<StoredAccount> active = latestActive(d.accounts());
     if (r.reuseExisting()) {
@@ -128,6 +134,10 @@ final class ConnectionRules {
    */
   static Either<LinkDecision.NoRoom, StoredAccount> createActive(SlotDraft d, String accountId, int maxAccounts,
       Credentials credentials, Duration linkTtl) {
+    Optional<StoredAccount> mine = d.find(accountId);
+    if (mine.isPresent()) {
+      return Either.right(mine.get()); // written by a commit that failed to answer (see issueLink)
+    }
     housekeep(d, linkTtl);
     long kept = kept(d.accounts());
     boolean multi = maxAccounts > 1;

@@ -138,7 +138,7 @@ final class LinkIssuer {
         expiresAt, shown, reuseExisting, room);
     LinkDecision decision = tx.run(session.userId(), d.slug(), now, draft -> {
       LinkDecision decided = ConnectionRules.issueLink(draft, request, config.linkTtl());
-      if (decided instanceof LinkDecision.Issued) {
+      if (decided instanceof LinkDecision.Issued && !draft.isEmpty()) { // empty: issued by a commit retried
         draft.addFlow(flow);
       }
       return decided;

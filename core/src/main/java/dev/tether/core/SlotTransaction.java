@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import dev.tether.core.store.ConnectionStore;
 import dev.tether.core.store.Slot;
+import dev.tether.core.store.StoreException;
 import java.time.Instant;
 import java.util.function.Function;
 
@@ -9,11 +10,18 @@ import java.util.function.Function;
  * The unit of work, written once: read a (user, toolkit) slot, decide on a {@link SlotDraft},
  * commit it against the version read, and on a conflict read and decide again. The store delivers
  * the draft's events once the commit is durable. A decision is pure: it never calls a provider or
- * blocks, so a retry costs only the decision. Thread-safe.
+ * blocks, so a retry costs only the decision. A retryable {@link StoreException} (a dropped
+ * connection) runs the transaction again from the read, up to {@link #STORE_ATTEMPTS} times.
+ * Thread-safe.
  */
 final class SlotTransaction {
   /** Conflicts tolerated before giving up: only a pathological storm of writers to one pair gets there. */
   static final int MAX_ATTEMPTS = 1000;
+  /**
+   * Reads and commits a transaction makes before a retryable store failure reaches its caller: a
+   * blip (one dropped connection) is survived, an outage is not waited out.
+   */
+  static final int STORE_ATTEMPTS = 3;
 
   private final ConnectionStore store;
 
@@ -28,11 +36,26 @@ final class SlotTransaction {
    * @return what the committed decision returned
    */
   <T> T run(String userId, String toolkit, Instant now, Function<SlotDraft, T> decide) {
+    int storeFailures = 0;
     for (int attempt = 1; ; attempt++) {
-      Slot read = store.slot(userId, toolkit);
+      Slot read;
+      try {
+        read = store.slot(userId, toolkit);
+      } catch (StoreException e) {
+        storeFailures = failedOnce(e, storeFailures);
+        continue;
+      }
       SlotDraft draft = new SlotDraft(read, now);
       T result = decide.apply(draft);
-      if (draft.isEmpty() || store.commit(draft.commit())) {
+      boolean committed;
+      try {
+        committed = draft.isEmpty() || store.commit(draft.commit());
+      } catch (StoreException e) {
+        // Written whole or not at all: the next read shows which, and the decision is made again.
+        storeFailures = failedOnce(e, storeFailures);
+        continue;
+      }
+      if (committed) {
         return result;
       }
       if (attempt == MAX_ATTEMPTS) {
@@ -41,5 +64,18 @@ final class SlotTransaction {
       }
       Thread.onSpinWait();
     }
+  }
+
+  /**
+   * Counts a store failure.
+   *
+   * @return the failures so far
+   * @throws StoreException {@code e} itself, unless it is retryable and attempts remain
+   */
+  private static int failedOnce(StoreException e, int failuresBefore) {
+    if (!e.isRetryable() || failuresBefore + 1 >= STORE_ATTEMPTS) {
+      throw e;
+    }
+    return failuresBefore + 1;
   }
 }

@@ -1,6 +1,6 @@
 package dev.tether.store.postgres;
 
-import dev.tether.core.TetherException;
+import dev.tether.core.store.StoreException;
 
 /**
  * The database failed a store operation. {@link #isRetryable()} tells a lost or refused
@@ -9,16 +9,13 @@ import dev.tether.core.TetherException;
  * (a missing table, a permission). The message names the operation and the SQL state; it never
  * holds a secret or a password.
  */
-public final class PostgresStoreException extends TetherException {
+public final class PostgresStoreException extends StoreException {
   private static final long serialVersionUID = 1L;
-  /** Whether a later call may succeed. */
-  private final boolean retryable;
   /** The SQL state, or null. */
   private final String sqlState;
 
   PostgresStoreException(String message, String sqlState, boolean retryable, Throwable cause) {
-    super(message, cause);
-    this.retryable = retryable;
+    super(message, retryable, cause);
     this.sqlState = sqlState;
   }
 
@@ -27,8 +24,9 @@ public final class PostgresStoreException extends TetherException {
    *
    * @return true for connection, pool, shutdown and serialization failures
    */
+  @Override
   public boolean isRetryable() {
-    return retryable;
+    return super.isRetryable();
   }
 
   /**

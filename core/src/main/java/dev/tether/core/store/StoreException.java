@@ -1,0 +1,40 @@
+package dev.tether.core.store;
+
+import dev.tether.core.TetherException;
+
+/**
+ * A {@link ConnectionStore} could not carry out an operation. A store throws a {@linkplain
+ * #isRetryable() retryable} one when its backing was out of reach for a moment (a dropped
+ * connection, an exhausted pool, a server restarting, a serialization conflict) and the operation
+ * either wrote nothing or wrote all of it: the same call on a fresh connection may succeed at
+ * once. The engine then runs its slot transaction again from the read, up to three times in all,
+ * so a blip does not cost a change it can no longer redo: a refresh's rotated token, or the
+ * credentials a callback's one-time code bought. Anything else a store throws reaches the caller
+ * unchanged. Messages name the operation and never hold a secret.
+ */
+public class StoreException extends TetherException {
+  private static final long serialVersionUID = 1L;
+  /** Whether the same operation may succeed when made again. */
+  private final boolean retryable;
+
+  /**
+   * A store failure.
+   *
+   * @param message names the operation and what to do; never a secret
+   * @param retryable the operation wrote nothing or all of it, and may succeed when made again
+   * @param cause the underlying failure; may be null
+   */
+  public StoreException(String message, boolean retryable, Throwable cause) {
+    super(message, cause);
+    this.retryable = retryable;
+  }
+
+  /**
+   * Whether the same operation may succeed when made again, e.g. once the database is reachable.
+   *
+   * @return true when the operation wrote nothing or all of it and a retry may succeed
+   */
+  public boolean isRetryable() {
+    return retryable;
+  }
+}
