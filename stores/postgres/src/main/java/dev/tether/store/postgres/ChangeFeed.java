@@ -11,15 +11,23 @@ import org.postgresql.PGNotification;
 /**
  * The receiving end of the change feed: one dedicated connection that {@code LISTEN}s on the
  * store's channel, on a daemon thread of its own. The connection is checked with a {@code SELECT 1}
- * every heartbeat; when it fails the feed reports itself down, reconnects with a backoff and, once
- * listening again, reports itself up (the store then re-checks whatever waits, since notifications
- * sent meanwhile are lost). A slow periodic re-check covers a notification lost any other way.
+ * every heartbeat, and waits at most {@link #NETWORK_TIMEOUT} for any answer; when it fails the feed
+ * reports itself down, asks whatever waits to re-check after each failed attempt, reconnects with a
+ * backoff and, once listening again, reports itself up (the store then re-checks whatever waits,
+ * since notifications sent meanwhile are lost). A slow periodic re-check covers a notification lost
+ * any other way.
  * Thread-safe.
  */
 final class ChangeFeed implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ChangeFeed.class.getName());
   private static final int POLL_MILLIS = 250;
   private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+  /**
+   * How long the listening connection may wait for any answer. A connection a NAT or firewall
+   * forgot (no FIN, no RST) answers nothing, and without a bound the heartbeat would wait for the
+   * operating system's TCP timeout, some 15 minutes, with the feed still counted up.
+   */
+  static final Duration NETWORK_TIMEOUT = HEARTBEAT.multipliedBy(2);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
   /** What the feed tells the store. */
@@ -87,6 +95,7 @@ final class ChangeFeed implements AutoCloseable {
       try {
         c = dataSource.getConnection();
         connection = c;
+        c.setNetworkTimeout(Runnable::run, (int) NETWORK_TIMEOUT.toMillis());
         if (!c.getAutoCommit()) {
           c.setAutoCommit(true);
         }
@@ -134,9 +143,19 @@ final class ChangeFeed implements AutoCloseable {
         }
       }
       if (!closed) {
+        // Down, nothing arrives: waiters look for themselves, as they would after a lost notice.
+        resynchronizeWhileDown();
         pause(backoffMillis);
         backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
       }
+    }
+  }
+
+  private void resynchronizeWhileDown() {
+    try {
+      sink.resynchronize();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "A re-check while the change feed is down failed", e);
     }
   }
 
