@@ -25,8 +25,32 @@ final class Migrations {
 
   private Migrations() {}
 
-  /** Brings {@code schema} to {@link #LATEST}, creating it when absent. */
+  /**
+   * Brings {@code schema} to {@link #LATEST}, creating it when absent. A schema already there is
+   * only read: an application user with row rights alone can start a node (PostgreSQL checks the
+   * right to create a schema even for {@code CREATE SCHEMA IF NOT EXISTS} on one that exists).
+   */
   static void migrate(Jdbc db, String schema) {
+    int found = db.call("read the version of schema '" + schema + "'", c -> version(c, schema));
+    refuseNewer(schema, found);
+    if (found == LATEST) {
+      return;
+    }
+    try {
+      migrateLocked(db, schema);
+    } catch (PostgresStoreException e) {
+      if (!"42501".equals(e.sqlState())) {
+        throw e;
+      }
+      throw new IllegalStateException("Tether's schema '" + schema + "' is at version " + found + " and needs "
+          + "version " + LATEST + ", but this database user may not create or change it (SQL state 42501): "
+          + "apply the migrations once with a user that may (start one node with it, or run the scripts in "
+          + "tether-store-postgres's jar, dev/tether/store/postgres/migration/), then build the store with "
+          + "migrate(false)", e);
+    }
+  }
+
+  private static void migrateLocked(Jdbc db, String schema) {
     db.transaction("migrate schema '" + schema + "'", c -> {
       try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?)::bigint)")) {
         lock.setString(1, "tether_schema:" + schema);
