@@ -37,7 +37,7 @@ import javax.sql.DataSource;
  * share their users (BEHAVIOUR.md §10).
  *
  * <pre>{@code
- * ConnectionStore store = PostgresConnectionStore.builder(dataSource)
+ * PostgresConnectionStore store = PostgresConnectionStore.builder(dataSource)
  *     .encryptionKey("2026-01", aes256Key)     // encrypts new secrets
  *     .decryptionKey("2025-07", olderKey)      // still readable, until reencrypt() has run
  *     .build();                                // migrates the schema unless told not to
