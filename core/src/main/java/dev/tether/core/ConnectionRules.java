@@ -102,7 +102,7 @@ final class ConnectionRules {
     if (mine.isPresent()) {
       // A commit that failed to answer may have been written: the transaction runs again, finds
       // the account it made, and issues nothing twice.
-      return new LinkDecision.Issued(mine.get(), false);
+      return new LinkDecision.Issued(mine.get(), latestActive(d.accounts()).isPresent());
     }
     housekeep(d, linkTtl);
     Optional<StoredAccount> active = latestActive(d.accounts());
@@ -197,6 +197,9 @@ final class ConnectionRules {
    * @return the account after the change, or the state machine's refusal
    */
   static Either<String, StoredAccount> change(SlotDraft d, StoredAccount current, AccountEvent event) {
+    if (d.afterUncertainCommit() && alreadyDone(current, event)) {
+      return Either.right(current); // the commit that failed to answer made this change
+    }
     Either<String, StoredAccount> next = apply(d, current, event);
     if (next.isRight() && event instanceof AccountEvent.Enabled && next.get().exclusive()) {
       supersedeOtherActive(d, current.id());
@@ -211,12 +214,17 @@ final class ConnectionRules {
       d.remove(c.id());
       d.event(ConnectionEvent.Type.DELETED, c, Optional.of(c.status()), Optional.empty());
     });
-    return current.isPresent();
+    // Gone after a commit that may have been written: most likely this very deletion.
+    return current.isPresent() || d.afterUncertainCommit();
   }
 
   /** New credentials after a refresh; the status does not change (an INACTIVE account keeps them). */
   static Optional<StoredAccount> refreshed(SlotDraft d, String accountId, Credentials credentials) {
-    return d.find(accountId).flatMap(current -> apply(d, current, new AccountEvent.Refreshed(credentials))
+    Optional<StoredAccount> found = d.find(accountId);
+    if (d.afterUncertainCommit() && found.flatMap(StoredAccount::credentials).filter(credentials::equals).isPresent()) {
+      return found; // stored, and announced, by the commit that failed to answer
+    }
+    return found.flatMap(current -> apply(d, current, new AccountEvent.Refreshed(credentials))
         .peek(next -> d.event(ConnectionEvent.Type.TOKEN_REFRESHED, next, Optional.of(next.status()), Optional.empty()))
         .toJavaOptional());
   }
@@ -224,6 +232,9 @@ final class ConnectionRules {
   /** A definitive refresh failure: announced, then ACTIVE → EXPIRED with the error code. */
   static Optional<StoredAccount> tokenDied(SlotDraft d, String accountId, String code) {
     return d.find(accountId).flatMap(current -> {
+      if (d.afterUncertainCommit() && current.status() == ConnectionStatus.EXPIRED) {
+        return Optional.of(current); // expired, and announced, by the commit that failed to answer
+      }
       d.event(ConnectionEvent.Type.REFRESH_FAILED, current, Optional.of(current.status()), Optional.of(code));
       return apply(d, current, new AccountEvent.TokenExpired(code)).toJavaOptional();
     });
@@ -258,6 +269,12 @@ final class ConnectionRules {
   /** The newest account of the slot, whatever its status. */
   static Optional<StoredAccount> latest(List<StoredAccount> accounts) {
     return accounts.isEmpty() ? Optional.empty() : Optional.of(accounts.get(accounts.size() - 1));
+  }
+
+  /** Whether {@code current} already shows what a host's {@code event} (disable, enable) would make. */
+  private static boolean alreadyDone(StoredAccount current, AccountEvent event) {
+    return (event instanceof AccountEvent.Disabled && current.status() == INACTIVE)
+        || (event instanceof AccountEvent.Enabled && current.status() == ACTIVE);
   }
 
   /** Accounts that count towards the multi-account room: ACTIVE and INACTIVE ones. */

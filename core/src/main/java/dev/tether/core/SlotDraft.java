@@ -31,11 +31,27 @@ final class SlotDraft {
   private List<StoredFlow> flows = List.of();
   private List<ConnectionEvent> events = List.of();
   private List<SlotCommit.FlowCompletion> completions = List.of();
+  /** Whether the transaction's previous commit failed without saying whether it was written. */
+  private final boolean afterUncertainCommit;
 
   SlotDraft(Slot read, Instant now) {
+    this(read, now, false);
+  }
+
+  SlotDraft(Slot read, Instant now, boolean afterUncertainCommit) {
     this.read = read;
     this.now = now;
     this.accounts = read.accounts();
+    this.afterUncertainCommit = afterUncertainCommit;
+  }
+
+  /**
+   * Whether this decision follows a commit that failed with a retryable store error, which may
+   * have been written: a change the slot already shows was then most likely this transaction's
+   * own, and is answered as done rather than refused or made again.
+   */
+  boolean afterUncertainCommit() {
+    return afterUncertainCommit;
   }
 
   Instant now() {

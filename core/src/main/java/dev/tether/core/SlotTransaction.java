@@ -11,15 +11,17 @@ import java.util.function.Function;
  * commit it against the version read, and on a conflict read and decide again. The store delivers
  * the draft's events once the commit is durable. A decision is pure: it never calls a provider or
  * blocks, so a retry costs only the decision. A retryable {@link StoreException} (a dropped
- * connection) runs the transaction again from the read, up to {@link #STORE_ATTEMPTS} times.
+ * connection) runs the transaction again from the read, {@link #STORE_ATTEMPTS} attempts in all;
+ * after a commit that failed so, the decision is told ({@link SlotDraft#afterUncertainCommit()}),
+ * since the commit may have been written.
  * Thread-safe.
  */
 final class SlotTransaction {
   /** Conflicts tolerated before giving up: only a pathological storm of writers to one pair gets there. */
   static final int MAX_ATTEMPTS = 1000;
   /**
-   * Reads and commits a transaction makes before a retryable store failure reaches its caller: a
-   * blip (one dropped connection) is survived, an outage is not waited out.
+   * Retryable store failures a transaction takes, the last of which reaches its caller: a blip (one
+   * dropped connection) is survived, an outage is not waited out.
    */
   static final int STORE_ATTEMPTS = 3;
 
@@ -37,6 +39,7 @@ final class SlotTransaction {
    */
   <T> T run(String userId, String toolkit, Instant now, Function<SlotDraft, T> decide) {
     int storeFailures = 0;
+    boolean uncertain = false;
     for (int attempt = 1; ; attempt++) {
       Slot read;
       try {
@@ -45,7 +48,7 @@ final class SlotTransaction {
         storeFailures = failedOnce(e, storeFailures);
         continue;
       }
-      SlotDraft draft = new SlotDraft(read, now);
+      SlotDraft draft = new SlotDraft(read, now, uncertain);
       T result = decide.apply(draft);
       boolean committed;
       try {
@@ -53,12 +56,13 @@ final class SlotTransaction {
       } catch (StoreException e) {
         // Written whole or not at all: the next read shows which, and the decision is made again.
         storeFailures = failedOnce(e, storeFailures);
+        uncertain = true;
         continue;
       }
       if (committed) {
         return result;
       }
-      if (attempt == MAX_ATTEMPTS) {
+      if (attempt >= MAX_ATTEMPTS) {
         throw new TetherException("The accounts of user '" + userId + "' for '" + toolkit + "' changed "
             + MAX_ATTEMPTS + " times while one change was being made; retry");
       }

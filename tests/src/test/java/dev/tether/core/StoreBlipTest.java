@@ -8,6 +8,7 @@ import dev.tether.core.store.ConnectionStores;
 import dev.tether.core.store.StoreException;
 import dev.tether.spi.AuthScheme;
 import dev.tether.spi.Credentials;
+import dev.tether.spi.ProviderException;
 import dev.tether.spi.Secret;
 import dev.tether.testkit.FakeToolkitProvider;
 import dev.tether.testkit.TestClock;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,13 +47,14 @@ class StoreBlipTest {
   private final ConnectionStore backing = ConnectionStores.inMemory();
   private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
   private final AtomicInteger commits = new AtomicInteger();
+  private final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
   private FakeToolkitProvider provider;
   private Tether tether;
 
   @BeforeEach
   void setUp() {
     provider = TestEngines.standardProvider();
-    tether = TestEngines.builder(provider, clock).store(blipping()).build();
+    tether = TestEngines.builder(provider, clock).store(blipping()).listener(events::add).build();
   }
 
   private ConnectionStore blipping() {
@@ -141,6 +144,62 @@ class StoreBlipTest {
       assertThat(a.status()).isEqualTo(ConnectionStatus.INITIATED);
     });
     assertThat(tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c1")).successful()).isTrue();
+  }
+
+  private String connected() {
+    ConnectionRequest r = tether.createSession("alice").authorize("gmail");
+    tether.handleCallback(FakeToolkitProvider.approve(r.redirectUrl(), "c1"));
+    return r.id();
+  }
+
+  private long eventsOf(ConnectionEvent.Type type) {
+    return events.stream().filter(e -> e.type() == type).count();
+  }
+
+  @Test
+  void aRefresh_whoseSaveAnswerIsLost_isAnnouncedOnce() {
+    String id = connected();
+    provider.onRefresh(req -> rotated("access-2", "refresh-2", req.now()));
+    clock.advance(Duration.ofHours(1));
+    faults.add(Fault.AFTER);
+
+    tether.credentials(id);
+
+    assertThat(faults).isEmpty();
+    assertThat(eventsOf(ConnectionEvent.Type.TOKEN_REFRESHED)).isEqualTo(1);
+  }
+
+  @Test
+  void aDeadToken_whoseExpiryAnswerIsLost_isAnnouncedOnce() {
+    String id = connected();
+    provider.onRefresh(req -> {
+      throw ProviderException.definitive("invalid_grant", "revoked");
+    });
+    clock.advance(Duration.ofHours(1));
+    faults.add(Fault.AFTER);
+
+    assertThatThrownBy(() -> tether.credentials(id)).isInstanceOf(CredentialsUnavailableException.class);
+
+    assertThat(faults).isEmpty();
+    assertThat(tether.account(id).orElseThrow().status()).isEqualTo(ConnectionStatus.EXPIRED);
+    assertThat(eventsOf(ConnectionEvent.Type.REFRESH_FAILED)).isEqualTo(1);
+  }
+
+  @Test
+  void disableEnableAndDelete_whoseAnswersAreLost_reportWhatTheyDid() {
+    String id = connected();
+
+    faults.add(Fault.AFTER);
+    assertThat(tether.disable(id).status()).isEqualTo(ConnectionStatus.INACTIVE);
+    faults.add(Fault.AFTER);
+    assertThat(tether.enable(id).status()).isEqualTo(ConnectionStatus.ACTIVE);
+    faults.add(Fault.AFTER);
+    assertThat(tether.delete(id)).isTrue();
+
+    assertThat(faults).isEmpty();
+    assertThat(tether.account(id)).isEmpty();
+    assertThat(eventsOf(ConnectionEvent.Type.DELETED)).isEqualTo(1);
+    assertThat(tether.delete(id)).as("a real second delete still finds nothing").isFalse();
   }
 
   @Test

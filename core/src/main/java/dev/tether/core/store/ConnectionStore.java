@@ -28,10 +28,10 @@ import java.util.Optional;
  *   <li><b>Time.</b> The store reads no clock: every query and lease takes the engine's time.
  *   <li><b>Change feed.</b> Whatever one engine commits reaches every engine's {@link
  *       StoreListener}, once, after it is durable.
- *   <li><b>Failures.</b> A store whose backing is out of reach for a moment throws a retryable
- *       {@link StoreException}, and only when the operation wrote nothing or all of it: the engine
- *       runs a slot transaction again from the read (up to three times in all), finds a change
- *       that was written after all, and does not make it twice.
+ *   <li><b>Failures.</b> A store whose backing is out of reach throws a retryable {@link
+ *       StoreException}, and only when the operation wrote nothing or all of it: the engine runs a
+ *       slot transaction again from the read (three attempts in all), and a decision made after a
+ *       commit that may have been written answers a change the slot already shows as done.
  * </ul>
  *
  * <p>Implementations are thread-safe, and safe to share between engines; a store that cannot be

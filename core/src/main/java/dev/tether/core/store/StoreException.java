@@ -4,13 +4,14 @@ import dev.tether.core.TetherException;
 
 /**
  * A {@link ConnectionStore} could not carry out an operation. A store throws a {@linkplain
- * #isRetryable() retryable} one when its backing was out of reach for a moment (a dropped
- * connection, an exhausted pool, a server restarting, a serialization conflict) and the operation
- * either wrote nothing or wrote all of it: the same call on a fresh connection may succeed at
- * once. The engine then runs its slot transaction again from the read, up to three times in all,
- * so a blip does not cost a change it can no longer redo: a refresh's rotated token, or the
- * credentials a callback's one-time code bought. Anything else a store throws reaches the caller
- * unchanged. Messages name the operation and never hold a secret.
+ * #isRetryable() retryable} one when its backing was out of reach (a dropped connection, an
+ * exhausted pool, a server restarting, a serialization conflict) and the operation either wrote
+ * nothing or wrote all of it, so the same call may succeed when made again. The engine then runs
+ * its slot transaction again from the read, at once, three attempts in all: a blip, such as one
+ * dropped connection, does not cost a change it can no longer redo (a refresh's rotated token, or
+ * the credentials a callback's one-time code bought); an outage still reaches the caller. Anything
+ * else a store throws reaches the caller unchanged. Messages name the operation and never hold a
+ * secret. Immutable, so thread-safe.
  */
 public class StoreException extends TetherException {
   private static final long serialVersionUID = 1L;
