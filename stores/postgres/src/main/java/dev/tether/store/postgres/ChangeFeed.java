@@ -12,8 +12,8 @@ import org.postgresql.PGNotification;
  * The receiving end of the change feed: one dedicated connection that {@code LISTEN}s on the
  * store's channel, on a daemon thread of its own. The connection is checked with a {@code SELECT 1}
  * every heartbeat, and waits at most {@link #NETWORK_TIMEOUT} for any answer; when it fails the feed
- * reports itself down, asks whatever waits to re-check after each failed attempt, reconnects with a
- * backoff and, once listening again, reports itself up (the store then re-checks whatever waits,
+ * reports itself down, asks whatever waits to re-check (at once, then at most once per re-check
+ * interval while it stays down), reconnects with a backoff and, once listening again, reports itself up (the store then re-checks whatever waits,
  * since notifications sent meanwhile are lost). A slow periodic re-check covers a notification lost
  * any other way.
  * Thread-safe.
@@ -54,6 +54,8 @@ final class ChangeFeed implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean up;
   private volatile Connection connection;
+  /** When the feed last asked waiters to re-check while down (System.nanoTime), or 0. */
+  private long lastResyncWhileDown;
 
   ChangeFeed(DataSource dataSource, String channel, Sink sink, Duration resyncInterval, String threadName) {
     this.dataSource = dataSource;
@@ -105,6 +107,7 @@ final class ChangeFeed implements AutoCloseable {
           backoffMillis = 50;
           sink.up();
           up = true; // after the re-check: whoever sees the feed up sees it done
+          lastResyncWhileDown = 0;
           long lastBeat = System.nanoTime();
           long lastResync = lastBeat;
           while (!closed) {
@@ -136,6 +139,11 @@ final class ChangeFeed implements AutoCloseable {
         sink.down();
         if (c != null) {
           try {
+            c.setNetworkTimeout(Runnable::run, 0); // a pool that does not reset it lends it on unbounded
+          } catch (SQLException | RuntimeException e) {
+            // broken: closed below
+          }
+          try {
             c.close();
           } catch (SQLException | RuntimeException e) {
             // already broken
@@ -151,7 +159,13 @@ final class ChangeFeed implements AutoCloseable {
     }
   }
 
+  /** At the first failure, then at most once per re-check interval while the feed stays down. */
   private void resynchronizeWhileDown() {
+    long now = System.nanoTime();
+    if (lastResyncWhileDown != 0 && now - lastResyncWhileDown < resyncNanos) {
+      return;
+    }
+    lastResyncWhileDown = now;
     try {
       sink.resynchronize();
     } catch (RuntimeException e) {

@@ -44,9 +44,9 @@ final class Migrations {
       }
       throw new IllegalStateException("Tether's schema '" + schema + "' is at version " + found + " and needs "
           + "version " + LATEST + ", but this database user may not create or change it (SQL state 42501): "
-          + "apply the migrations once with a user that may (start one node with it, or run the scripts in "
-          + "tether-store-postgres's jar, dev/tether/store/postgres/migration/), then build the store with "
-          + "migrate(false)", e);
+          + "apply the migrations once with a user that may: start one node with it, or create the schema "
+          + "and run the scripts in tether-store-postgres's jar (dev/tether/store/postgres/migration/) with "
+          + "search_path set to it. Nodes then start with this user as they are", e);
     }
   }
 
@@ -56,12 +56,14 @@ final class Migrations {
         lock.setString(1, "tether_schema:" + schema);
         lock.execute();
       }
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
-      }
+      // Read again under the lock: a node that migrated meanwhile leaves nothing to do, and a user
+      // with row rights alone must not reach CREATE SCHEMA (checked even when the schema exists).
       int current = version(c, schema);
       refuseNewer(schema, current);
       if (current < LATEST) {
+        try (Statement s = c.createStatement()) {
+          s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
+        }
         try (Statement s = c.createStatement()) {
           s.execute("SET LOCAL search_path TO " + quote(schema));
           for (int v = current + 1; v <= LATEST; v++) {
@@ -94,11 +96,16 @@ final class Migrations {
 
   /** The schema's version: 0 when it has no version table (never migrated). */
   static int version(Connection c, String schema) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?)")) {
-      s.setString(1, quote(schema) + ".tether_schema_version");
+    // The catalog itself, read with this statement's snapshot: to_regclass answers from the
+    // session's catalog cache, which after waiting on the advisory lock may not yet know of a table
+    // another node created meanwhile.
+    try (PreparedStatement s = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class t "
+        + "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+        + "WHERE n.nspname = ? AND t.relname = 'tether_schema_version')")) {
+      s.setString(1, schema);
       try (ResultSet r = s.executeQuery()) {
         r.next();
-        if (r.getString(1) == null) {
+        if (!r.getBoolean(1)) {
           return 0;
         }
       }

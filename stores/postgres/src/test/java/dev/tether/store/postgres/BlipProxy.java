@@ -19,8 +19,9 @@ final class BlipProxy implements AutoCloseable {
   private final ServerSocket listening;
   private final int upstreamPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private volatile byte[] dropOnce;
-  volatile int drops;
+  private final java.util.concurrent.atomic.AtomicReference<byte[]> dropOnce =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
 
   BlipProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
@@ -30,12 +31,17 @@ final class BlipProxy implements AutoCloseable {
     acceptor.start();
   }
 
+  /** Connections dropped so far. */
+  int drops() {
+    return dropped.get();
+  }
+
   int port() {
     return listening.getLocalPort();
   }
 
   void dropOnce(String text) {
-    dropOnce = text.getBytes(StandardCharsets.UTF_8);
+    dropOnce.set(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private void accept() {
@@ -59,10 +65,9 @@ final class BlipProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
           if (fromClient) {
-            byte[] p = dropOnce;
-            if (p != null && contains(buf, n, p)) {
-              dropOnce = null;
-              drops++;
+            byte[] p = dropOnce.get();
+            if (p != null && contains(buf, n, p) && dropOnce.compareAndSet(p, null)) {
+              dropped.incrementAndGet();
               close(from);
               close(to);
               return;

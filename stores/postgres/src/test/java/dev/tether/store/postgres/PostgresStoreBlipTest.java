@@ -90,7 +90,7 @@ class PostgresStoreBlipTest {
     proxy.dropOnce(slotUpdate());
     Credentials first = tether.credentials(request.id());
 
-    assertThat(proxy.drops).as("the save was dropped").isEqualTo(1);
+    assertThat(proxy.drops()).as("the save was dropped").isEqualTo(1);
     assertThat(first.accessToken()).contains(Secret.of("at-1"));
     clock.advance(Duration.ofHours(1));
     Credentials next = tether.credentials(request.id());
@@ -116,7 +116,7 @@ class PostgresStoreBlipTest {
     proxy.dropOnce(slotUpdate());
     CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(request.redirectUrl(), "c1"));
 
-    assertThat(proxy.drops).as("the save was dropped").isEqualTo(1);
+    assertThat(proxy.drops()).as("the save was dropped").isEqualTo(1);
     assertThat(result.successful()).isTrue();
     assertThat(tether.account(request.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
     assertThat(spent).containsExactly("c1");
