@@ -30,7 +30,7 @@ class PostgresSilentFeedTest {
   private static final URI REDIRECT = URI.create("https://app.example.com/cb");
   private final PostgresFixture db = new PostgresFixture();
   private final TestClock clock = new TestClock(Instant.parse("2026-06-01T10:00:00Z"));
-  private BlackholeProxy proxy;
+  private FaultyProxy proxy;
 
   @AfterEach
   void stop() throws Exception {
@@ -47,7 +47,7 @@ class PostgresSilentFeedTest {
 
   @Test
   void aSilentlyDeadFeedConnection_isNoticed_andWaitersStillSettle() throws Exception {
-    proxy = new BlackholeProxy(db.server.port());
+    proxy = new FaultyProxy(db.server.port());
     PGSimpleDataSource viaProxy = new PGSimpleDataSource();
     viaProxy.setServerNames(new String[] {"127.0.0.1"});
     viaProxy.setPortNumbers(new int[] {proxy.port()});
@@ -61,9 +61,9 @@ class PostgresSilentFeedTest {
     ConnectionRequest request = sessionOnA.authorize("gmail");
     CompletableFuture<ConnectedAccount> waitOnA = request.future();
 
-    proxy.blackhole();
+    proxy.blackholeListeners();
     // The feed's next heartbeat goes into the void (and so will any reconnection's LISTEN).
-    assertThat(proxy.swallowedFromClient.await(BUDGET_S, TimeUnit.SECONDS)).isTrue();
+    assertThat(proxy.swallowedFromListener.await(BUDGET_S, TimeUnit.SECONDS)).isTrue();
     assertThat(b.handleCallback(FakeToolkitProvider.approve(request.redirectUrl(), "c1")).successful()).isTrue();
 
     try {

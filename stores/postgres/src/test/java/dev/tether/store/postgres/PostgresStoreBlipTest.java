@@ -20,12 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One dropped database connection (the database stays up) at the moment the engine saves what it
- * cannot get again: a rotated refresh token, or the credentials a one-time code bought. The
+ * cannot get again: a rotated refresh token, or the credentials a one-time code bought; dropped
+ * before the server sees the save, or after it ran it, so that only its answer is lost. The
  * upstream accepts each code and each refresh token once, as real ones do, so losing the save would
  * cost the user the connection.
  */
@@ -33,7 +35,7 @@ class PostgresStoreBlipTest {
   private static final URI REDIRECT = URI.create("https://app.example.com/cb");
   private final PostgresFixture db = new PostgresFixture();
   private final TestClock clock = new TestClock(Instant.parse("2026-06-01T10:00:00Z"));
-  private BlipProxy proxy;
+  private FaultyProxy proxy;
 
   @AfterEach
   void stop() throws Exception {
@@ -46,7 +48,7 @@ class PostgresStoreBlipTest {
   /** An engine whose store reaches the database through a proxy that can drop one connection. */
   private Tether engine(FakeToolkitProvider fake) throws Exception {
     db.store().close(); // migrates the schema
-    proxy = new BlipProxy(db.server.port());
+    proxy = new FaultyProxy(db.server.port());
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setServerNames(new String[] {"127.0.0.1"});
     ds.setPortNumbers(new int[] {proxy.port()});
@@ -61,8 +63,18 @@ class PostgresStoreBlipTest {
     return "UPDATE \"" + db.schema + "\".tether_slot";
   }
 
-  @Test
-  void aRotatedRefreshToken_survivesOneDroppedSave() throws Exception {
+  /** Drops the one connection before the server sees the save, or after it ran it (the answer lost). */
+  private void dropTheSave(boolean afterItRan) {
+    if (afterItRan) {
+      proxy.blipAfter(slotUpdate());
+    } else {
+      proxy.blipBefore(slotUpdate());
+    }
+  }
+
+  @ParameterizedTest(name = "dropped after it ran: {0}")
+  @ValueSource(booleans = {false, true})
+  void aRotatedRefreshToken_survivesOneDroppedSave(boolean afterItRan) throws Exception {
     FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").build();
     AtomicReference<String> upstream = new AtomicReference<>();
     AtomicInteger issued = new AtomicInteger();
@@ -87,10 +99,10 @@ class PostgresStoreBlipTest {
     assertThat(tether.handleCallback(FakeToolkitProvider.approve(request.redirectUrl(), "c1")).successful()).isTrue();
     clock.advance(Duration.ofMinutes(59).plusSeconds(30)); // inside the 60 s skew: due
 
-    proxy.dropOnce(slotUpdate());
+    dropTheSave(afterItRan);
     Credentials first = tether.credentials(request.id());
 
-    assertThat(proxy.drops()).as("the save was dropped").isEqualTo(1);
+    assertThat(proxy.blips()).as("the save was dropped").isEqualTo(1);
     assertThat(first.accessToken()).contains(Secret.of("at-1"));
     clock.advance(Duration.ofHours(1));
     Credentials next = tether.credentials(request.id());
@@ -98,8 +110,9 @@ class PostgresStoreBlipTest {
     assertThat(tether.account(request.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
   }
 
-  @Test
-  void aCallback_whoseActivationSaveIsDropped_connects() throws Exception {
+  @ParameterizedTest(name = "dropped after it ran: {0}")
+  @ValueSource(booleans = {false, true})
+  void aCallback_whoseActivationSaveIsDropped_connects(boolean afterItRan) throws Exception {
     FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").build();
     Set<String> spent = ConcurrentHashMap.newKeySet();
     fake.onExchange(r -> {
@@ -113,10 +126,10 @@ class PostgresStoreBlipTest {
     Tether tether = engine(fake);
     ConnectionRequest request = tether.createSession("alice").authorize("gmail");
 
-    proxy.dropOnce(slotUpdate());
+    dropTheSave(afterItRan);
     CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(request.redirectUrl(), "c1"));
 
-    assertThat(proxy.drops()).as("the save was dropped").isEqualTo(1);
+    assertThat(proxy.blips()).as("the save was dropped").isEqualTo(1);
     assertThat(result.successful()).isTrue();
     assertThat(tether.account(request.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
     assertThat(spent).containsExactly("c1");
