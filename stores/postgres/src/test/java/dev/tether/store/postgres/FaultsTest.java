@@ -5,20 +5,40 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tether.core.CallbackResult;
+import dev.tether.core.ConnectedAccount;
 import dev.tether.core.ConnectionRequest;
 import dev.tether.core.ConnectionStatus;
 import dev.tether.core.Session;
 import dev.tether.core.Tether;
+import dev.tether.spi.AuthScheme;
+import dev.tether.spi.Credentials;
+import dev.tether.spi.ProviderException;
+import dev.tether.spi.Secret;
 import dev.tether.testkit.FakeToolkitProvider;
 import dev.tether.testkit.TestClock;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.sql.Connection;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** The database down, lost mid-call or out of connections: clear, retryable errors, nothing half-written. */
+/**
+ * The database down, lost mid-call or out of connections: clear, retryable errors, nothing
+ * half-written; one connection dropped (a blip) costs nothing; a feed connection gone silent is
+ * noticed.
+ */
 class FaultsTest {
   private static final String PASSWORD = "pw-Never-Shown-4711";
   private final PostgresFixture db = new PostgresFixture();
@@ -181,5 +201,132 @@ class FaultsTest {
     assertThatThrownBy(() -> PostgresConnectionStore.builder(db.server.dataSource()).encryptionKey("k", PostgresFixture.KEY)
         .decryptionKey("k", PostgresFixture.key(2))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'k'");
+  }
+
+  /*
+   * One dropped connection, the database staying up, at the moment the engine saves what it cannot
+   * get again: a rotated refresh token, or the credentials a one-time code bought. Dropped before
+   * the server sees the save, or after it ran it (only its answer lost). The upstream accepts each
+   * code and each refresh token once, as real ones do, so a lost save would cost the connection.
+   */
+
+  /** An engine whose store reaches the database through a proxy that can drop one connection. */
+  private Tether engineThroughProxy(FakeToolkitProvider fake) throws Exception {
+    db.store().close(); // migrates the schema
+    proxy = new FaultyProxy(db.server.port());
+    PostgresConnectionStore store = db.track(db.builder(via(proxy.port())).build());
+    return Tether.builder().redirectUri(URI.create("https://app.example.com/cb")).clock(clock)
+        .discoverProviders(false).provider(fake).store(store).build();
+  }
+
+  private String slotUpdate() {
+    return "UPDATE \"" + db.schema + "\".tether_slot";
+  }
+
+  /** Drops the one connection before the server sees the save, or after it ran it (the answer lost). */
+  private void dropTheSave(boolean afterItRan) {
+    if (afterItRan) {
+      proxy.blipAfter(slotUpdate());
+    } else {
+      proxy.blipBefore(slotUpdate());
+    }
+  }
+
+  @ParameterizedTest(name = "dropped after it ran: {0}")
+  @ValueSource(booleans = {false, true})
+  void aRotatedRefreshToken_survivesOneDroppedSave(boolean afterItRan) throws Exception {
+    FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").build();
+    AtomicReference<String> upstream = new AtomicReference<>();
+    AtomicInteger issued = new AtomicInteger();
+    fake.onExchange(r -> {
+      upstream.set("rt-0");
+      return Credentials.builder(AuthScheme.OAUTH2).accessToken("at-0").refreshToken("rt-0")
+          .expiresAt(r.now().plus(Duration.ofHours(1))).build();
+    });
+    fake.onRefresh(r -> {
+      synchronized (upstream) {
+        if (!r.credentials().refreshToken().orElseThrow().reveal().equals(upstream.get())) {
+          throw ProviderException.definitive("invalid_grant", "refresh token already rotated");
+        }
+        int i = issued.incrementAndGet();
+        upstream.set("rt-" + i);
+        return r.credentials().toBuilder().accessToken("at-" + i).refreshToken("rt-" + i)
+            .expiresAt(r.now().plus(Duration.ofHours(1))).build();
+      }
+    });
+    Tether tether = engineThroughProxy(fake);
+    ConnectionRequest request = tether.createSession("alice").authorize("gmail");
+    assertThat(tether.handleCallback(FakeToolkitProvider.approve(request.redirectUrl(), "c1")).successful()).isTrue();
+    clock.advance(Duration.ofMinutes(59).plusSeconds(30)); // inside the 60 s skew: due
+
+    dropTheSave(afterItRan);
+    Credentials first = tether.credentials(request.id());
+
+    assertThat(proxy.blips()).as("the save was dropped").isEqualTo(1);
+    assertThat(first.accessToken()).contains(Secret.of("at-1"));
+    clock.advance(Duration.ofHours(1));
+    Credentials next = tether.credentials(request.id());
+    assertThat(next.accessToken()).as("refreshed with the rotated token").contains(Secret.of("at-2"));
+    assertThat(tether.account(request.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+  }
+
+  @ParameterizedTest(name = "dropped after it ran: {0}")
+  @ValueSource(booleans = {false, true})
+  void aCallback_whoseActivationSaveIsDropped_connects(boolean afterItRan) throws Exception {
+    FakeToolkitProvider fake = FakeToolkitProvider.builder().oauth2("gmail", "Gmail").build();
+    Set<String> spent = ConcurrentHashMap.newKeySet();
+    fake.onExchange(r -> {
+      String code = r.parameter("code").orElseThrow();
+      if (!spent.add(code)) {
+        throw ProviderException.definitive("invalid_grant", "authorization code already used");
+      }
+      return Credentials.builder(AuthScheme.OAUTH2).accessToken("at-" + code).refreshToken("rt-" + code)
+          .expiresAt(r.now().plus(Duration.ofHours(1))).build();
+    });
+    Tether tether = engineThroughProxy(fake);
+    ConnectionRequest request = tether.createSession("alice").authorize("gmail");
+
+    dropTheSave(afterItRan);
+    CallbackResult result = tether.handleCallback(FakeToolkitProvider.approve(request.redirectUrl(), "c1"));
+
+    assertThat(proxy.blips()).as("the save was dropped").isEqualTo(1);
+    assertThat(result.successful()).isTrue();
+    assertThat(tether.account(request.id()).orElseThrow().status()).isEqualTo(ConnectionStatus.ACTIVE);
+    assertThat(spent).containsExactly("c1");
+  }
+
+  /** Heartbeat, network timeout and a re-check, with room for a loaded machine. */
+  private static final long FEED_BUDGET_S = 60;
+
+  /**
+   * The feed's connection forgotten by a NAT or firewall (no FIN, no RST: the client waits for an
+   * answer that never comes). The feed must notice, count itself down (nothing cached), and let
+   * waiters re-check, rather than wait for the operating system's TCP timeout.
+   */
+  @Test
+  void aSilentlyDeadFeedConnection_isNoticed_andWaitersStillSettle() throws Exception {
+    proxy = new FaultyProxy(db.server.port());
+    PostgresConnectionStore storeA = db.track(db.builder(db.pool(8)).listenerDataSource(via(proxy.port())).build());
+    Tether a = engine(storeA);
+    Tether b = engine(db.store());
+    PostgresConnectionStoreTest.awaitListening(storeA);
+    Session sessionOnA = a.createSession("alice");
+    ConnectionRequest request = sessionOnA.authorize("gmail");
+    CompletableFuture<ConnectedAccount> waitOnA = request.future();
+
+    proxy.blackholeListeners();
+    // The feed's next heartbeat goes into the void (and so will any reconnection's LISTEN).
+    assertThat(proxy.swallowedFromListener.await(FEED_BUDGET_S, TimeUnit.SECONDS)).isTrue();
+    assertThat(b.handleCallback(FakeToolkitProvider.approve(request.redirectUrl(), "c1")).successful()).isTrue();
+
+    try {
+      assertThat(waitOnA.get(FEED_BUDGET_S, TimeUnit.SECONDS).status()).isEqualTo(ConnectionStatus.ACTIVE);
+    } catch (TimeoutException e) {
+      throw new AssertionError("A's waiter did not settle within " + FEED_BUDGET_S + " s of B's callback; A's store "
+          + "says isListening()=" + storeA.isListening(), e);
+    }
+    assertThat(storeA.isListening()).as("the dead feed is counted down").isFalse();
+    assertThat(sessionOnA.execute("COMPOSIO_MANAGE_CONNECTIONS", "{\"toolkits\": [\"gmail\"]}"))
+        .as("nothing stale is cached while the feed is down").contains("\"status\":\"active\"");
   }
 }
