@@ -98,10 +98,10 @@ final class ConnectionRules {
 
   /** A new link for the slot's user and toolkit, or what answers the request instead. */
   static LinkDecision issueLink(SlotDraft d, LinkRequest r, Duration linkTtl) {
-    Optional<StoredAccount> mine = d.find(r.accountId());
+    // The request's account id is fresh: the slot can hold it only if a commit that failed to
+    // answer was written, and then nothing is issued twice.
+    Optional<StoredAccount> mine = d.afterUncertainCommit() ? d.find(r.accountId()) : Optional.empty();
     if (mine.isPresent()) {
-      // A commit that failed to answer may have been written: the transaction runs again, finds
-      // the account it made, and issues nothing twice.
       return new LinkDecision.Issued(mine.get(), latestActive(d.accounts()).isPresent());
     }
     housekeep(d, linkTtl);
@@ -134,7 +134,7 @@ final class ConnectionRules {
    */
   static Either<LinkDecision.NoRoom, StoredAccount> createActive(SlotDraft d, String accountId, int maxAccounts,
       Credentials credentials, Duration linkTtl) {
-    Optional<StoredAccount> mine = d.find(accountId);
+    Optional<StoredAccount> mine = d.afterUncertainCommit() ? d.find(accountId) : Optional.empty();
     if (mine.isPresent()) {
       return Either.right(mine.get()); // written by a commit that failed to answer (see issueLink)
     }

@@ -13,10 +13,9 @@ import org.postgresql.PGNotification;
  * store's channel, on a daemon thread of its own. The connection is checked with a {@code SELECT 1}
  * every heartbeat, and waits at most {@link #NETWORK_TIMEOUT} for any answer; when it fails the feed
  * reports itself down, asks whatever waits to re-check (at once, then at most once per re-check
- * interval while it stays down), reconnects with a backoff and, once listening again, reports itself up (the store then re-checks whatever waits,
- * since notifications sent meanwhile are lost). A slow periodic re-check covers a notification lost
- * any other way.
- * Thread-safe.
+ * interval while it stays down), reconnects with a backoff and, once listening again, reports
+ * itself up (the store then re-checks whatever waits, since notifications sent meanwhile are lost).
+ * A slow periodic re-check covers a notification lost any other way. Thread-safe.
  */
 final class ChangeFeed implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ChangeFeed.class.getName());

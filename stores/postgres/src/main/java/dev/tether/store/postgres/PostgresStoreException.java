@@ -20,16 +20,6 @@ public final class PostgresStoreException extends StoreException {
   }
 
   /**
-   * Whether the same call may succeed later, once the database is reachable again.
-   *
-   * @return true for connection, pool, shutdown and serialization failures
-   */
-  @Override
-  public boolean isRetryable() {
-    return super.isRetryable();
-  }
-
-  /**
    * The SQL state the driver or pool reported.
    *
    * @return the five-character state (e.g. {@code 08006}), or empty when there was none
